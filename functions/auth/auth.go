@@ -1,0 +1,481 @@
+// Package auth is the cloudlens-auth function: sign-in with short-lived access tokens and
+// rotating refresh tokens, the signed-in user, user administration and API keys.
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/app"
+	sa "github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+)
+
+type api struct{ d *app.Deps }
+
+// New returns the function's HTTP handler.
+func New(d *app.Deps) http.Handler {
+	a := &api{d: d}
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/v1/auth/login", d.Handle(a.login))
+	mux.Handle("POST /api/v1/auth/refresh", d.Handle(a.refresh))
+	mux.Handle("POST /api/v1/auth/logout", d.Handle(a.logout))
+	mux.Handle("GET /api/v1/auth/me", d.AuthedFunc(a.me))
+	mux.Handle("GET /api/v1/users", d.AuthedFunc(a.listUsers))
+	mux.Handle("POST /api/v1/users", d.AuthedFunc(a.createUser))
+	mux.Handle("GET /api/v1/users/{id}", d.AuthedFunc(a.getUser))
+	mux.Handle("PATCH /api/v1/users/{id}", d.AuthedFunc(a.updateUser))
+	mux.Handle("DELETE /api/v1/users/{id}", d.AuthedFunc(a.deleteUser))
+	mux.Handle("GET /api/v1/api-keys", d.AuthedFunc(a.listKeys))
+	mux.Handle("POST /api/v1/api-keys", d.AuthedFunc(a.createKey))
+	mux.Handle("DELETE /api/v1/api-keys/{id}", d.AuthedFunc(a.revokeKey))
+	mux.Handle("/", httpx.NotFound(d.Log))
+	return d.API(mux)
+}
+
+// Initialize creates the first admin from CLOUDLENS_ADMIN_* when the database has no user.
+func Initialize(d *app.Deps) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := app.EnsureAdmin(ctx, d)
+		return err
+	}
+}
+
+type tokenPair struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	ExpiresIn    int    `json:"expiresIn"` // seconds until the access token expires
+	TokenType    string `json:"tokenType"`
+}
+
+// refreshRecord is what Redis holds for a live refresh token, keyed by the token's hash.
+type refreshRecord struct {
+	UserID int64 `json:"userId"`
+}
+
+func refreshKey(token string) string { return "rt:" + sa.HashSecret(token) }
+
+func (a *api) login(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	email := sa.NormalizeEmail(in.Email)
+	if email == "" || in.Password == "" {
+		return errs.Invalid("email and password are required")
+	}
+	if err := a.limitLogin(r, email); err != nil {
+		return err
+	}
+	u, err := a.d.Store.GetUserByEmail(r.Context(), email)
+	if err != nil && !errs.Is(err, errs.KindNotFound) {
+		return err
+	}
+	// The same answer, after the same work, whether the user is unknown, disabled or the
+	// password is wrong: nothing tells an attacker which e-mails exist.
+	if !sa.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
+		return errs.Unauthorized("wrong email or password")
+	}
+	pair, err := a.issue(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), u.ID, "auth.login", "user", u.ID, "")
+	return httpx.OK(w, pair)
+}
+
+// limitLogin allows CLOUDLENS_LOGIN_RATE_LIMIT attempts per 15 minutes per e-mail and
+// five times that per client address. When Redis is down it lets the attempt through
+// (logging it): sign-in must keep working, and bcrypt still slows guessing.
+func (a *api) limitLogin(r *http.Request, email string) error {
+	limit := a.d.Config.LoginRateLimit
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{"login:email:" + email, limit}, {"login:ip:" + clientIP(r), limit * 5}} {
+		ok, retry, err := a.d.Cache.Allow(r.Context(), k.key, k.limit, 15*time.Minute)
+		if err != nil {
+			a.d.Log.Warn("login rate limit unavailable", "error", err.Error())
+			return nil
+		}
+		if !ok {
+			secs := int64(retry.Seconds()) + 1
+			return &httpx.RetryAfterError{Seconds: secs, Err: errs.E(errs.KindRateLimited, "too many sign-in attempts; try again in %d seconds", secs)}
+		}
+	}
+	return nil
+}
+
+func clientIP(r *http.Request) string {
+	// Function Compute and API Gateway put the caller's address first in X-Forwarded-For.
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		return strings.TrimSpace(strings.Split(xff, ",")[0])
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (a *api) issue(ctx context.Context, u sa.User) (tokenPair, error) {
+	access, err := a.d.Tokens.Issue(u)
+	if err != nil {
+		return tokenPair{}, err
+	}
+	refresh := sa.NewRefreshToken()
+	rec, _ := json.Marshal(refreshRecord{UserID: u.ID})
+	if err := a.d.Cache.Put(ctx, refreshKey(refresh), rec, a.d.Config.RefreshTokenTTL); err != nil {
+		return tokenPair{}, errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+	}
+	return tokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(a.d.Tokens.TTL().Seconds()), TokenType: "Bearer"}, nil
+}
+
+func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) {
+		return errs.Unauthorized("invalid refresh token")
+	}
+	// Take spends the token: a refresh token works once, so a stolen copy used after the
+	// owner refreshed (or the other way round) is refused.
+	raw, err := a.d.Cache.Take(r.Context(), refreshKey(in.RefreshToken))
+	if errs.Is(err, errs.KindNotFound) {
+		return errs.Unauthorized("refresh token expired or revoked: sign in again")
+	}
+	if err != nil {
+		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+	}
+	var rec refreshRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return fmt.Errorf("auth: decode refresh record: %w", err)
+	}
+	u, err := a.d.Store.GetUser(r.Context(), rec.UserID)
+	if errs.Is(err, errs.KindNotFound) || (err == nil && u.Disabled) {
+		return errs.Unauthorized("this user can no longer sign in")
+	}
+	if err != nil {
+		return err
+	}
+	pair, err := a.issue(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, pair)
+}
+
+func (a *api) logout(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := a.d.Cache.Delete(r.Context(), refreshKey(in.RefreshToken)); err != nil {
+		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type userJSON struct {
+	ID         int64     `json:"id"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	Role       sa.Role   `json:"role"`
+	Disabled   bool      `json:"disabled"`
+	AccountIDs []int64   `json:"accountIds"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+func toUserJSON(u sa.User) userJSON {
+	ids := u.AccountIDs
+	if ids == nil {
+		ids = []int64{}
+	}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, AccountIDs: ids, CreatedAt: u.CreatedAt}
+}
+
+func (a *api) me(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Caller(r)
+	if err != nil {
+		return err
+	}
+	u, err := a.d.Store.GetUser(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, toUserJSON(u))
+}
+
+func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := httpx.Require(r, sa.RoleAdmin); err != nil {
+		return err
+	}
+	us, err := a.d.Store.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]userJSON, 0, len(us))
+	for _, u := range us {
+		out = append(out, toUserJSON(u))
+	}
+	return httpx.OK(w, httpx.Items(out))
+}
+
+func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
+	if _, err := httpx.Require(r, sa.RoleAdmin); err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := a.d.Store.GetUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, toUserJSON(u))
+}
+
+// checkAccounts makes sure every granted account exists, so a grant never points at nothing.
+func (a *api) checkAccounts(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if _, err := a.d.Store.GetAccount(ctx, account.AllAccounts, id); err != nil {
+			if errs.Is(err, errs.KindNotFound) {
+				return errs.Invalid("accountIds: account %d does not exist", id)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, sa.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Email      string  `json:"email"`
+		Name       string  `json:"name"`
+		Password   string  `json:"password"`
+		Role       sa.Role `json:"role"`
+		AccountIDs []int64 `json:"accountIds"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	if in.Role == "" {
+		in.Role = sa.RoleViewer
+	}
+	if err := sa.ValidateNewUser(in.Email, in.Password, in.Role, true); err != nil {
+		return err
+	}
+	if err := a.checkAccounts(r.Context(), in.AccountIDs); err != nil {
+		return err
+	}
+	hash, err := sa.HashPassword(in.Password, 0)
+	if err != nil {
+		return err
+	}
+	u := sa.User{Email: sa.NormalizeEmail(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: hash, AccountIDs: in.AccountIDs}
+	if err := a.d.Store.CreateUser(r.Context(), &u); err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "user.create", "user", u.ID, fmt.Sprintf("email=%s role=%s", u.Email, u.Role))
+	created, err := a.d.Store.GetUser(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, toUserJSON(created))
+	return nil
+}
+
+func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, sa.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name       *string  `json:"name"`
+		Password   *string  `json:"password"`
+		Role       *sa.Role `json:"role"`
+		Disabled   *bool    `json:"disabled"`
+		AccountIDs *[]int64 `json:"accountIds"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	u, err := a.d.Store.GetUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if id == p.UserID && ((in.Role != nil && *in.Role != sa.RoleAdmin) || (in.Disabled != nil && *in.Disabled)) {
+		return errs.Conflict("you cannot demote or disable yourself; ask another admin")
+	}
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Role != nil {
+		u.Role = *in.Role
+	}
+	if in.Disabled != nil {
+		u.Disabled = *in.Disabled
+	}
+	password := ""
+	if in.Password != nil {
+		password = *in.Password
+		if password == "" {
+			return errs.Invalid("password must not be empty")
+		}
+	}
+	if err := sa.ValidateNewUser(u.Email, password, u.Role, false); err != nil {
+		return err
+	}
+	u.PasswordHash = ""
+	if password != "" {
+		if u.PasswordHash, err = sa.HashPassword(password, 0); err != nil {
+			return err
+		}
+	}
+	if in.AccountIDs != nil {
+		if err := a.checkAccounts(r.Context(), *in.AccountIDs); err != nil {
+			return err
+		}
+		u.AccountIDs = *in.AccountIDs
+	}
+	if err := a.d.Store.UpdateUser(r.Context(), u); err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "user.update", "user", id, "")
+	updated, err := a.d.Store.GetUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, toUserJSON(updated))
+}
+
+func (a *api) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, sa.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if id == p.UserID {
+		return errs.Conflict("you cannot delete yourself; ask another admin")
+	}
+	if err := a.d.Store.DeleteUser(r.Context(), id); err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "user.delete", "user", id, "")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type keyJSON struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"userId"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt"`
+	RevokedAt  *time.Time `json:"revokedAt"`
+	Key        string     `json:"key,omitempty"` // only in the answer that creates it
+}
+
+func toKeyJSON(k sa.APIKey) keyJSON {
+	return keyJSON{ID: k.ID, UserID: k.UserID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+// keyOwner is whose keys the caller manages: admins all keys (0), everyone else their own.
+func keyOwner(p sa.Principal) int64 {
+	if p.Role == sa.RoleAdmin {
+		return 0
+	}
+	return p.UserID
+}
+
+func (a *api) listKeys(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Caller(r)
+	if err != nil {
+		return err
+	}
+	ks, err := a.d.Store.ListAPIKeys(r.Context(), keyOwner(p))
+	if err != nil {
+		return err
+	}
+	out := make([]keyJSON, 0, len(ks))
+	for _, k := range ks {
+		out = append(out, toKeyJSON(k))
+	}
+	return httpx.OK(w, httpx.Items(out))
+}
+
+func (a *api) createKey(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Caller(r)
+	if err != nil {
+		return err
+	}
+	if p.APIKeyID != 0 {
+		return errs.Forbidden("API keys cannot create API keys; sign in as a user")
+	}
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 100 {
+		return errs.Invalid("name is required (at most 100 characters)")
+	}
+	key, prefix, hash := sa.NewAPIKey()
+	k := sa.APIKey{UserID: p.UserID, Name: in.Name, Prefix: prefix, Hash: hash, CreatedAt: a.d.Now().UTC()}
+	if err := a.d.Store.CreateAPIKey(r.Context(), &k); err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "api_key.create", "api_key", k.ID, in.Name)
+	out := toKeyJSON(k)
+	out.Key = key
+	httpx.WriteJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (a *api) revokeKey(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Caller(r)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.d.Store.RevokeAPIKey(r.Context(), keyOwner(p), id, a.d.Now().UTC()); err != nil {
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "api_key.revoke", "api_key", id, "")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// frontend serves the Next.js static export the way OSS static hosting does: /x is x.html or
+// x/index.html, and unknown paths get 404.html. HTML and config.json are never cached (a new
+// build or deployment must show at once); hashed assets under _next/static are immutable.
+func frontend(dir string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := path.Clean("/" + r.URL.Path)
+		for _, candidate := range []string{p, p + ".html", path.Join(p, "index.html")} {
+			file := filepath.Join(dir, filepath.FromSlash(candidate))
+			if st, err := os.Stat(file); err == nil && !st.IsDir() {
+				setCache(w, candidate)
+				http.ServeFile(w, r, file)
+				return
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte("The CloudLens web app is not built: run `make run` (it builds frontend/out) or `cd frontend && npm ci && npm run build`.\nThe API is served under /api/v1.\n"))
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		if b, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
+			_, _ = w.Write(b)
+		}
+	})
+}
+
+func setCache(w http.ResponseWriter, p string) {
+	switch {
+	case strings.HasPrefix(p, "/_next/static/"):
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	case strings.HasSuffix(p, ".html"), p == "/config.json":
+		w.Header().Set("Cache-Control", "no-cache")
+	default:
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+}

@@ -1,0 +1,184 @@
+// Command local runs every CloudLens function in one process, as `make run` does: the routes
+// and timer schedules come from s.yaml, SQLite and an embedded Redis stand in for RDS and Tair
+// unless configured, and the web app in frontend/out is served at /.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // timer schedules use CRON_TZ=Asia/Shanghai even where the OS has no zoneinfo
+
+	"github.com/cloudlens/cloudlens/shared/app"
+	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+)
+
+func main() {
+	manifestFile := flag.String("s", "s.yaml", "Serverless Devs manifest listing functions, routes and schedules")
+	flag.Parse()
+	if err := run(*manifestFile); err != nil {
+		fmt.Fprintln(os.Stderr, "cloudlens:", err)
+		os.Exit(1)
+	}
+}
+
+func run(manifestFile string) error {
+	cfg, err := config.Load(config.ModeLocal, os.Getenv)
+	if err != nil {
+		return err
+	}
+	m, err := LoadManifest(manifestFile)
+	if err != nil {
+		return err
+	}
+	if err := checkRegistry(m); err != nil {
+		return err
+	}
+	log := config.NewLogger(cfg, "cloudlens-local")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	d, err := app.Build(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Store.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	login, err := app.EnsureAdmin(ctx, d)
+	if err != nil {
+		return err
+	}
+
+	r, err := newRunner(d, m)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: r.handler(), ReadHeaderTimeout: 10 * time.Second}
+	printBanner(cfg, ln.Addr().String(), login, r)
+
+	stopTimers := r.startTimers(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGracePeriod)
+	defer cancel()
+	stopTimers(shutdownCtx)
+	return srv.Shutdown(shutdownCtx)
+}
+
+// checkRegistry makes sure s.yaml and the runner's registry name the same functions, so a
+// function added to one and not the other is caught at start as well as by the tests.
+func checkRegistry(m Manifest) error {
+	var problems []string
+	inManifest := map[string]bool{}
+	for _, f := range m.Functions {
+		inManifest[f.Dir] = true
+		e, ok := registry[f.Dir]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("function %s is in s.yaml but not in the local runner's registry", f.Dir))
+		case f.HTTP && e.API == nil:
+			problems = append(problems, fmt.Sprintf("function %s has an HTTP trigger in s.yaml but no handler in the registry", f.Dir))
+		case len(f.Timers) > 0 && e.Job == nil:
+			problems = append(problems, fmt.Sprintf("function %s has a timer in s.yaml but no job in the registry", f.Dir))
+		}
+	}
+	for dir := range registry {
+		if !inManifest[dir] {
+			problems = append(problems, fmt.Sprintf("function %s is in the registry but not in s.yaml", dir))
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New("functions disagree:\n  - " + strings.Join(problems, "\n  - "))
+	}
+	return nil
+}
+
+type job struct {
+	fn    Function
+	timer Timer
+	run   fcx.Job
+}
+
+// runner holds the in-process functions.
+type runner struct {
+	d    *app.Deps
+	m    Manifest
+	mux  *http.ServeMux
+	jobs []job
+}
+
+func newRunner(d *app.Deps, m Manifest) (*runner, error) {
+	r := &runner{d: d, m: m, mux: http.NewServeMux()}
+	handlers := map[string]http.Handler{}
+	for _, f := range m.Functions {
+		e := registry[f.Dir]
+		if f.HTTP {
+			handlers[f.Name] = e.API(d)
+		}
+		for _, t := range f.Timers {
+			r.jobs = append(r.jobs, job{fn: f, timer: t, run: e.Job(d)})
+		}
+	}
+	for _, rt := range m.Routes {
+		r.mux.Handle(rt.Pattern(), handlers[rt.Function])
+	}
+	r.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	r.mux.Handle("/api/", d.API(httpx.NotFound(d.Log)))
+	r.mux.Handle("/", frontend(d.Config.FrontendDir))
+	return r, nil
+}
+
+func (r *runner) handler() http.Handler { return r.mux }
+
+func printBanner(cfg config.Config, addr string, login app.AdminLogin, r *runner) {
+	url := "http://" + addr
+	fmt.Printf("\nCloudLens is running at %s\n", url)
+	if login.Email != "" {
+		pw := login.Password
+		if pw == "" {
+			pw = "(the password you set)"
+		}
+		fmt.Printf("  sign in as %s / %s\n", login.Email, pw)
+	}
+	db := "SQLite at " + filepath.Join(cfg.DataDir, "cloudlens.db")
+	if cfg.MySQLDSN != "" {
+		db = "MySQL"
+	}
+	redis := "embedded Redis"
+	if cfg.RedisAddr != "" {
+		redis = "Redis at " + cfg.RedisAddr
+	}
+	fmt.Printf("  data: %s, %s\n", db, redis)
+	if _, err := os.Stat(filepath.Join(cfg.FrontendDir, "index.html")); err != nil {
+		fmt.Printf("  web app: not built (%s missing); the API is served\n", cfg.FrontendDir)
+	}
+	fmt.Printf("  functions: %d, timers: %d; Ctrl-C stops\n\n", len(r.m.Functions), len(r.jobs))
+}

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/cloudlens/cloudlens/functions/accounts"
+	"github.com/cloudlens/cloudlens/functions/auth"
+	"github.com/cloudlens/cloudlens/shared/app"
+	"github.com/cloudlens/cloudlens/shared/fcx"
+)
+
+// entry is how the local runner builds one function in-process: the same constructors the
+// function's bootstrap/main.go calls on Function Compute.
+type entry struct {
+	API func(d *app.Deps) http.Handler
+	Job func(d *app.Deps) fcx.Job
+}
+
+// registry lists every function by its directory under functions/. A test checks it against
+// functions/* and s.yaml.
+var registry = map[string]entry{
+	"auth":     {API: auth.New},
+	"accounts": {API: accounts.New},
+}

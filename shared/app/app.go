@@ -1,0 +1,177 @@
+// Package app wires the shared dependencies every function needs (store, cache, secrets,
+// tokens) from the configuration, once per process, and gives API functions their common
+// middleware. Function mains and the local runner call it; nothing else does.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/secretbox"
+	"github.com/cloudlens/cloudlens/shared/store"
+)
+
+// Deps are the process-wide dependencies handed to every function's constructor.
+type Deps struct {
+	Config config.Config
+	Log    *slog.Logger
+	Store  *store.Store
+	Cache  *cache.Cache
+	Box    *secretbox.Box
+	Tokens *auth.Tokens
+	Auth   *auth.Authenticator
+	Now    func() time.Time
+
+	closers []func()
+}
+
+// Close releases what Build opened, in reverse order.
+func (d *Deps) Close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		d.closers[i]()
+	}
+	d.closers = nil
+}
+
+// Build opens the store and cache and prepares secrets. In local mode, SQLite, an embedded
+// Redis and generated secrets (kept under DataDir so sessions and stored secrets survive
+// restarts) stand in for what is not configured; deployed functions have all of them required
+// by config.Load.
+func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*Deps, error) {
+	d := &Deps{Config: cfg, Log: log, Now: time.Now}
+	if err := d.build(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Deps) build(ctx context.Context) error {
+	cfg := d.Config
+	if cfg.Mode == config.ModeLocal {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("app: data directory: %w", err)
+		}
+	}
+
+	var err error
+	if cfg.MySQLDSN != "" {
+		d.Store, err = store.OpenMySQL(ctx, cfg.MySQLDSN, store.PoolOptions{MaxOpenConns: cfg.MySQLMaxOpen})
+	} else {
+		d.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "cloudlens.db"))
+	}
+	if err != nil {
+		return fmt.Errorf("app: open database: %w", err)
+	}
+	d.closers = append(d.closers, func() { _ = d.Store.Close() })
+
+	addr := cfg.RedisAddr
+	if addr == "" {
+		a, stop, err := cache.StartEmbedded()
+		if err != nil {
+			return fmt.Errorf("app: embedded redis: %w", err)
+		}
+		d.closers = append(d.closers, stop)
+		addr = a
+		d.Log.Info("using embedded redis", "addr", addr)
+	}
+	d.Cache, err = cache.Open(ctx, addr, cfg.RedisPassword, cfg.RedisDB, d.Log)
+	if err != nil {
+		return fmt.Errorf("app: redis: %w", err)
+	}
+
+	secretKey, err := d.localSecret(cfg.SecretKey, "secret.key", secretbox.GenerateKey)
+	if err != nil {
+		return err
+	}
+	key, err := secretbox.ParseKey(secretKey)
+	if err != nil {
+		return fmt.Errorf("app: CLOUDLENS_SECRET_KEY: %w", err)
+	}
+	if d.Box, err = secretbox.New(key); err != nil {
+		return fmt.Errorf("app: secret box: %w", err)
+	}
+
+	jwtSecret, err := d.localSecret(cfg.JWTSecret, "jwt.secret", secretbox.GenerateKey)
+	if err != nil {
+		return err
+	}
+	if d.Tokens, err = auth.NewTokens(jwtSecret, cfg.AccessTokenTTL, d.now); err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Now: d.now}
+	return nil
+}
+
+func (d *Deps) now() time.Time { return d.Now() }
+
+// localSecret returns configured when set; in local mode it otherwise reads (or creates) a
+// generated secret in DataDir, so a restart keeps sessions and stored secrets readable.
+func (d *Deps) localSecret(configured, file string, generate func() (string, error)) (string, error) {
+	if configured != "" {
+		return configured, nil
+	}
+	if d.Config.Mode != config.ModeLocal {
+		return "", fmt.Errorf("app: %s is not configured", file)
+	}
+	path := filepath.Join(d.Config.DataDir, file)
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) > 0 {
+		return string(b), nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("app: read %s: %w", file, err)
+	}
+	s, err := generate()
+	if err != nil {
+		return "", fmt.Errorf("app: generate %s: %w", file, err)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		return "", fmt.Errorf("app: keep %s: %w", file, err)
+	}
+	return s, nil
+}
+
+// API wraps a function's routes in the middleware every API answer goes through.
+func (d *Deps) API(routes http.Handler) http.Handler {
+	return httpx.Chain(routes,
+		httpx.RequestID(),
+		httpx.Recover(d.Log),
+		httpx.AccessLog(d.Log),
+		httpx.SecurityHeaders(),
+		httpx.CORS(d.Config.CORSOrigins),
+		httpx.BodyLimit(d.Config.MaxBodyBytes),
+	)
+}
+
+// Authed requires an authenticated caller for h.
+func (d *Deps) Authed(h http.Handler) http.Handler {
+	return httpx.Authenticate(d.Log, d.Auth)(h)
+}
+
+// Handle adapts an error-returning handler with this process's logger.
+func (d *Deps) Handle(h httpx.HandlerFunc) http.Handler { return httpx.Handle(d.Log, h) }
+
+// AuthedFunc is Authed(Handle(h)), the usual shape of a protected route.
+func (d *Deps) AuthedFunc(h httpx.HandlerFunc) http.Handler { return d.Authed(d.Handle(h)) }
+
+// Audit records a change made by userID. A failed audit write is logged, not returned,
+// because the change itself has already happened.
+func (d *Deps) Audit(ctx context.Context, userID int64, action, targetType string, targetID int64, detail string) {
+	err := d.Store.Audit(ctx, store.AuditEntry{At: d.Now().UTC(), UserID: userID, Action: action,
+		TargetType: targetType, TargetID: strconv.FormatInt(targetID, 10), Detail: detail})
+	if err != nil {
+		d.Log.ErrorContext(ctx, "audit write failed", "action", action, "error", err.Error())
+	}
+}

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/fcx"
+)
+
+// Main is the whole body of a deployed function's main: configuration, dependencies, then
+// the Function Compute runtime loop. setup returns the function's handler or job.
+// It never returns; a missing setting or dependency exits with status 1 naming every problem.
+func Main(name string, setup func(d *Deps) fcx.Options) {
+	cfg, err := config.Load(config.ModeFunction, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: refusing to start: %v\n", name, err)
+		os.Exit(1)
+	}
+	log := config.NewLogger(cfg, name)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	d, err := Build(ctx, cfg, log)
+	if err != nil {
+		log.Error("refusing to start", "error", err.Error())
+		os.Exit(1)
+	}
+	opts := setup(d)
+	opts.Name = name
+	if opts.Logger == nil {
+		opts.Logger = log
+	}
+	opts.ShutdownTimeout = cfg.ShutdownGracePeriod
+	err = fcx.Serve(ctx, opts)
+	d.Close()
+	if err != nil {
+		log.Error("stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,37 @@
+package auth
+
+import (
+	"fmt"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// PasswordCost is bcrypt's work factor. 11 takes ~100 ms on one core: slow for guessing,
+// fast enough for a login inside a function's timeout.
+const PasswordCost = 11
+
+// HashPassword hashes a password for storage.
+func HashPassword(password string, cost int) (string, error) {
+	if cost == 0 {
+		cost = PasswordCost
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	if err != nil {
+		return "", fmt.Errorf("auth: hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// dummyHash is compared against when the user does not exist, so a wrong e-mail and a wrong
+// password take the same time and cannot be told apart.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("cloudlens-no-such-user"), PasswordCost)
+
+// CheckPassword reports whether password matches hash. An empty hash (unknown user) still
+// spends the time of a real comparison.
+func CheckPassword(hash, password string) bool {
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}

@@ -1,0 +1,345 @@
+// Package config reads CloudLens's settings from CLOUDLENS_* environment variables, once, in
+// main. Every problem is reported at once so a deployer fixes them in one go, and secrets are
+// masked whenever the configuration is logged.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode says where the process runs, which decides what is required.
+type Mode string
+
+const (
+	// ModeFunction is a function deployed on Function Compute: MySQL, Redis and all secrets are required.
+	ModeFunction Mode = "function"
+	// ModeLocal is `make run` / self-hosting: embedded SQLite and Redis stand in for what is unset.
+	ModeLocal Mode = "local"
+)
+
+// Config is every setting of CloudLens. Fields marked secret are masked by LogValue.
+type Config struct {
+	Mode Mode
+
+	Addr    string // CLOUDLENS_ADDR, local runner listen address
+	DataDir string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
+
+	MySQLDSN      string // CLOUDLENS_MYSQL_DSN (secret: may hold a password)
+	MySQLMaxOpen  int    // CLOUDLENS_MYSQL_MAX_OPEN
+	RedisAddr     string // CLOUDLENS_REDIS_ADDR
+	RedisPassword string // CLOUDLENS_REDIS_PASSWORD (secret)
+	RedisDB       int    // CLOUDLENS_REDIS_DB
+
+	SecretKey string // CLOUDLENS_SECRET_KEY (secret): base64 of 32 bytes, encrypts secrets at rest
+	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens
+
+	AdminEmail    string // CLOUDLENS_ADMIN_EMAIL
+	AdminPassword string // CLOUDLENS_ADMIN_PASSWORD (secret)
+
+	AccessTokenTTL  time.Duration // CLOUDLENS_ACCESS_TOKEN_TTL
+	RefreshTokenTTL time.Duration // CLOUDLENS_REFRESH_TOKEN_TTL
+	LoginRateLimit  int           // CLOUDLENS_LOGIN_RATE_LIMIT: attempts per email+address per 15 minutes
+	CORSOrigins     []string      // CLOUDLENS_CORS_ORIGINS: comma list; empty = same origin only
+	MaxBodyBytes    int64         // CLOUDLENS_MAX_BODY_BYTES
+
+	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
+	LogLevel  slog.Level
+
+	AliyunEndpoint      string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
+	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
+	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
+	AliyunQPS           float64
+	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
+	SyncOnStart         bool   // CLOUDLENS_SYNC_ON_START: local runner syncs bills once at start
+	DisableTimers       bool   // CLOUDLENS_DISABLE_TIMERS: local runner does not fire timer functions
+	LLMBaseURL          string // CLOUDLENS_LLM_BASE_URL
+	LLMAPIKey           string // CLOUDLENS_LLM_API_KEY (secret)
+	LLMModel            string // CLOUDLENS_LLM_MODEL
+	OSSEndpoint         string // CLOUDLENS_OSS_ENDPOINT
+	OSSBucket           string // CLOUDLENS_OSS_BUCKET
+	ShutdownGracePeriod time.Duration
+}
+
+// secretVars are read from CLOUDLENS_X or, when set, from the file named by CLOUDLENS_X_FILE.
+var secretVars = []string{
+	"CLOUDLENS_MYSQL_DSN", "CLOUDLENS_REDIS_PASSWORD", "CLOUDLENS_SECRET_KEY", "CLOUDLENS_JWT_SECRET",
+	"CLOUDLENS_ADMIN_PASSWORD", "CLOUDLENS_LLM_API_KEY",
+}
+
+// Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
+// It returns every problem found, joined, so that nothing is fixed one restart at a time.
+func Load(mode Mode, getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Mode:                mode,
+		Addr:                r.str("CLOUDLENS_ADDR", "127.0.0.1:8080"),
+		DataDir:             r.str("CLOUDLENS_DATA_DIR", ".cloudlens"),
+		MySQLDSN:            r.secret("CLOUDLENS_MYSQL_DSN"),
+		MySQLMaxOpen:        r.integer("CLOUDLENS_MYSQL_MAX_OPEN", 10, 1, 500),
+		RedisAddr:           r.str("CLOUDLENS_REDIS_ADDR", ""),
+		RedisPassword:       r.secret("CLOUDLENS_REDIS_PASSWORD"),
+		RedisDB:             r.integer("CLOUDLENS_REDIS_DB", 0, 0, 255),
+		SecretKey:           r.secret("CLOUDLENS_SECRET_KEY"),
+		JWTSecret:           r.secret("CLOUDLENS_JWT_SECRET"),
+		AdminEmail:          r.str("CLOUDLENS_ADMIN_EMAIL", ""),
+		AdminPassword:       r.secret("CLOUDLENS_ADMIN_PASSWORD"),
+		AccessTokenTTL:      r.duration("CLOUDLENS_ACCESS_TOKEN_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
+		RefreshTokenTTL:     r.duration("CLOUDLENS_REFRESH_TOKEN_TTL", 30*24*time.Hour, time.Hour, 365*24*time.Hour),
+		LoginRateLimit:      r.integer("CLOUDLENS_LOGIN_RATE_LIMIT", 10, 1, 10000),
+		CORSOrigins:         r.list("CLOUDLENS_CORS_ORIGINS"),
+		MaxBodyBytes:        int64(r.integer("CLOUDLENS_MAX_BODY_BYTES", 1<<20, 1024, 32<<20)),
+		LogFormat:           r.oneOf("CLOUDLENS_LOG_FORMAT", map[Mode]string{ModeFunction: "json", ModeLocal: "text"}[mode], "json", "text"),
+		LogLevel:            r.level("CLOUDLENS_LOG_LEVEL"),
+		AliyunEndpoint:      r.str("CLOUDLENS_ALIYUN_ENDPOINT", ""),
+		Demo:                r.boolean("CLOUDLENS_DEMO", mode == ModeLocal),
+		DemoSeed:            int64(r.integer("CLOUDLENS_DEMO_SEED", 42, 0, 1<<31-1)),
+		BackfillMonths:      r.integer("CLOUDLENS_BACKFILL_MONTHS", 6, 1, 18),
+		SyncConcurrency:     r.integer("CLOUDLENS_SYNC_CONCURRENCY", 4, 1, 64),
+		AliyunQPS:           float64(r.integer("CLOUDLENS_ALIYUN_QPS", 10, 1, 100)),
+		FrontendDir:         r.str("CLOUDLENS_FRONTEND_DIR", "frontend/out"),
+		SyncOnStart:         r.boolean("CLOUDLENS_SYNC_ON_START", true),
+		DisableTimers:       r.boolean("CLOUDLENS_DISABLE_TIMERS", false),
+		LLMBaseURL:          r.str("CLOUDLENS_LLM_BASE_URL", ""),
+		LLMAPIKey:           r.secret("CLOUDLENS_LLM_API_KEY"),
+		LLMModel:            r.str("CLOUDLENS_LLM_MODEL", "qwen-plus"),
+		OSSEndpoint:         r.str("CLOUDLENS_OSS_ENDPOINT", ""),
+		OSSBucket:           r.str("CLOUDLENS_OSS_BUCKET", ""),
+		ShutdownGracePeriod: r.duration("CLOUDLENS_SHUTDOWN_GRACE", 10*time.Second, time.Second, 5*time.Minute),
+	}
+	c.validate(&r)
+	if len(r.problems) > 0 {
+		return c, fmt.Errorf("configuration: %d problem(s):\n  - %s", len(r.problems), strings.Join(r.problems, "\n  - "))
+	}
+	return c, nil
+}
+
+func (c *Config) validate(r *reader) {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		r.problem("CLOUDLENS_ADDR %q is not host:port", c.Addr)
+	}
+	if c.RedisAddr != "" {
+		if _, _, err := net.SplitHostPort(c.RedisAddr); err != nil {
+			r.problem("CLOUDLENS_REDIS_ADDR %q is not host:port", c.RedisAddr)
+		}
+	}
+	if c.AdminEmail != "" && !strings.Contains(c.AdminEmail, "@") {
+		r.problem("CLOUDLENS_ADMIN_EMAIL %q is not an e-mail address", c.AdminEmail)
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
+		r.problem("CLOUDLENS_ADMIN_PASSWORD must be at least 10 characters")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") && c.Mode == ModeFunction {
+		r.problem("CLOUDLENS_ADMIN_EMAIL and CLOUDLENS_ADMIN_PASSWORD must be set together")
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		r.problem("CLOUDLENS_JWT_SECRET must be at least 32 characters")
+	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("CLOUDLENS_CORS_ORIGINS entry %q is not an origin like https://app.example.com", o)
+		}
+	}
+	if c.LLMBaseURL != "" {
+		if u, err := url.Parse(c.LLMBaseURL); err != nil || u.Host == "" {
+			r.problem("CLOUDLENS_LLM_BASE_URL %q is not a URL", c.LLMBaseURL)
+		}
+	}
+	if c.Mode == ModeFunction {
+		// Deployed functions share state through MySQL and Redis; an embedded stand-in would
+		// silently give every instance its own empty database.
+		if c.MySQLDSN == "" {
+			r.problem("CLOUDLENS_MYSQL_DSN is required for a deployed function")
+		}
+		if c.RedisAddr == "" {
+			r.problem("CLOUDLENS_REDIS_ADDR is required for a deployed function")
+		}
+		if c.SecretKey == "" {
+			r.problem("CLOUDLENS_SECRET_KEY is required for a deployed function (base64 of 32 random bytes)")
+		}
+		if c.JWTSecret == "" {
+			r.problem("CLOUDLENS_JWT_SECRET is required for a deployed function (at least 32 characters)")
+		}
+	}
+}
+
+// LogValue masks secrets so the configuration can be logged at start.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("mode", string(c.Mode)),
+		slog.String("addr", c.Addr),
+		slog.String("data_dir", c.DataDir),
+		slog.String("mysql_dsn", maskDSN(c.MySQLDSN)),
+		slog.String("redis_addr", c.RedisAddr),
+		slog.String("redis_password", mask(c.RedisPassword)),
+		slog.String("secret_key", mask(c.SecretKey)),
+		slog.String("jwt_secret", mask(c.JWTSecret)),
+		slog.String("admin_email", c.AdminEmail),
+		slog.String("admin_password", mask(c.AdminPassword)),
+		slog.String("aliyun_endpoint", c.AliyunEndpoint),
+		slog.Bool("demo", c.Demo),
+		slog.Int("backfill_months", c.BackfillMonths),
+		slog.String("llm_base_url", c.LLMBaseURL),
+		slog.String("llm_api_key", mask(c.LLMAPIKey)),
+		slog.String("llm_model", c.LLMModel),
+	)
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "***"
+}
+
+// maskDSN keeps the parts of a MySQL DSN that help debugging (user, host, database) and hides the password.
+func maskDSN(dsn string) string {
+	if dsn == "" {
+		return ""
+	}
+	at := strings.LastIndex(dsn, "@")
+	if at < 0 {
+		return dsn
+	}
+	cred := dsn[:at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		cred = cred[:i] + ":***"
+	}
+	return cred + dsn[at:]
+}
+
+type reader struct {
+	getenv   func(string) string
+	problems []string
+}
+
+func (r *reader) problem(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads name, or the file named by name_FILE (Docker/K8s/FC secret mounts).
+func (r *reader) secret(name string) string {
+	v := r.getenv(name)
+	file := r.getenv(name + "_FILE")
+	if v != "" && file != "" {
+		r.problem("set %s or %s_FILE, not both", name, name)
+		return v
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			r.problem("%s_FILE: %v", name, errors.Unwrap(err))
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	return strings.TrimSpace(v)
+}
+
+func (r *reader) integer(name string, def, min, max int) int {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		r.problem("%s=%q must be a whole number from %d to %d", name, v, min, max)
+		return def
+	}
+	return n
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.problem("%s=%q must be true or false", name, v)
+		return def
+	}
+	return b
+}
+
+func (r *reader) duration(name string, def, min, max time.Duration) time.Duration {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		r.problem("%s=%q must be a duration such as 15m, from %s to %s", name, v, min, max)
+		return def
+	}
+	return d
+}
+
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, p := range strings.Split(r.getenv(name), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.problem("%s=%q must be one of %s", name, v, strings.Join(allowed, ", "))
+	return def
+}
+
+func (r *reader) level(name string) slog.Level {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return slog.LevelInfo
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		r.problem("%s=%q must be debug, info, warn or error", name, v)
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text locally.
+func NewLogger(c Config, function string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler
+	if c.LogFormat == "json" {
+		h = slog.NewJSONHandler(os.Stderr, opts)
+	} else {
+		h = slog.NewTextHandler(os.Stderr, opts)
+	}
+	l := slog.New(h)
+	if function != "" {
+		l = l.With("function", function)
+	}
+	return l
+}

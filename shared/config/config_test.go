@@ -1,0 +1,106 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "jwt")
+	if err := os.WriteFile(secretFile, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	full := map[string]string{
+		"CLOUDLENS_MYSQL_DSN":      "cl:pw@tcp(rds:3306)/cloudlens",
+		"CLOUDLENS_REDIS_ADDR":     "tair:6379",
+		"CLOUDLENS_SECRET_KEY":     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"CLOUDLENS_JWT_SECRET":     "0123456789abcdef0123456789abcdef",
+		"CLOUDLENS_ADMIN_EMAIL":    "ops@example.com",
+		"CLOUDLENS_ADMIN_PASSWORD": "correct horse battery",
+	}
+	tests := []struct {
+		name     string
+		mode     Mode
+		env      map[string]string
+		problems []string // substrings that must all appear; none = success
+		check    func(t *testing.T, c Config)
+	}{
+		{name: "local defaults", mode: ModeLocal, env: map[string]string{}, check: func(t *testing.T, c Config) {
+			if c.Addr != "127.0.0.1:8080" || c.DataDir != ".cloudlens" || !c.Demo || c.LogFormat != "text" {
+				t.Errorf("defaults: %+v", c)
+			}
+			if c.AccessTokenTTL != 15*time.Minute || c.BackfillMonths != 6 {
+				t.Errorf("ttl/backfill defaults: %v %d", c.AccessTokenTTL, c.BackfillMonths)
+			}
+		}},
+		{name: "function complete", mode: ModeFunction, env: full, check: func(t *testing.T, c Config) {
+			if c.LogFormat != "json" || c.Demo {
+				t.Errorf("function defaults: format %s demo %v", c.LogFormat, c.Demo)
+			}
+		}},
+		{name: "function missing everything reports all", mode: ModeFunction, env: map[string]string{},
+			problems: []string{"CLOUDLENS_MYSQL_DSN is required", "CLOUDLENS_REDIS_ADDR is required", "CLOUDLENS_SECRET_KEY is required", "CLOUDLENS_JWT_SECRET is required", "4 problem(s)"}},
+		{name: "bad values named together", mode: ModeLocal, env: map[string]string{
+			"CLOUDLENS_ADDR": "nonsense", "CLOUDLENS_BACKFILL_MONTHS": "40", "CLOUDLENS_ACCESS_TOKEN_TTL": "soon",
+			"CLOUDLENS_CORS_ORIGINS": "ftp://x", "CLOUDLENS_DEMO": "maybe",
+		}, problems: []string{"CLOUDLENS_ADDR", "CLOUDLENS_BACKFILL_MONTHS", "CLOUDLENS_ACCESS_TOKEN_TTL", "CLOUDLENS_CORS_ORIGINS", "CLOUDLENS_DEMO", "5 problem(s)"}},
+		{name: "secret from file", mode: ModeLocal, env: map[string]string{"CLOUDLENS_JWT_SECRET_FILE": secretFile}, check: func(t *testing.T, c Config) {
+			if c.JWTSecret != "0123456789abcdef0123456789abcdef" {
+				t.Errorf("jwt secret from file = %q", c.JWTSecret)
+			}
+		}},
+		{name: "secret and file both", mode: ModeLocal, env: map[string]string{"CLOUDLENS_JWT_SECRET": strings.Repeat("x", 32), "CLOUDLENS_JWT_SECRET_FILE": secretFile},
+			problems: []string{"not both"}},
+		{name: "missing secret file", mode: ModeLocal, env: map[string]string{"CLOUDLENS_SECRET_KEY_FILE": filepath.Join(t.TempDir(), "absent")},
+			problems: []string{"CLOUDLENS_SECRET_KEY_FILE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(tt.mode, env(tt.env))
+			if len(tt.problems) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if tt.check != nil {
+					tt.check(t, c)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("expected problems, got none")
+			}
+			for _, p := range tt.problems {
+				if !strings.Contains(err.Error(), p) {
+					t.Errorf("error does not mention %q:\n%v", p, err)
+				}
+			}
+		})
+	}
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	c, err := Load(ModeLocal, env(map[string]string{
+		"CLOUDLENS_MYSQL_DSN": "cl:hunter2@tcp(rds:3306)/cloudlens", "CLOUDLENS_JWT_SECRET": "0123456789abcdef0123456789abcdef-jwt",
+		"CLOUDLENS_ADMIN_PASSWORD": "adminpassword1", "CLOUDLENS_LLM_API_KEY": "sk-live-key",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
+	out := b.String()
+	for _, secret := range []string{"hunter2", "0123456789abcdef0123456789abcdef-jwt", "adminpassword1", "sk-live-key"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log line leaks %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "cl:***@tcp(rds:3306)/cloudlens") {
+		t.Errorf("dsn not masked usefully: %s", out)
+	}
+}

@@ -1,0 +1,205 @@
+package fcx_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestBuiltFunction builds testdata/fn the way a function is deployed (a static binary),
+// runs it as FC would (port from FC_CUSTOM_LISTEN_PORT), and drives it over real HTTP.
+func TestBuiltFunction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a binary")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go toolchain not on PATH: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.Command(goBin, "build", "-o", bin, "./testdata/fn")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	port := freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "FC_CUSTOM_LISTEN_PORT="+port, "FC_SERVER_PORT=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	logs := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	base := "http://127.0.0.1:" + port
+	waitHealthy(t, base, exited)
+
+	t.Run("plain HTTP route", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/hello?name=fc", nil)
+		req.Header.Set("X-Fc-Request-Id", "bin-req-1")
+		req.Header.Set("X-Fc-Control-Path", "/http-invoke")
+		status, hdr, body := send(t, req)
+		if status != 200 || body != "hello fc (request bin-req-1)" || hdr.Get("X-Request-Id") != "bin-req-1" {
+			t.Errorf("got %d %q (X-Request-Id %q)", status, body, hdr.Get("X-Request-Id"))
+		}
+	})
+
+	invoke := []struct {
+		name       string
+		payload    string
+		wantStatus int
+		wantFCStat string
+	}{
+		{"timer event succeeds", "nightly", 200, ""},
+		{"timer event whose job fails", "fail", 404, "404"},
+	}
+	for _, tc := range invoke {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := fmt.Sprintf(`{"triggerTime":"2024-05-01T00:00:00Z","triggerName":"every-night","payload":%q}`, tc.payload)
+			req, _ := http.NewRequest("POST", base+"/invoke", strings.NewReader(ev))
+			req.Header.Set("X-Fc-Control-Path", "/invoke")
+			req.Header.Set("Content-Type", "application/octet-stream")
+			status, hdr, body := send(t, req)
+			if status != tc.wantStatus || hdr.Get("X-Fc-Status") != tc.wantFCStat {
+				t.Errorf("got %d x-fc-status %q body %s, want %d %q", status, hdr.Get("X-Fc-Status"), body, tc.wantStatus, tc.wantFCStat)
+			}
+		})
+	}
+	if line := waitLog(t, logs, `"msg":"job_ran"`); !strings.Contains(line, `"payload":"nightly"`) || !strings.Contains(line, `"trigger_name":"every-night"`) {
+		t.Errorf("job log line = %s", line)
+	}
+
+	t.Run("SIGTERM lets the in-flight request finish, then exits 0", func(t *testing.T) {
+		type result struct {
+			status int
+			body   string
+			err    error
+		}
+		done := make(chan result, 1)
+		go func() {
+			resp, err := http.Get(base + "/slow")
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			done <- result{resp.StatusCode, string(b), err}
+		}()
+		waitLog(t, logs, `"msg":"slow_started"`)
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		r := <-done
+		if r.err != nil || r.status != 200 || r.body != "slow done" {
+			t.Errorf("in-flight request: %d %q %v", r.status, r.body, r.err)
+		}
+		waitLog(t, logs, `"msg":"stopped"`)
+		for range logs {
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("exit: %v, want status 0", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("function did not exit after SIGTERM")
+		}
+	})
+}
+
+func send(t *testing.T, req *http.Request) (int, http.Header, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// waitHealthy polls /health until it answers 200. The deadline only guards against a hang;
+// start-up speed is measured by scripts/coldstart, not asserted here.
+func waitHealthy(t *testing.T, base string, exited <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("function exited before it was healthy: %v", err)
+		default:
+		}
+		resp, err := http.Get(base + "/health")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				if string(b) != "{\"status\":\"ok\"}\n" {
+					t.Fatalf("health body = %q", b)
+				}
+				return
+			}
+		} else if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Logf("health: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("function never became healthy")
+}
+
+// waitLog reads log lines until one contains want, and returns it.
+func waitLog(t *testing.T, logs <-chan string, want string) string {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case line, ok := <-logs:
+			if !ok {
+				t.Fatalf("log ended before %s", want)
+			}
+			if strings.Contains(line, want) {
+				return line
+			}
+		case <-timeout:
+			t.Fatalf("no log line with %s", want)
+		}
+	}
+}
