@@ -65,7 +65,10 @@ func Deps(t testing.TB, s *store.Store) *app.Deps {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(bytes.TrimRight(p, "\n"))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
 
 // User creates a user with role and grants and returns it with a valid access token.
 func User(t testing.TB, d *app.Deps, email string, role auth.Role, accountIDs ...int64) (auth.User, string) {
