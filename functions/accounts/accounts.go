@@ -103,33 +103,6 @@ func (in input) apply(acc *account.Account) (secret string) {
 	return secret
 }
 
-// secretAAD binds an encrypted secret to its account, so a ciphertext copied onto another
-// row does not decrypt.
-func secretAAD(a account.Account) []byte {
-	return []byte("cloud_account:" + string(a.Site) + ":" + a.UID)
-}
-
-// Secret decrypts the AccessKey secret of a.
-func Secret(d *app.Deps, a account.Account) (string, error) {
-	if !a.HasSecret() {
-		return "", errs.Invalid("account %d has no AccessKey secret", a.ID)
-	}
-	b, err := d.Box.Open(a.SecretEnc, secretAAD(a))
-	if err != nil {
-		return "", errs.Wrap(errs.KindInternal, err, "stored secret of account %d cannot be decrypted (was CLOUDLENS_SECRET_KEY changed?)", a.ID)
-	}
-	return string(b), nil
-}
-
-func (a *api) seal(acc *account.Account, secret string) error {
-	ct, err := a.d.Box.Seal([]byte(secret), secretAAD(*acc))
-	if err != nil {
-		return err
-	}
-	acc.SecretEnc = ct
-	return nil
-}
-
 func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 	p, err := httpx.Caller(r)
 	if err != nil {
@@ -184,7 +157,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) error {
 	if err := acc.Validate(secret != ""); err != nil {
 		return err
 	}
-	if err := a.seal(&acc, secret); err != nil {
+	if err := a.d.SealSecret(&acc, secret); err != nil {
 		return err
 	}
 	if err := a.d.Store.CreateAccount(r.Context(), &acc); err != nil {
@@ -218,12 +191,12 @@ func (a *api) update(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case secret != "":
-		err = a.seal(&acc, secret)
-	case string(secretAAD(before)) != string(secretAAD(acc)):
+		err = a.d.SealSecret(&acc, secret)
+	case before.UID != acc.UID || before.Site != acc.Site:
 		// The stored secret is bound to the old site and account id: re-seal it under the new ones.
 		var old string
-		if old, err = Secret(a.d, before); err == nil {
-			err = a.seal(&acc, old)
+		if old, err = a.d.OpenSecret(before); err == nil {
+			err = a.d.SealSecret(&acc, old)
 		}
 	default:
 		acc.SecretEnc = nil // keep the stored secret untouched

@@ -97,7 +97,7 @@ func TestAccountsCRUDAndAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := Secret(d, acc); err != nil || got != secret {
+		if got, err := d.OpenSecret(acc); err != nil || got != secret {
 			t.Fatalf("secret after rename: %q %v", got, err)
 		}
 		// Changing the account id re-seals the stored secret under the new binding.
@@ -105,7 +105,7 @@ func TestAccountsCRUDAndAccess(t *testing.T) {
 			t.Fatalf("change uid: %d %s", r.Status, r.Body)
 		}
 		acc, _ = d.Store.GetAccount(ctx, auth.Principal{AllAccounts: true}.Scope(), acc.ID)
-		if got, err := Secret(d, acc); err != nil || got != secret {
+		if got, err := d.OpenSecret(acc); err != nil || got != secret {
 			t.Fatalf("secret after uid change: %q %v", got, err)
 		}
 

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/config"
@@ -32,6 +33,11 @@ type Deps struct {
 	Tokens *auth.Tokens
 	Auth   *auth.Authenticator
 	Now    func() time.Time
+
+	// Aliyun makes Alibaba Cloud OpenAPI clients for real accounts.
+	Aliyun *aliyun.Factory
+	// Sim makes clients for demo accounts, pointed at the local simulator (local mode only).
+	Sim *aliyun.Factory
 
 	closers []func()
 }
@@ -111,6 +117,7 @@ func (d *Deps) build(ctx context.Context) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Now: d.now}
+	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, Insecure: cfg.AliyunEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
 	return nil
 }
 

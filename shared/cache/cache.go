@@ -184,7 +184,6 @@ func GetOrLoad[T any](ctx context.Context, c *Cache, ns, key string, ttl time.Du
 		c.errors.Add(1)
 		c.warn("cache entry undecodable; reloading", ns, uerr)
 		warned = true
-		v = *new(T)
 	case errors.Is(err, redis.Nil):
 	default:
 		c.warn("cache read failed; loading uncached", ns, c.fail(ctx, err, "get %q", ns))
