@@ -8,7 +8,9 @@ import (
 
 // secretAAD binds an encrypted secret to its account, so a ciphertext copied onto another
 // row does not decrypt.
-func secretAAD(a account.Account) []byte { return []byte("cloud_account:" + string(a.Site) + ":" + a.UID) }
+func secretAAD(a account.Account) []byte {
+	return []byte("cloud_account:" + string(a.Site) + ":" + a.UID)
+}
 
 // SealSecret encrypts an AccessKey secret for storage in a.SecretEnc.
 func (d *Deps) SealSecret(a *account.Account, secret string) error {
