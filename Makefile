@@ -2,7 +2,7 @@
 SHELL := bash
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/bootstrap/main.go))))
+FUNCTIONS := $(patsubst functions/%/bootstrap/main.go,%,$(wildcard functions/*/bootstrap/main.go))
 FRONTEND_SOURCES := $(shell find frontend/app frontend/components frontend/lib frontend/public -type f 2>/dev/null) frontend/package.json frontend/next.config.ts
 
 .PHONY: run test test-go test-frontend test-e2e build package lint migrate bench frontend clean

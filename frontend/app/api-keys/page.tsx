@@ -1,0 +1,136 @@
+"use client";
+
+import { useState } from "react";
+import { AppShell } from "@/components/Shell";
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader, td, th } from "@/components/ui";
+import { api } from "@/lib/api";
+import { isAdmin, useAuth } from "@/lib/auth";
+import { formatDateTime } from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import type { APIKey, List } from "@/lib/types";
+import { useFetch } from "@/lib/useFetch";
+
+export default function APIKeysPage() {
+  return (
+    <AppShell>
+      <APIKeys />
+    </AppShell>
+  );
+}
+
+function APIKeys() {
+  const { t, lang } = useI18n();
+  const { user } = useAuth();
+  const keys = useFetch<List<APIKey>>("/api-keys");
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<APIKey | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const create = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setCopied(false);
+    try {
+      setCreated(await api.post<APIKey>("/api-keys", { name: name.trim() }));
+      setName("");
+      keys.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (k: APIKey) => {
+    if (!window.confirm(t("keys.confirmRevoke", { name: k.name }))) return;
+    setError(null);
+    try {
+      await api.del(`/api-keys/${k.id}`);
+      if (created?.id === k.id) setCreated(null);
+      keys.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={t("keys.title")} />
+      <Card className="mb-5">
+        <form onSubmit={create} className="flex flex-wrap items-end gap-3" data-testid="key-form">
+          <div className="w-72">
+            <Field label={t("keys.name")}>
+              <input required data-testid="key-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+            </Field>
+          </div>
+          <Button kind="primary" type="submit" disabled={busy} data-testid="key-create">
+            {t("keys.add")}
+          </Button>
+        </form>
+        {created?.key && (
+          <div className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="new-key-box">
+            <div className="text-sm font-medium text-amber-900">
+              {t("keys.newKey")}: {created.name}
+            </div>
+            <div className="mt-1 text-xs text-amber-800">{t("keys.shownOnce")}</div>
+            <div className="mt-2 flex flex-wrap items-center gap-2">
+              <code data-testid="new-key" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900">
+                {created.key}
+              </code>
+              <Button
+                onClick={async () => {
+                  await navigator.clipboard?.writeText(created.key ?? "");
+                  setCopied(true);
+                }}
+              >
+                {copied ? t("keys.copied") : t("keys.copy")}
+              </Button>
+              <Button kind="ghost" onClick={() => setCreated(null)}>
+                {t("common.close")}
+              </Button>
+            </div>
+          </div>
+        )}
+        <ErrorBox error={error} />
+      </Card>
+      <Card>
+        <ErrorBox error={keys.error} onRetry={keys.reload} />
+        {keys.loading && !keys.data && <Loading />}
+        {keys.data && keys.data.items.length === 0 && <Empty>{t("keys.empty")}</Empty>}
+        {keys.data && keys.data.items.length > 0 && (
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-100" data-testid="keys-table">
+              <thead>
+                <tr>
+                  <th className={th}>{t("keys.name")}</th>
+                  <th className={th}>{t("keys.prefix")}</th>
+                  {isAdmin(user) && <th className={th}>{t("keys.owner")}</th>}
+                  <th className={th}>{t("common.createdAt")}</th>
+                  <th className={th}>{t("common.actions")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {keys.data.items.map((k) => (
+                  <tr key={k.id} data-testid="key-row" data-name={k.name}>
+                    <td className={td}>{k.name}</td>
+                    <td className={`${td} font-mono text-xs`}>{k.prefix}…</td>
+                    {isAdmin(user) && <td className={td}>{k.userId ?? "—"}</td>}
+                    <td className={`${td} whitespace-nowrap`}>{formatDateTime(k.createdAt, lang)}</td>
+                    <td className={td}>
+                      <Button kind="danger" onClick={() => revoke(k)} data-testid="key-revoke">
+                        {t("keys.revoke")}
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

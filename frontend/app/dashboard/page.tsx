@@ -1,0 +1,278 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { Chart } from "@/components/Chart";
+import { stackedBarOption } from "@/components/charts";
+import { AppShell } from "@/components/Shell";
+import {
+  Card,
+  DemoBadge,
+  Empty,
+  ErrorBox,
+  Loading,
+  Money,
+  PageHeader,
+  StatusBadge,
+  td,
+  th,
+  thNum,
+  tdNum,
+} from "@/components/ui";
+import { api } from "@/lib/api";
+import { canEdit, useAuth } from "@/lib/auth";
+import {
+  formatDateTime,
+  formatMoney as formatMoneyText,
+  formatPercent,
+  monthToDateRange,
+  toMicros,
+} from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import { chartSeries, pivotExplore } from "@/lib/query.mjs";
+import type { Account, Explore, List, Overview, OverviewItem, Ranked, SyncRun } from "@/lib/types";
+import { useFetch } from "@/lib/useFetch";
+
+export default function DashboardPage() {
+  return (
+    <AppShell>
+      <Dashboard />
+    </AppShell>
+  );
+}
+
+function Dashboard() {
+  const { t, lang } = useI18n();
+  const range = useMemo(() => monthToDateRange(new Date()), []);
+  const overview = useFetch<Overview>("/costs/overview");
+  const trend = useFetch<Explore>(
+    `/costs/explore?${new URLSearchParams({
+      start: range.start,
+      end: range.end,
+      granularity: "day",
+      groupBy: "product",
+    })}`,
+  );
+  const accounts = useFetch<List<Account>>("/accounts");
+  const demo = Boolean(overview.data?.demo || trend.data?.demo || accounts.data?.items?.some((a) => a.demo));
+
+  return (
+    <>
+      <PageHeader title={t("dash.title")}>
+        <DemoBadge show={demo} />
+        {overview.data?.asOf && (
+          <span className="text-xs text-slate-500" data-testid="as-of">
+            {t("dash.asOf", { time: formatDateTime(overview.data.asOf, lang) })}
+          </span>
+        )}
+      </PageHeader>
+
+      <ErrorBox error={overview.error} onRetry={overview.reload} />
+      {overview.loading && !overview.data && <Loading />}
+      {overview.data && overview.data.items.length === 0 && (
+        <Card>
+          <Empty />
+        </Card>
+      )}
+      {overview.data?.items.map((item) => (
+        <CurrencyOverview key={item.currency} item={item} />
+      ))}
+
+      <Card title={t("dash.trend")} className="mt-5" testId="trend-card">
+        <ErrorBox error={trend.error} onRetry={trend.reload} />
+        {trend.loading && !trend.data && <Loading />}
+        {trend.data && trend.data.items.length === 0 && <Empty />}
+        {trend.data?.items.map((item) => {
+          const pivot = pivotExplore(item);
+          const series = chartSeries(pivot);
+          return (
+            <div key={item.currency} className="mb-2">
+              {trend.data!.items.length > 1 && <div className="text-xs text-slate-500">{item.currency}</div>}
+              <Chart
+                testId="trend-chart"
+                option={stackedBarOption(pivot.periods, series, item.currency, lang)}
+                attrs={{ "data-currency": item.currency, "data-series": JSON.stringify(series.map((s) => s.name)) }}
+              />
+            </div>
+          );
+        })}
+      </Card>
+
+      <SyncStatus accounts={accounts.data?.items} error={accounts.error} loading={accounts.loading} />
+    </>
+  );
+}
+
+function CurrencyOverview({ item }: { item: OverviewItem }) {
+  const { t, lang } = useI18n();
+  const change = item.changePercent;
+  let up = false;
+  try {
+    up = toMicros(item.changeAmount || "0") > 0n;
+  } catch {
+    up = false;
+  }
+  return (
+    <div className="mb-5" data-testid="overview" data-currency={item.currency}>
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        <Stat label={t("dash.mtd")}>
+          <Money amount={item.monthToDate} currency={item.currency} testId="mtd" className="text-2xl font-semibold" />
+          <div className={`mt-1 text-xs ${up ? "text-red-600" : "text-emerald-600"}`} data-testid="mtd-change">
+            {formatPercent(change, lang)} {t("dash.change")}
+          </div>
+        </Stat>
+        <Stat label={t("dash.lastMonthSame")}>
+          <Money amount={item.lastMonthSamePeriod} currency={item.currency} testId="last-month-same" className="text-2xl font-semibold" />
+        </Stat>
+        <Stat label={t("dash.lastMonthTotal")}>
+          <Money amount={item.lastMonthTotal} currency={item.currency} testId="last-month-total" className="text-2xl font-semibold" />
+        </Stat>
+        <Stat label={t("dash.forecast")}>
+          {item.forecast ? (
+            <>
+              <Money amount={item.forecast.value} currency={item.currency} testId="forecast" className="text-2xl font-semibold" />
+              <div className="mt-1 text-xs text-slate-500" data-testid="forecast-range">
+                {t("dash.forecastRange", {
+                  low: formatMoneyText(item.forecast.low, item.currency, lang),
+                  high: formatMoneyText(item.forecast.high, item.currency, lang),
+                })}
+              </div>
+            </>
+          ) : (
+            <span className="text-2xl font-semibold text-slate-400">—</span>
+          )}
+        </Stat>
+      </div>
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Card title={t("dash.topProducts")} testId="top-products">
+          <RankList items={item.topProducts} currency={item.currency} />
+        </Card>
+        <Card title={t("dash.topAccounts")} testId="top-accounts">
+          <RankList items={item.topAccounts} currency={item.currency} />
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="mb-2 text-xs font-medium text-slate-500">{label}</div>
+      {children}
+    </div>
+  );
+}
+
+function RankList({ items, currency }: { items: Ranked[] | null | undefined; currency: string }) {
+  if (!items || items.length === 0) return <Empty />;
+  const max = Math.max(...items.map((i) => Number(i.cost) || 0), 1);
+  return (
+    <ul className="space-y-2.5">
+      {items.map((i) => (
+        <li key={i.key} data-testid="rank-row" data-key={i.key}>
+          <div className="flex items-center justify-between gap-3 text-sm">
+            <span className="truncate text-slate-700" title={i.key}>
+              {i.name || i.key}
+            </span>
+            <Money amount={i.cost} currency={currency} className="font-medium text-slate-900" />
+          </div>
+          <div className="mt-1 h-1.5 rounded-full bg-slate-100">
+            <div className="h-1.5 rounded-full bg-sky-500" style={{ width: `${Math.max(2, ((Number(i.cost) || 0) / max) * 100)}%` }} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SyncStatus({
+  accounts,
+  error,
+  loading,
+}: {
+  accounts: Account[] | undefined;
+  error: unknown;
+  loading: boolean;
+}) {
+  const { t, lang } = useI18n();
+  const { user } = useAuth();
+  const [latest, setLatest] = useState<Record<number, SyncRun | null>>({});
+
+  useEffect(() => {
+    if (!accounts) return;
+    let live = true;
+    // The latest run per account: a handful of accounts, fetched side by side.
+    Promise.all(
+      accounts.map((a) =>
+        api
+          .get<List<SyncRun>>(`/accounts/${a.id}/syncs`)
+          .then((r) => [a.id, r.items?.[0] ?? null] as const)
+          .catch(() => [a.id, null] as const),
+      ),
+    ).then((pairs) => {
+      if (live) setLatest(Object.fromEntries(pairs));
+    });
+    return () => {
+      live = false;
+    };
+  }, [accounts]);
+
+  return (
+    <Card title={t("dash.syncStatus")} className="mt-5" testId="sync-status">
+      <ErrorBox error={error} />
+      {loading && !accounts && <Loading />}
+      {accounts && accounts.length === 0 && (
+        <Empty>
+          {t("dash.noAccounts")}{" "}
+          {canEdit(user) && (
+            <Link href="/accounts/edit/" className="text-sky-700 underline">
+              {t("dash.addAccount")}
+            </Link>
+          )}
+        </Empty>
+      )}
+      {accounts && accounts.length > 0 && (
+        <div className="overflow-x-auto">
+          <table className="min-w-full divide-y divide-slate-100">
+            <thead>
+              <tr>
+                <th className={th}>{t("acc.name")}</th>
+                <th className={th}>{t("acc.status")}</th>
+                <th className={th}>{t("acc.lastSync")}</th>
+                <th className={th}>{t("dash.lastRun")}</th>
+                <th className={thNum}>{t("acc.rows")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {accounts.map((a) => {
+                const run = latest[a.id];
+                return (
+                  <tr key={a.id} data-testid="sync-row" data-account-id={a.id}>
+                    <td className={td}>
+                      <Link href={`/accounts/detail/?id=${a.id}`} className="text-sky-700 hover:underline">
+                        {a.name}
+                      </Link>
+                      {a.demo && <span className="ml-2 text-xs text-amber-700">{t("common.demo")}</span>}
+                    </td>
+                    <td className={td}>
+                      <StatusBadge status={a.status} />
+                      {a.status === "failing" && a.statusMessage && (
+                        <div className="mt-1 max-w-xs truncate text-xs text-red-600" title={a.statusMessage}>
+                          {a.statusMessage}
+                        </div>
+                      )}
+                    </td>
+                    <td className={td}>{a.lastSyncAt ? formatDateTime(a.lastSyncAt, lang) : t("acc.never")}</td>
+                    <td className={td}>{run ? <StatusBadge status={run.status} /> : "—"}</td>
+                    <td className={tdNum}>{run ? run.rows.toLocaleString(lang === "en" ? "en-US" : "zh-CN") : "—"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

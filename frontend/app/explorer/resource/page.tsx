@@ -1,0 +1,112 @@
+"use client";
+
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { Suspense, useMemo } from "react";
+import { Chart } from "@/components/Chart";
+import { lineOption } from "@/components/charts";
+import { AppShell } from "@/components/Shell";
+import { Card, DemoBadge, Empty, ErrorBox, Loading, Money, PageHeader, td, tdNum, th, thNum } from "@/components/ui";
+import { sumDecimals } from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import type { ResourceSeries } from "@/lib/types";
+import { useFetch } from "@/lib/useFetch";
+
+// One resource's daily cost: the end of a drill-down from the explorer. The id travels as a
+// query parameter because a static export cannot have a page per unknown resource id.
+export default function ResourcePage() {
+  return (
+    <AppShell>
+      <Suspense fallback={<Loading />}>
+        <Resource />
+      </Suspense>
+    </AppShell>
+  );
+}
+
+function Resource() {
+  const { t, lang } = useI18n();
+  const sp = useSearchParams();
+  const id = sp.get("id") || "";
+  const params = new URLSearchParams();
+  for (const k of ["start", "end", "metric"]) {
+    const v = sp.get(k);
+    if (v) params.set(k, v);
+  }
+  const res = useFetch<ResourceSeries>(id ? `/costs/resources/${encodeURIComponent(id)}?${params}` : null);
+  const d = res.data;
+  const points = useMemo(() => d?.points ?? [], [d]);
+  const option = useMemo(
+    () => lineOption(points.map((p) => p.period), points.map((p) => Number(p.cost)), t("exp.dailyCost"), d?.currency || "CNY", lang),
+    [points, d?.currency, lang, t],
+  );
+  const back = new URLSearchParams(params);
+
+  return (
+    <>
+      <PageHeader title={t("exp.resourceTitle")}>
+        <DemoBadge show={d?.demo} />
+        <Link href={`/explorer/?${back}`} className="text-sm text-sky-700 hover:underline">
+          ← {t("common.back")}
+        </Link>
+      </PageHeader>
+      {!id && <Empty />}
+      <ErrorBox error={res.error} onRetry={res.reload} />
+      {res.loading && !d && <Loading />}
+      {d && (
+        <div className="space-y-4" data-testid="resource-detail">
+          <Card>
+            <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2 lg:grid-cols-5">
+              <Item label={t("exp.resource")} value={d.resourceName ? `${d.resourceName} (${d.resourceId})` : d.resourceId} />
+              <Item label={t("exp.product")} value={d.product} />
+              <Item label={t("exp.region")} value={d.region} />
+              <Item label={t("exp.account")} value={d.accountId === undefined ? "" : String(d.accountId)} />
+              <div>
+                <dt className="text-xs text-slate-500">{t("common.total")}</dt>
+                <dd className="mt-0.5 font-semibold">
+                  <Money amount={points.length ? sumDecimals(points.map((p) => p.cost)) : "0"} currency={d.currency} testId="resource-total" />
+                </dd>
+              </div>
+            </dl>
+          </Card>
+          <Card title={t("exp.dailyCost")}>
+            {points.length === 0 ? <Empty /> : <Chart option={option} testId="resource-chart" />}
+          </Card>
+          {points.length > 0 && (
+            <Card>
+              <div className="max-h-96 overflow-y-auto">
+                <table className="min-w-full divide-y divide-slate-100">
+                  <thead>
+                    <tr>
+                      <th className={th}>{t("exp.date")}</th>
+                      <th className={thNum}>{t("exp.cost")}</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {points.map((p) => (
+                      <tr key={p.period}>
+                        <td className={td}>{p.period}</td>
+                        <td className={tdNum}>
+                          <Money amount={p.cost} currency={d.currency} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </Card>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Item({ label, value }: { label: string; value: string | undefined }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 break-all text-slate-900">{value || "—"}</dd>
+    </div>
+  );
+}

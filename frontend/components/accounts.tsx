@@ -1,0 +1,184 @@
+"use client";
+
+// Pieces of the cloud-account pages: connection test, sync with progress, sync history.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, ApiError } from "@/lib/api";
+import { formatDateTime, formatDuration, formatMoney, formatNumber } from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import type { List, SyncRun, TestResult } from "@/lib/types";
+import { Button, Empty, ErrorBox, Loading, StatusBadge, td, tdNum, th, thNum } from "./ui";
+
+export function TestConnection({ accountId }: { accountId: number }) {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<TestResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const run = async () => {
+    setBusy(true);
+    setResult(null);
+    setError(null);
+    try {
+      setResult(await api.post<TestResult>(`/accounts/${accountId}/test`));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div>
+      <Button onClick={run} disabled={busy} data-testid="test-connection">
+        {busy ? t("acc.testing") : t("acc.test")}
+      </Button>
+      <div data-testid="test-result" data-ok={result ? String(result.ok) : error ? "false" : ""} className="mt-2">
+        {result?.ok && (
+          <div className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+            {t("acc.testOk", { balance: formatMoney(result.balance, result.currency || "CNY", lang) })}
+          </div>
+        )}
+        {result && !result.ok && (
+          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            {t("acc.testFailed", { message: result.message })}
+          </div>
+        )}
+        <ErrorBox error={error} />
+      </div>
+    </div>
+  );
+}
+
+const POLL_MS = 2000;
+
+// Starts a sync and follows it through /accounts/{id}/syncs until the run leaves "running".
+export function useSync(accountId: number, onFinished: () => void) {
+  const [run, setRun] = useState<SyncRun | null>(null);
+  const [syncId, setSyncId] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const finished = useRef(onFinished);
+  finished.current = onFinished;
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const poll = useCallback(
+    async (id: number) => {
+      try {
+        const list = await api.get<List<SyncRun>>(`/accounts/${accountId}/syncs`);
+        const r = list.items.find((x) => x.id === id) ?? null;
+        setRun(r);
+        if (r && r.status !== "running") {
+          setSyncId(null);
+          finished.current();
+          return;
+        }
+      } catch (e) {
+        setError(e);
+        setSyncId(null);
+        return;
+      }
+      timer.current = setTimeout(() => void poll(id), POLL_MS);
+    },
+    [accountId],
+  );
+
+  const start = useCallback(async () => {
+    setError(null);
+    setRun(null);
+    try {
+      const { syncId: id } = await api.post<{ syncId: number }>(`/accounts/${accountId}/sync`);
+      setSyncId(id);
+      void poll(id);
+    } catch (e) {
+      setError(e);
+    }
+  }, [accountId, poll]);
+
+  return { start, run, running: syncId !== null, error };
+}
+
+export function SyncNow({ accountId, onFinished }: { accountId: number; onFinished: () => void }) {
+  const { t, lang } = useI18n();
+  const { start, run, running, error } = useSync(accountId, onFinished);
+  return (
+    <div>
+      <Button kind="primary" onClick={start} disabled={running} data-testid="sync-now">
+        {running ? t("acc.syncing") : t("acc.sync")}
+      </Button>
+      <div className="mt-2 text-sm" data-testid="sync-progress" data-status={run?.status ?? (running ? "running" : "")}>
+        {running && (
+          <div className="flex items-center gap-2 text-sky-700">
+            <span className="h-3 w-3 animate-spin rounded-full border-2 border-sky-200 border-t-sky-600" />
+            {t("acc.syncStarted")}
+            {run && ` · ${t("acc.pages")} ${formatNumber(run.pages, lang)} · ${t("acc.rows")} ${formatNumber(run.rows, lang)}`}
+          </div>
+        )}
+        {!running && run?.status === "succeeded" && (
+          <div className="text-emerald-700">{t("acc.syncDone", { rows: formatNumber(run.rows, lang) })}</div>
+        )}
+        {!running && run?.status === "failed" && (
+          <div role="alert" className="text-red-700">
+            {t("acc.syncFailed", { error: run.error })}
+          </div>
+        )}
+        <ErrorBox error={error} />
+      </div>
+    </div>
+  );
+}
+
+export function SyncHistory({ runs, loading, error }: { runs: SyncRun[] | undefined; loading: boolean; error: unknown }) {
+  const { t, lang } = useI18n();
+  if (error) return <ErrorBox error={error} />;
+  if (loading && !runs) return <Loading />;
+  if (!runs || runs.length === 0) return <Empty>{t("acc.noHistory")}</Empty>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-100" data-testid="sync-history">
+        <thead>
+          <tr>
+            <th className={th}>{t("acc.startedAt")}</th>
+            <th className={th}>{t("common.status")}</th>
+            <th className={th}>{t("acc.window")}</th>
+            <th className={thNum}>{t("acc.pages")}</th>
+            <th className={thNum}>{t("acc.rows")}</th>
+            <th className={thNum}>{t("acc.rejected")}</th>
+            <th className={thNum}>{t("acc.duration")}</th>
+            <th className={th}>{t("acc.errorCol")}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {runs.map((r) => (
+            <tr key={r.id} data-testid="sync-run" data-status={r.status}>
+              <td className={`${td} whitespace-nowrap`}>{formatDateTime(r.startedAt, lang)}</td>
+              <td className={td}>
+                <StatusBadge status={r.status} />
+              </td>
+              <td className={`${td} whitespace-nowrap`}>
+                {r.windowStart} – {r.windowEnd}
+              </td>
+              <td className={tdNum}>{formatNumber(r.pages, lang)}</td>
+              <td className={tdNum}>{formatNumber(r.rows, lang)}</td>
+              <td className={tdNum}>{formatNumber(r.rejected, lang)}</td>
+              <td className={tdNum}>{formatDuration(r.startedAt, r.finishedAt)}</td>
+              <td className={`${td} max-w-xs truncate text-red-700`} title={r.error}>
+                {r.error}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function isNotFound(e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 404 || e.status === 403);
+}

@@ -1,0 +1,210 @@
+// End-to-end tests: a real Chromium drives the built web app against a running CloudLens and
+// checks that what the pages show is what the API answers.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { formatMoney, normalizeDecimal } from "../lib/format.mjs";
+import { exploreApiParams, parseExplorerQuery } from "../lib/query.mjs";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn, skipReason } from "./helpers.mjs";
+
+const skip = skipReason();
+if (skip) console.log(`e2e: ${skip}`);
+
+describe("CloudLens web app", { skip: skip || false }, () => {
+  let browser;
+  let admin;
+  let page;
+  const cleanup = [];
+
+  before(async () => {
+    browser = await launch();
+    admin = await Api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await ctx.newPage();
+  });
+
+  after(async () => {
+    for (const fn of cleanup.reverse()) {
+      try {
+        await fn();
+      } catch (e) {
+        console.log(`# cleanup: ${e.message}`);
+      }
+    }
+    await browser?.close();
+  });
+
+  test("a signed-out visitor is sent to login and sees no data", async () => {
+    await page.goto(`${BASE_URL}/dashboard/`);
+    await page.waitForURL(/\/login\/\?next=/, { timeout: 15_000 });
+    assert.equal(await page.getByTestId("mtd").count(), 0);
+    await screenshot(page, "login");
+  });
+
+  test("sign in", async () => {
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    assert.match(await page.getByTestId("current-user").innerText(), /\S/);
+  });
+
+  test("the dashboard's month to date equals the API's", async () => {
+    const overview = await admin.get("/costs/overview");
+    assert.ok(overview.items.length > 0, "the overview has at least one currency");
+    await page.goto(`${BASE_URL}/dashboard/`);
+    for (const item of overview.items) {
+      const mtd = page.locator(`[data-testid="overview"][data-currency="${item.currency}"] [data-testid="mtd"]`);
+      await mtd.waitFor({ timeout: 15_000 });
+      assert.equal(await mtd.getAttribute("data-value"), normalizeDecimal(item.monthToDate));
+      assert.equal((await mtd.innerText()).trim(), formatMoney(item.monthToDate, item.currency, "zh"));
+    }
+    if (overview.demo) await page.getByTestId("demo-badge").first().waitFor();
+    await page.getByTestId("trend-chart").first().waitFor();
+    await page.waitForTimeout(500); // let the chart's entry animation finish for the picture
+    await screenshot(page, "dashboard");
+  });
+
+  test("changing the explorer's grouping shows chart and table that agree with the API", async () => {
+    await page.goto(`${BASE_URL}/explorer/?groupBy=product`);
+    await page.getByTestId("explorer-table").first().waitFor({ timeout: 15_000 });
+    await page.getByTestId("q-groupby").selectOption("region");
+    await page.waitForURL(/groupBy=region/);
+
+    const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+    assert.deepEqual(q.groupBy, ["region"]);
+    const path = `/costs/explore?${exploreApiParams(q)}`;
+    await page.waitForSelector(`[data-testid="costs-view"][data-loaded="${path}"]`, { timeout: 15_000 });
+    const want = await admin.get(path);
+    assert.ok(want.items.length > 0, "the explore answer has at least one currency");
+
+    for (const item of want.items) {
+      const scope = `[data-testid="explore-result"][data-currency="${item.currency}"]`;
+      const rows = await page.$$eval(`${scope} [data-testid="explorer-row"]`, (trs) =>
+        trs.map((tr) => ({ key: tr.getAttribute("data-key"), total: tr.getAttribute("data-total") })),
+      );
+      assert.deepEqual(
+        rows.map((r) => [JSON.parse(r.key), normalizeDecimal(r.total)]),
+        item.groups.map((g) => [g.key, normalizeDecimal(g.total)]),
+        "table rows",
+      );
+      const total = await page.locator(`${scope} [data-testid="table-total"]`).getAttribute("data-value");
+      assert.equal(total, normalizeDecimal(item.total), "table total");
+
+      const chart = page.locator(`${scope} [data-testid="explorer-chart"]`);
+      const seriesTotals = JSON.parse(await chart.getAttribute("data-series-totals"));
+      assert.deepEqual(
+        seriesTotals.map(normalizeDecimal),
+        item.groups.map((g) => normalizeDecimal(g.total)),
+        "chart series totals",
+      );
+      assert.deepEqual(JSON.parse(await chart.getAttribute("data-periods")), item.periods, "chart periods");
+    }
+    await page.waitForTimeout(500);
+    await screenshot(page, "explorer");
+  });
+
+  test("a new account with a bad secret fails its connection test", async () => {
+    const name = `e2e-bad-secret-${Date.now()}`;
+    await page.goto(`${BASE_URL}/accounts/edit/`);
+    await page.getByTestId("acc-name").fill(name);
+    await page.getByTestId("acc-account-id").fill("1234567890123456");
+    await page.getByTestId("acc-access-key-id").fill("LTAI5tE2eInvalidKeyId00");
+    await page.getByTestId("acc-access-key-secret").fill("this-secret-is-wrong");
+    await page.getByTestId("acc-save").click();
+    await page.waitForURL(/\/accounts\/detail\/\?id=\d+/, { timeout: 15_000 });
+    const id = new URL(page.url()).searchParams.get("id");
+    cleanup.push(() => admin.del(`/accounts/${id}`));
+
+    await page.getByTestId("test-connection").click();
+    const result = page.locator('[data-testid="test-result"][data-ok="false"]');
+    await result.waitFor({ timeout: 30_000 });
+    assert.match(await result.innerText(), /\S{3,}/, "the failure carries a message");
+    await screenshot(page, "account-bad-secret");
+
+    await page.goto(`${BASE_URL}/accounts/`);
+    await page.locator(`[data-testid="account-row"][data-account-id="${id}"]`).waitFor();
+    await screenshot(page, "accounts");
+  });
+
+  test("users and API keys pages load for an admin", async () => {
+    await page.goto(`${BASE_URL}/users/`);
+    await page.getByTestId("users-table").waitFor({ timeout: 15_000 });
+    assert.ok((await page.getByTestId("user-row").count()) >= 1);
+    await screenshot(page, "users");
+
+    const keyName = `e2e-key-${Date.now()}`;
+    await page.goto(`${BASE_URL}/api-keys/`);
+    await page.getByTestId("key-name").fill(keyName);
+    await page.getByTestId("key-create").click();
+    const shown = await page.getByTestId("new-key").innerText();
+    assert.ok(shown.length >= 16, "the new key is shown once");
+    const keys = await admin.get("/api-keys");
+    const created = keys.items.find((k) => k.name === keyName);
+    assert.ok(created, "the key is listed by the API");
+    cleanup.push(() => admin.del(`/api-keys/${created.id}`));
+    assert.ok(!("key" in created) || !created.key, "the API never lists the key itself");
+    await screenshot(page, "api-keys");
+  });
+
+  test("a viewer sees neither the admin pages nor an ungranted account", async () => {
+    const accounts = (await admin.get("/accounts")).items;
+    assert.ok(accounts.length >= 1, "at least one account exists");
+    const granted = accounts.length >= 2 ? [accounts[0].id] : [];
+    const ungranted = accounts.find((a) => !granted.includes(a.id));
+    const email = `e2e-viewer-${Date.now()}@example.com`;
+    const password = `Viewer-${Date.now()}-pw!`;
+    const user = await admin.post("/users", { email, name: "E2E viewer", password, role: "viewer", accountIds: granted });
+    cleanup.push(() => admin.del(`/users/${user.id}`));
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const vp = await ctx.newPage();
+    try {
+      await signIn(vp, email, password);
+      assert.equal(await vp.getByTestId("nav-users").count(), 0, "no link to the users page");
+
+      await vp.goto(`${BASE_URL}/users/`);
+      await vp.getByTestId("forbidden").waitFor({ timeout: 15_000 });
+      assert.equal(await vp.getByTestId("users-table").count(), 0);
+      await screenshot(vp, "viewer-users-forbidden");
+
+      await vp.goto(`${BASE_URL}/accounts/`);
+      await vp.waitForSelector('[data-testid="accounts-table"], [data-testid="empty"]', { timeout: 15_000 });
+      const visible = await vp.$$eval('[data-testid="account-row"]', (trs) => trs.map((tr) => Number(tr.getAttribute("data-account-id"))));
+      assert.deepEqual(visible.sort(), [...granted].sort(), "only granted accounts are listed");
+      assert.equal(await vp.getByTestId("add-account").count(), 0, "a viewer cannot add accounts");
+      await screenshot(vp, "viewer-accounts");
+
+      await vp.goto(`${BASE_URL}/accounts/detail/?id=${ungranted.id}`);
+      await vp.waitForSelector('[data-testid="account-not-found"], [data-testid="error"]', { timeout: 15_000 });
+      assert.equal(await vp.getByTestId("account-detail").count(), 0, "no detail of an ungranted account");
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test("switching to English is remembered", async () => {
+    await page.goto(`${BASE_URL}/dashboard/`);
+    await page.getByTestId("nav-dashboard").waitFor({ timeout: 15_000 });
+    assert.equal((await page.getByTestId("nav-dashboard").innerText()).trim(), "总览");
+    await page.getByTestId("lang-toggle").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="nav-dashboard"]')?.textContent?.trim() === "Dashboard");
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-testid="nav-dashboard"]')?.textContent?.trim() === "Dashboard");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    await page.getByTestId("mtd").first().waitFor({ timeout: 15_000 });
+    await screenshot(page, "dashboard-en");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId("menu-toggle").waitFor();
+    await screenshot(page, "dashboard-phone");
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  test("signing out drops the session", async () => {
+    await page.goto(`${BASE_URL}/dashboard/`);
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/login\//, { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem("cloudlens.session")), null);
+    await page.goto(`${BASE_URL}/explorer/`);
+    await page.waitForURL(/\/login\/\?next=/, { timeout: 15_000 });
+    assert.equal(await page.getByTestId("explorer-table").count(), 0);
+  });
+});

@@ -1,0 +1,210 @@
+// The HTTP client for the CloudLens API: adds the access token, refreshes it once on a 401
+// (refresh tokens rotate, so concurrent refreshes share one request), and turns error bodies
+// into ApiError with the request id the server logged.
+
+import { loadConfig } from "./config";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+interface TokenAnswer {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+const SESSION_KEY = "cloudlens.session";
+
+export function readSession(): Session | null {
+  if (typeof window === "undefined") return null;
+  try {
+    const raw = window.localStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as Session;
+    return s.accessToken && s.refreshToken ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeSession(t: TokenAnswer): Session {
+  const s: Session = {
+    accessToken: t.accessToken,
+    refreshToken: t.refreshToken,
+    expiresAt: Date.now() + (t.expiresIn || 0) * 1000,
+  };
+  window.localStorage.setItem(SESSION_KEY, JSON.stringify(s));
+  return s;
+}
+
+export function clearSession() {
+  if (typeof window !== "undefined") window.localStorage.removeItem(SESSION_KEY);
+}
+
+// Called when the session is gone for good (refresh refused): the auth provider sends the
+// user to the login page and drops every page's data.
+let signedOutHandler: (() => void) | null = null;
+export function onSignedOut(fn: (() => void) | null) {
+  signedOutHandler = fn;
+}
+
+async function apiUrl(path: string): Promise<string> {
+  const { apiBase } = await loadConfig();
+  return `${apiBase}/api/v1${path}`;
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  const headerId = res.headers.get("x-request-id") || res.headers.get("x-fc-request-id") || "";
+  let code = "internal";
+  let message = res.statusText || `HTTP ${res.status}`;
+  let requestId = headerId;
+  try {
+    const body = await res.json();
+    if (body && body.error) {
+      code = body.error.code || code;
+      message = body.error.message || message;
+      requestId = body.error.requestId || requestId;
+    }
+  } catch {
+    // A body that is not JSON (a proxy's error page) keeps the status text.
+  }
+  return new ApiError(res.status, code, message, requestId);
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+// Spends the refresh token for a new pair. Shared by every request that hit a 401 at the same
+// time: a rotated refresh token works once, so a second parallel refresh would fail.
+function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const s = readSession();
+    if (!s) return false;
+    try {
+      const res = await fetch(await apiUrl("/auth/refresh"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refreshToken: s.refreshToken }),
+      });
+      if (!res.ok) return false;
+      writeSession((await res.json()) as TokenAnswer);
+      return true;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+function signOutLocally() {
+  clearSession();
+  signedOutHandler?.();
+}
+
+async function authorizedFetch(path: string, init: RequestInit): Promise<Response> {
+  const url = await apiUrl(path);
+  const send = () => {
+    const s = readSession();
+    const headers = new Headers(init.headers);
+    if (s) headers.set("Authorization", `Bearer ${s.accessToken}`);
+    return fetch(url, { ...init, headers });
+  };
+  const before = readSession();
+  let res = await send();
+  if (res.status === 401 && before) {
+    // Another request may already have rotated the tokens while this one was in flight.
+    const now = readSession();
+    const rotated = now && now.accessToken !== before.accessToken;
+    if (rotated || (await refreshSession())) {
+      res = await send();
+    }
+    if (res.status === 401) signOutLocally();
+  }
+  return res;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers = { Accept: "application/json", "Content-Type": "application/json" };
+    init.body = JSON.stringify(body);
+  }
+  const res = await authorizedFetch(path, init);
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>("GET", path),
+  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  del: (path: string) => request<void>("DELETE", path),
+};
+
+export async function login(email: string, password: string): Promise<void> {
+  const res = await fetch(await apiUrl("/auth/login"), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw await toError(res);
+  writeSession((await res.json()) as TokenAnswer);
+}
+
+export async function logout(): Promise<void> {
+  const s = readSession();
+  clearSession();
+  if (!s) return;
+  try {
+    await fetch(await apiUrl("/auth/logout"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${s.accessToken}` },
+      body: JSON.stringify({ refreshToken: s.refreshToken }),
+    });
+  } catch {
+    // The local session is already gone; a server that cannot be reached lets the refresh
+    // token expire on its own.
+  }
+}
+
+function filenameFrom(res: Response, fallback: string): string {
+  const cd = res.headers.get("content-disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  return plain ? plain[1] : fallback;
+}
+
+// Downloads an export with the caller's token: a plain link cannot carry the Authorization
+// header, so the file is fetched and handed to the browser as a blob.
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await authorizedFetch(path, { method: "GET" });
+  if (!res.ok) throw await toError(res);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filenameFrom(res, fallbackName);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

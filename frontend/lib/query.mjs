@@ -1,0 +1,242 @@
+// The cost explorer's query: parsed from and written to the page URL (so a view can be shared
+// and bookmarked) and turned into the costs API's query string. Plain JavaScript with JSDoc
+// types so that Node's test runner checks it without a build step.
+
+import { daysBetween, monthToDateRange, sumDecimals } from "./format.mjs";
+
+/** Dimensions the costs API groups and filters by; `tag.<key>` is open-ended. */
+export const DIMENSIONS = [
+  "account",
+  "product",
+  "region",
+  "resourceGroup",
+  "costUnit",
+  "subscriptionType",
+  "billingItem",
+  "chargeCategory",
+];
+export const GRANULARITIES = ["day", "week", "month"];
+export const METRICS = ["billed", "list", "effective", "discount"];
+export const DEFAULT_TOP = 10;
+export const MAX_RANGE_DAYS = 366;
+
+/**
+ * @typedef {{dimension: string, op: "in" | "notin", values: string[]}} Filter
+ * @typedef {{
+ *   start: string, end: string, granularity: string, groupBy: string[], top: number,
+ *   metric: string, accountIds: string[], filters: Filter[]
+ * }} ExplorerQuery
+ */
+
+/** @param {string} d */
+export function isDimension(d) {
+  return DIMENSIONS.includes(d) || /^tag\.[^\s:,]+$/.test(d);
+}
+
+/**
+ * Parses `dimension:in:v1,v2` / `dimension:notin:v1,v2`.
+ * @param {string} s
+ * @returns {Filter | null}
+ */
+export function parseFilter(s) {
+  const m = /^(.+?):(in|notin):(.*)$/.exec(s);
+  if (!m || !isDimension(m[1])) return null;
+  const values = m[3].split(",").map((v) => v.trim()).filter((v) => v !== "");
+  if (values.length === 0) return null;
+  return { dimension: m[1], op: /** @type {"in" | "notin"} */ (m[2]), values };
+}
+
+/** @param {Filter} f */
+export function formatFilter(f) {
+  return `${f.dimension}:${f.op}:${f.values.join(",")}`;
+}
+
+/**
+ * The default view: this month so far, by day, grouped by product.
+ * @param {Date} now
+ * @returns {ExplorerQuery}
+ */
+export function defaultQuery(now) {
+  const { start, end } = monthToDateRange(now);
+  return {
+    start,
+    end,
+    granularity: "day",
+    groupBy: ["product"],
+    top: DEFAULT_TOP,
+    metric: "billed",
+    accountIds: [],
+    filters: [],
+  };
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Reads the explorer query from URL search params, falling back to the defaults for anything
+ * missing or malformed (a hand-edited URL must still open a working view).
+ * @param {URLSearchParams} sp
+ * @param {Date} now
+ * @returns {ExplorerQuery}
+ */
+export function parseExplorerQuery(sp, now) {
+  const q = defaultQuery(now);
+  const start = sp.get("start");
+  const end = sp.get("end");
+  if (start && DATE_RE.test(start)) q.start = start;
+  if (end && DATE_RE.test(end)) q.end = end;
+  const g = sp.get("granularity");
+  if (g && GRANULARITIES.includes(g)) q.granularity = g;
+  const groupBy = sp.get("groupBy");
+  if (groupBy !== null) {
+    const dims = [...new Set(groupBy.split(",").map((d) => d.trim()).filter(isDimension))].slice(0, 2);
+    q.groupBy = dims;
+  }
+  const top = Number(sp.get("top"));
+  if (Number.isInteger(top) && top >= 1 && top <= 100) q.top = top;
+  const metric = sp.get("metric");
+  if (metric && METRICS.includes(metric)) q.metric = metric;
+  q.accountIds = sp.getAll("accountId").filter((v) => v !== "");
+  q.filters = sp.getAll("filter").map(parseFilter).filter((f) => f !== null);
+  return q;
+}
+
+/**
+ * The page URL's search params for a query; the same names as the API's so a shared link reads
+ * like an API call.
+ * @param {ExplorerQuery} q
+ * @param {Record<string, string>} [extra] page-only state, such as the active tab
+ */
+export function toSearchParams(q, extra = {}) {
+  const sp = new URLSearchParams();
+  sp.set("start", q.start);
+  sp.set("end", q.end);
+  sp.set("granularity", q.granularity);
+  sp.set("groupBy", q.groupBy.join(","));
+  sp.set("top", String(q.top));
+  sp.set("metric", q.metric);
+  for (const id of q.accountIds) sp.append("accountId", id);
+  for (const f of q.filters) sp.append("filter", formatFilter(f));
+  for (const [k, v] of Object.entries(extra)) if (v !== "") sp.set(k, v);
+  return sp;
+}
+
+/**
+ * Query parameters shared by every costs endpoint: range, accounts, filters, metric.
+ * @param {ExplorerQuery} q
+ */
+export function commonApiParams(q) {
+  const sp = new URLSearchParams();
+  sp.set("start", q.start);
+  sp.set("end", q.end);
+  for (const id of q.accountIds) sp.append("accountId", id);
+  for (const f of q.filters) sp.append("filter", formatFilter(f));
+  sp.set("metric", q.metric);
+  return sp;
+}
+
+/**
+ * The query string of `GET /costs/explore` for a query (and, with a format, its export).
+ * @param {ExplorerQuery} q
+ * @param {string} [format] csv | xlsx
+ */
+export function exploreApiParams(q, format) {
+  const sp = commonApiParams(q);
+  sp.set("granularity", q.granularity);
+  if (q.groupBy.length > 0) sp.set("groupBy", q.groupBy.join(","));
+  sp.set("top", String(q.top));
+  if (format) sp.set("format", format);
+  return sp;
+}
+
+/**
+ * The query string of `GET /costs/focus`: the same slice of line items, no grouping.
+ * @param {ExplorerQuery} q
+ * @param {string} format csv | parquet
+ */
+export function focusApiParams(q, format) {
+  const sp = commonApiParams(q);
+  sp.delete("metric");
+  sp.set("format", format);
+  return sp;
+}
+
+/**
+ * Problems that the API would reject, as message keys, checked before a request is sent.
+ * @param {ExplorerQuery} q
+ * @returns {string[]}
+ */
+export function validateQuery(q) {
+  /** @type {string[]} */
+  const problems = [];
+  if (!DATE_RE.test(q.start) || !DATE_RE.test(q.end)) problems.push("query.badDate");
+  else if (q.start > q.end) problems.push("query.startAfterEnd");
+  else if (daysBetween(q.start, q.end) > MAX_RANGE_DAYS) problems.push("query.rangeTooLong");
+  if (q.groupBy.length > 2) problems.push("query.tooManyGroups");
+  return problems;
+}
+
+/**
+ * Whether a group is the API's "others" bucket (everything past the top N), which cannot be
+ * drilled into because it is not one slice.
+ * @param {{key: Record<string, string>, label?: string}} g
+ */
+export function isOthersGroup(g) {
+  const vals = Object.values(g.key || {});
+  return vals.length > 0 && vals.every((v) => v === "others");
+}
+
+/**
+ * The query narrowed to one group, for drill-down: each of the group's dimension values becomes
+ * an `in` filter (replacing any earlier filter on that dimension).
+ * @param {ExplorerQuery} q
+ * @param {Record<string, string>} key
+ * @returns {ExplorerQuery}
+ */
+export function sliceQuery(q, key) {
+  const dims = Object.keys(key);
+  const filters = q.filters.filter((f) => !dims.includes(f.dimension));
+  for (const d of dims) filters.push({ dimension: d, op: "in", values: [key[d]] });
+  return { ...q, filters };
+}
+
+/**
+ * @typedef {{period: string, cost: string}} Point
+ * @typedef {{key: Record<string, string>, label: string, total: string, points: Point[]}} Group
+ * @typedef {{currency: string, total: string, periods: string[], groups: Group[]}} ExploreItem
+ * @typedef {{key: Record<string, string>, label: string, total: string, values: string[], others: boolean}} PivotRow
+ */
+
+/**
+ * Lays one currency's explore result out as a table: one row per group with a value for every
+ * period (missing points are zero), per-period column totals (exact decimal sums) and the
+ * API's grand total.
+ * @param {ExploreItem} item
+ * @returns {{periods: string[], rows: PivotRow[], periodTotals: string[], total: string}}
+ */
+export function pivotExplore(item) {
+  const periods = item.periods || [];
+  const rows = (item.groups || []).map((g) => {
+    /** @type {Map<string, string>} */
+    const byPeriod = new Map();
+    for (const p of g.points || []) byPeriod.set(p.period, p.cost);
+    return {
+      key: g.key,
+      label: g.label,
+      total: g.total,
+      values: periods.map((p) => byPeriod.get(p) ?? "0"),
+      others: isOthersGroup(g),
+    };
+  });
+  const periodTotals = periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));
+  return { periods, rows, periodTotals, total: item.total };
+}
+
+/**
+ * Chart series for a pivoted result: one stacked series per group.
+ * @param {{rows: PivotRow[]}} pivot
+ * @returns {{name: string, data: number[]}[]}
+ */
+export function chartSeries(pivot) {
+  return pivot.rows.map((r) => ({ name: r.label, data: r.values.map(Number) }));
+}
