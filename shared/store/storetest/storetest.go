@@ -87,6 +87,25 @@ func MySQL(t testing.TB) *store.Store {
 // given, so the developer meant to test on MySQL.
 func openMySQL(t testing.TB, dsn string) *store.Store {
 	t.Helper()
+	s, _ := openMySQLDSN(t, dsn)
+	return s
+}
+
+// MySQLDatabase creates a fresh migrated database like MySQL does and returns its DSN, for
+// tests that start a real function process against it. Skipped without a configured server
+// (failed in CI).
+func MySQLDatabase(t testing.TB) string {
+	t.Helper()
+	dsn, ok := MySQLDSN(t)
+	if !ok {
+		t.Skipf("storetest: %s not set; MySQL variant skipped", EnvMySQLDSN)
+	}
+	_, db := openMySQLDSN(t, dsn)
+	return db
+}
+
+func openMySQLDSN(t testing.TB, dsn string) (*store.Store, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg, err := mysql.ParseDSN(dsn)
@@ -130,5 +149,5 @@ func openMySQL(t testing.TB, dsn string) *store.Store {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate mysql: %v", err)
 	}
-	return s
+	return s, cfg.FormatDSN()
 }

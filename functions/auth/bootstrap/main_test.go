@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/store/storetest"
+)
+
+// TestBuiltFunction builds the real cloudlens-auth binary and runs it the way Function
+// Compute does: FC_CUSTOM_LISTEN_PORT, the initializer, plain HTTP and an API Gateway event
+// on /invoke, then SIGTERM.
+func TestBuiltFunction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	dsn := storetest.MySQLDatabase(t)
+	redisAddr := os.Getenv("CLOUDLENS_TEST_REDIS_ADDR")
+	if redisAddr == "" {
+		addr, stop, err := cache.StartEmbedded()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		redisAddr = addr
+	}
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	t.Run("refuses to start without configuration, naming every problem", func(t *testing.T) {
+		cmd := exec.Command(bin)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatal("started without configuration")
+		}
+		for _, v := range []string{"CLOUDLENS_MYSQL_DSN", "CLOUDLENS_REDIS_ADDR", "CLOUDLENS_SECRET_KEY", "CLOUDLENS_JWT_SECRET"} {
+			if !strings.Contains(string(out), v) {
+				t.Errorf("output does not name %s:\n%s", v, out)
+			}
+		}
+	})
+
+	port := freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"FC_CUSTOM_LISTEN_PORT="+port,
+		"CLOUDLENS_MYSQL_DSN="+dsn,
+		"CLOUDLENS_REDIS_ADDR="+redisAddr,
+		"CLOUDLENS_SECRET_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+		"CLOUDLENS_JWT_SECRET=0123456789abcdef0123456789abcdef",
+		"CLOUDLENS_ADMIN_EMAIL=root@example.com",
+		"CLOUDLENS_ADMIN_PASSWORD=first-admin-password",
+	)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("function log:\n%s", logs.String())
+		}
+	})
+	base := "http://127.0.0.1:" + port
+	waitHealthy(t, base)
+
+	if r := post(t, base+"/initialize", "", nil); r.StatusCode != 200 {
+		t.Fatalf("initialize: %d", r.StatusCode)
+	}
+	login := `{"email":"root@example.com","password":"first-admin-password"}`
+	r := post(t, base+"/api/v1/auth/login", login, map[string]string{"Content-Type": "application/json", "x-fc-request-id": "req-1"})
+	if r.StatusCode != 200 || r.Header.Get("X-Request-Id") != "req-1" {
+		t.Fatalf("HTTP login: %d request id %q", r.StatusCode, r.Header.Get("X-Request-Id"))
+	}
+
+	// The same login as an API Gateway event.
+	ev, _ := json.Marshal(map[string]any{
+		"path": "/api/v1/auth/login", "httpMethod": "POST", "body": login, "isBase64Encoded": false,
+		"headers": map[string]string{"Content-Type": "application/json"}, "queryParameters": map[string]string{}, "pathParameters": map[string]string{},
+	})
+	r = post(t, base+"/invoke", string(ev), map[string]string{"x-fc-control-path": "/invoke"})
+	var out struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers"`
+		Body       string            `json:"body"`
+	}
+	b, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &out); err != nil || r.StatusCode != 200 || out.StatusCode != 200 || !strings.Contains(out.Body, "accessToken") {
+		t.Fatalf("API Gateway login: %d %s", r.StatusCode, b)
+	}
+	// A wrong password through the event path keeps its status.
+	ev = bytes.Replace(ev, []byte("first-admin-password"), []byte("wrong-password-xx"), 1)
+	r = post(t, base+"/invoke", string(ev), map[string]string{"x-fc-control-path": "/invoke"})
+	b, _ = io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &out); err != nil || out.StatusCode != 401 {
+		t.Fatalf("API Gateway wrong password: %s", b)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("did not stop after SIGTERM")
+	}
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+func waitHealthy(t *testing.T, base string) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(base + "/health"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("function did not become healthy")
+}
+
+func post(t *testing.T, url, body string, headers map[string]string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Body.Close() })
+	return r
+}
