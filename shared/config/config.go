@@ -57,6 +57,8 @@ type Config struct {
 	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
 	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
 	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	BackfillMonthsSet   bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
+	BillingSyncURL      string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
 	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
 	AliyunQPS           float64
 	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
@@ -68,12 +70,6 @@ type Config struct {
 	OSSEndpoint         string // CLOUDLENS_OSS_ENDPOINT
 	OSSBucket           string // CLOUDLENS_OSS_BUCKET
 	ShutdownGracePeriod time.Duration
-}
-
-// secretVars are read from CLOUDLENS_X or, when set, from the file named by CLOUDLENS_X_FILE.
-var secretVars = []string{
-	"CLOUDLENS_MYSQL_DSN", "CLOUDLENS_REDIS_PASSWORD", "CLOUDLENS_SECRET_KEY", "CLOUDLENS_JWT_SECRET",
-	"CLOUDLENS_ADMIN_PASSWORD", "CLOUDLENS_LLM_API_KEY",
 }
 
 // Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
@@ -104,6 +100,8 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		Demo:                r.boolean("CLOUDLENS_DEMO", mode == ModeLocal),
 		DemoSeed:            int64(r.integer("CLOUDLENS_DEMO_SEED", 42, 0, 1<<31-1)),
 		BackfillMonths:      r.integer("CLOUDLENS_BACKFILL_MONTHS", 6, 1, 18),
+		BackfillMonthsSet:   strings.TrimSpace(getenv("CLOUDLENS_BACKFILL_MONTHS")) != "",
+		BillingSyncURL:      r.str("CLOUDLENS_BILLINGSYNC_URL", ""),
 		SyncConcurrency:     r.integer("CLOUDLENS_SYNC_CONCURRENCY", 4, 1, 64),
 		AliyunQPS:           float64(r.integer("CLOUDLENS_ALIYUN_QPS", 10, 1, 100)),
 		FrontendDir:         r.str("CLOUDLENS_FRONTEND_DIR", "frontend/out"),
@@ -147,6 +145,11 @@ func (c *Config) validate(r *reader) {
 	for _, o := range c.CORSOrigins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.problem("CLOUDLENS_CORS_ORIGINS entry %q is not an origin like https://app.example.com", o)
+		}
+	}
+	if c.BillingSyncURL != "" {
+		if u, err := url.Parse(c.BillingSyncURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
 	}
 	if c.LLMBaseURL != "" {

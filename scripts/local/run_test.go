@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cloudlens/cloudlens/shared/app"
+	"github.com/cloudlens/cloudlens/shared/config"
+)
+
+// TestLocalRunnerServesLoginAndAccounts starts the local runner's handler as `make run` builds
+// it (SQLite and embedded Redis in a temporary data directory, routes from the real s.yaml) and
+// signs in with the generated admin login it prints.
+func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
+	dir := t.TempDir()
+	web := filepath.Join(dir, "web")
+	if err := os.MkdirAll(filepath.Join(web, "dashboard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"index.html": "<html>home</html>", "dashboard/index.html": "<html>dash</html>", "404.html": "<html>missing</html>"} {
+		if err := os.WriteFile(filepath.Join(web, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(config.ModeLocal, func(k string) string {
+		return map[string]string{"CLOUDLENS_DATA_DIR": filepath.Join(dir, "data"), "CLOUDLENS_FRONTEND_DIR": web, "CLOUDLENS_DEMO": "false", "CLOUDLENS_DISABLE_TIMERS": "true"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadManifest(filepath.Join("..", "..", "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	login, err := app.EnsureAdmin(ctx, d)
+	if err != nil || !login.Created || login.Password == "" {
+		t.Fatalf("admin: %+v %v", login, err)
+	}
+	// A restart prints the same login again (kept in the data directory).
+	again, err := app.EnsureAdmin(ctx, d)
+	if err != nil || again.Password != login.Password || again.Created {
+		t.Fatalf("admin after restart: %+v %v", again, err)
+	}
+	r, err := newRunner(d, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r.handler())
+	defer srv.Close()
+
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if token != "" {
+			req.Header.Set("X-CloudLens-Token", token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, body := get("/health", ""); code != 200 || !strings.Contains(body, `"ok"`) {
+		t.Fatalf("health: %d %s", code, body)
+	}
+	resp, err := http.Post(srv.URL+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"`+login.Email+`","password":"`+login.Password+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ AccessToken string }
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 || tok.AccessToken == "" {
+		t.Fatalf("login: %d %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+
+	cases := []struct {
+		path, token string
+		status      int
+		contains    string
+	}{
+		{"/api/v1/accounts", tok.AccessToken, 200, `"items":[`},
+		{"/api/v1/accounts", "", 401, "unauthorized"},
+		{"/api/v1/no-such-area", tok.AccessToken, 404, "not_found"},
+		{"/", "", 200, "home"},
+		{"/dashboard/", "", 200, "dash"},
+		{"/nowhere", "", 404, "missing"},
+	}
+	for _, c := range cases {
+		if code, body := get(c.path, c.token); code != c.status || !strings.Contains(body, c.contains) {
+			t.Errorf("GET %s: %d %s", c.path, code, body)
+		}
+	}
+}
