@@ -26,6 +26,7 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("GET /api/v1/accounts/{id}", d.AuthedFunc(a.get))
 	mux.Handle("PATCH /api/v1/accounts/{id}", d.AuthedFunc(a.update))
 	mux.Handle("DELETE /api/v1/accounts/{id}", d.AuthedFunc(a.delete))
+	a.syncRoutes(mux)
 	mux.Handle("/", httpx.NotFound(d.Log))
 	return d.API(mux)
 }

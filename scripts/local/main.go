@@ -61,6 +61,12 @@ func run(manifestFile string) error {
 	if err != nil {
 		return err
 	}
+	stopDemo, err := startDemo(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer stopDemo()
+	startLocalSync(ctx, d)
 
 	r, err := newRunner(d, m)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/auth"
+	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -19,6 +21,8 @@ type entry struct {
 // registry lists every function by its directory under functions/. A test checks it against
 // functions/* and s.yaml.
 var registry = map[string]entry{
-	"auth":     {API: auth.New},
-	"accounts": {API: accounts.New},
+	"auth":        {API: auth.New},
+	"accounts":    {API: accounts.New},
+	"billingsync": {API: billingsync.New, Job: billingsync.Job},
+	"costs":       {API: costs.New},
 }

@@ -38,6 +38,10 @@ type Deps struct {
 	Aliyun *aliyun.Factory
 	// Sim makes clients for demo accounts, pointed at the local simulator (local mode only).
 	Sim *aliyun.Factory
+	// StartSync starts the queued sync run syncID of an account without waiting for it: in
+	// process in local mode, by an asynchronous invocation of cloudlens-billingsync on FC.
+	// Nil means "sync now" is not available in this deployment.
+	StartSync func(ctx context.Context, accountID, syncID int64) error
 
 	closers []func()
 }

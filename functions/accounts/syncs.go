@@ -1,0 +1,160 @@
+package accounts
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/store"
+)
+
+// syncRoutes adds the connection test and the sync routes of an account.
+func (a *api) syncRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /api/v1/accounts/{id}/test", a.d.AuthedFunc(a.test))
+	mux.Handle("POST /api/v1/accounts/{id}/sync", a.d.AuthedFunc(a.syncNow))
+	mux.Handle("GET /api/v1/accounts/{id}/syncs", a.d.AuthedFunc(a.syncs))
+	mux.Handle("GET /api/v1/accounts/{id}/syncs/{syncId}/rejects", a.d.AuthedFunc(a.rejects))
+}
+
+type testJSON struct {
+	OK       bool   `json:"ok"`
+	Message  string `json:"message"`
+	Balance  string `json:"balance,omitempty"`
+	Currency string `json:"currency,omitempty"`
+}
+
+// test calls QueryAccountBalance with the stored credentials. Credentials Alibaba refuses are
+// an answer, not an error: 200 with ok=false and Alibaba's message, and the account is marked failing.
+func (a *api) test(w http.ResponseWriter, r *http.Request) error {
+	_, acc, err := a.load(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	client, err := a.d.Billing(acc)
+	if err != nil {
+		return err
+	}
+	bal, err := client.QueryAccountBalance(r.Context())
+	if err != nil {
+		if !errs.Is(err, errs.KindUnauthorized) && !errs.Is(err, errs.KindForbidden) {
+			return err
+		}
+		msg := errs.Message(err)
+		if serr := a.d.Store.SetAccountStatus(r.Context(), acc.ID, account.StatusFailing, msg, nil); serr != nil {
+			return serr
+		}
+		return httpx.OK(w, testJSON{OK: false, Message: msg})
+	}
+	if acc.Status != account.StatusOK {
+		// The credentials work now; the next sync confirms the bills can be read too.
+		if err := a.d.Store.SetAccountStatus(r.Context(), acc.ID, account.StatusOK, "", nil); err != nil {
+			return err
+		}
+	}
+	cur := bal.Currency
+	if cur == "" {
+		cur = acc.Site.Currency()
+	}
+	return httpx.OK(w, testJSON{OK: true, Message: "connected", Balance: bal.AvailableAmount.String(), Currency: cur})
+}
+
+// syncNow queues a run and starts it without waiting for it.
+func (a *api) syncNow(w http.ResponseWriter, r *http.Request) error {
+	p, acc, err := a.load(r, auth.RoleEditor)
+	if err != nil {
+		return err
+	}
+	if a.d.StartSync == nil {
+		return errs.E(errs.KindUnavailable, "sync now is not configured in this deployment (CLOUDLENS_BILLINGSYNC_URL)")
+	}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: "manual", StartedAt: a.d.Now()}
+	if err := a.d.Store.CreateSyncRun(r.Context(), &run); err != nil {
+		return err
+	}
+	if err := a.d.StartSync(context.WithoutCancel(r.Context()), acc.ID, run.ID); err != nil {
+		fin := a.d.Now()
+		run.Status, run.Error, run.FinishedAt = store.SyncFailed, "could not be started: "+errs.Message(err), &fin
+		if uerr := a.d.Store.UpdateSyncRun(context.WithoutCancel(r.Context()), run); uerr != nil {
+			a.d.Log.ErrorContext(r.Context(), "record unstarted sync failed", "sync_id", run.ID, "error", uerr.Error())
+		}
+		return err
+	}
+	a.d.Audit(r.Context(), p.UserID, "account.sync", "cloud_account", acc.ID, "")
+	httpx.WriteJSON(w, http.StatusAccepted, map[string]int64{"syncId": run.ID})
+	return nil
+}
+
+type syncJSON struct {
+	ID          int64      `json:"id"`
+	Status      string     `json:"status"`
+	Trigger     string     `json:"trigger"`
+	WindowStart *string    `json:"windowStart"`
+	WindowEnd   *string    `json:"windowEnd"`
+	Days        int        `json:"days"`
+	Pages       int        `json:"pages"`
+	Rows        int64      `json:"rows"`
+	Deleted     int64      `json:"deleted"`
+	Rejected    int64      `json:"rejected"`
+	StartedAt   time.Time  `json:"startedAt"`
+	FinishedAt  *time.Time `json:"finishedAt"`
+	Error       string     `json:"error"`
+}
+
+func optionalDate(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (a *api) syncs(w http.ResponseWriter, r *http.Request) error {
+	_, acc, err := a.load(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	runs, err := a.d.Store.ListSyncRuns(r.Context(), acc.ID, 100)
+	if err != nil {
+		return err
+	}
+	out := make([]syncJSON, 0, len(runs))
+	for _, s := range runs {
+		out = append(out, syncJSON{ID: s.ID, Status: s.Status, Trigger: s.Trigger, WindowStart: optionalDate(s.WindowStart),
+			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
+			Rejected: s.Rejected, StartedAt: s.StartedAt, FinishedAt: s.FinishedAt, Error: s.Error})
+	}
+	return httpx.OK(w, httpx.Items(out))
+}
+
+type rejectJSON struct {
+	ID     int64  `json:"id"`
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+	Raw    string `json:"raw"`
+}
+
+func (a *api) rejects(w http.ResponseWriter, r *http.Request) error {
+	_, acc, err := a.load(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	syncID, err := httpx.PathID(r, "syncId")
+	if err != nil {
+		return err
+	}
+	if _, err := a.d.Store.GetSyncRun(r.Context(), acc.ID, syncID); err != nil {
+		return err
+	}
+	rej, err := a.d.Store.ListSyncRejects(r.Context(), acc.ID, syncID, 1000)
+	if err != nil {
+		return err
+	}
+	out := make([]rejectJSON, 0, len(rej))
+	for _, x := range rej {
+		out = append(out, rejectJSON{ID: x.ID, Date: x.ChargeDate, Reason: x.Reason, Raw: x.Raw})
+	}
+	return httpx.OK(w, httpx.Items(out))
+}

@@ -1,0 +1,422 @@
+// Package billingsync is the cloudlens-billingsync function: it pulls the daily,
+// billing-item-level bills of every account from BSS, normalises them, stores them
+// idempotently, removes what upstream no longer lists, rebuilds the daily roll-ups and
+// records every run. Its timer syncs all accounts; its HTTP trigger runs one queued
+// "sync now" run at a time.
+package billingsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/aliyun"
+	"github.com/cloudlens/cloudlens/shared/app"
+	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/store"
+)
+
+// Tuning of one run.
+const (
+	// lockTTL is how long an account's lock outlives a crashed holder; a live run extends it
+	// every lockTTL/3, so a crash delays the next run by at most this much.
+	lockTTL = 2 * time.Minute
+	// dayWorkers fetch days of one account in parallel: while one stores a page, another is
+	// waiting on the account's shared rate limiter, which keeps the request rate at the limit.
+	dayWorkers = 3
+	// flushRows is how many normalised items a day worker gathers before writing them.
+	flushRows = 3000
+	// throttleRounds bounds how often a page still throttled after the client's own retries is
+	// tried again, after throttlePause: throttling slows a run down instead of failing it.
+	throttleRounds = 20
+	throttlePause  = 2 * time.Second
+	// CostsNamespace is the cache namespace of cost queries; a sync bumps its version.
+	CostsNamespace = "costs"
+)
+
+// Triggers recorded in sync_runs.trigger_kind.
+const (
+	TriggerTimer  = "timer"
+	TriggerManual = "manual"
+)
+
+// Job returns the timer job: every account, SyncConcurrency at a time.
+func Job(d *app.Deps) fcx.Job {
+	return func(ctx context.Context, _ fcx.TimerEvent) error {
+		return SyncAll(ctx, d, TriggerTimer)
+	}
+}
+
+// SyncAll syncs every account. One account's failure never stops the others; the error
+// names every account that failed, so FC records the invocation as failed.
+func SyncAll(ctx context.Context, d *app.Deps, trigger string) error {
+	accs, err := d.Store.ListAccounts(ctx, account.AllAccounts)
+	if err != nil {
+		return fmt.Errorf("billingsync: list accounts: %w", err)
+	}
+	sem := make(chan struct{}, max(1, d.Config.SyncConcurrency))
+	var mu sync.Mutex
+	var failed []error
+	var wg sync.WaitGroup
+	for _, acc := range accs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			err := syncTimer(ctx, d, acc, trigger)
+			if err != nil {
+				mu.Lock()
+				failed = append(failed, fmt.Errorf("account %d (%s): %w", acc.ID, acc.Name, err))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		failed = append(failed, ctx.Err())
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("billingsync: %d of %d accounts failed: %w", len(failed), len(accs), errors.Join(failed...))
+	}
+	return nil
+}
+
+// syncTimer takes the account's lock, and only then records a run: an account already being
+// synced (by "sync now" or a slow previous run) is skipped, not failed.
+func syncTimer(ctx context.Context, d *app.Deps, acc account.Account, trigger string) error {
+	lock, err := d.Cache.Lock(ctx, lockName(acc.ID), lockTTL)
+	if errs.Is(err, errs.KindConflict) {
+		d.Log.InfoContext(ctx, "account skipped: another sync holds its lock", "account_id", acc.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncRunning, Trigger: trigger, StartedAt: d.Now()}
+	if err := d.Store.CreateSyncRun(ctx, &run); err != nil {
+		_ = lock.Unlock(context.WithoutCancel(ctx))
+		return err
+	}
+	return runLocked(ctx, d, acc, &run, lock)
+}
+
+// Run performs the queued run syncID of account accountID ("sync now"). A run that is not
+// queued any more (already started, finished or replayed) is refused as a conflict.
+func Run(ctx context.Context, d *app.Deps, accountID, syncID int64) error {
+	run, err := d.Store.GetSyncRun(ctx, accountID, syncID)
+	if err != nil {
+		return err
+	}
+	if run.Status != store.SyncQueued {
+		return errs.Conflict("sync run %d is %s, not queued", syncID, run.Status)
+	}
+	acc, err := d.Store.GetAccount(ctx, account.AllAccounts, accountID)
+	if err != nil {
+		return err
+	}
+	lock, err := d.Cache.Lock(ctx, lockName(acc.ID), lockTTL)
+	if err != nil {
+		run.Status, run.Error = store.SyncFailed, errs.Message(err)
+		if errs.Is(err, errs.KindConflict) {
+			run.Error = "another sync of this account was running; it covers the same days"
+		}
+		fin := d.Now()
+		run.FinishedAt = &fin
+		if uerr := d.Store.UpdateSyncRun(context.WithoutCancel(ctx), run); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+		return err
+	}
+	run.Status, run.StartedAt = store.SyncRunning, d.Now()
+	return runLocked(ctx, d, acc, &run, lock)
+}
+
+func lockName(accountID int64) string { return "billingsync:" + strconv.FormatInt(accountID, 10) }
+
+// runLocked runs the sync while holding lock, keeping it extended, and releases it after.
+func runLocked(ctx context.Context, d *app.Deps, acc account.Account, run *store.SyncRun, lock interface {
+	Extend(context.Context, time.Duration) error
+	Unlock(context.Context) error
+}) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := make(chan struct{})
+	var kept sync.WaitGroup
+	kept.Add(1)
+	go func() {
+		defer kept.Done()
+		t := time.NewTicker(lockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if err := lock.Extend(ctx, lockTTL); err != nil {
+					// Someone else may work on this account now: stop rather than race them.
+					cancel(fmt.Errorf("lost the account's sync lock: %w", err))
+					return
+				}
+			}
+		}
+	}()
+	err := syncAccount(ctx, d, acc, run)
+	close(stop)
+	kept.Wait()
+	if uerr := lock.Unlock(context.WithoutCancel(ctx)); uerr != nil {
+		d.Log.WarnContext(ctx, "unlock failed", "account_id", acc.ID, "error", uerr.Error())
+	}
+	return err
+}
+
+// syncAccount is one run for one account, the lock held. It records the run's progress and
+// outcome and sets the account's status.
+func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *store.SyncRun) (err error) {
+	log := d.Log.With("account_id", acc.ID, "sync_id", run.ID)
+	started := time.Now()
+	// Records are written even when ctx is cancelled: the run must not stay "running".
+	bg := context.WithoutCancel(ctx)
+	st := &state{d: d, acc: acc, run: run, log: log}
+	defer func() {
+		fin := d.Now()
+		run.FinishedAt = &fin
+		run.Status = store.SyncSucceeded
+		if err != nil {
+			run.Status = store.SyncFailed
+			run.Error = errs.Message(err)
+			if ctx.Err() != nil {
+				run.Error = "interrupted: " + context.Cause(ctx).Error()
+			}
+		}
+		if uerr := d.Store.UpdateSyncRun(bg, *run); uerr != nil {
+			log.ErrorContext(bg, "record sync run failed", "error", uerr.Error())
+		}
+		switch {
+		case err == nil:
+			if serr := d.Store.SetAccountStatus(bg, acc.ID, account.StatusOK, "", &fin); serr != nil {
+				log.ErrorContext(bg, "set account status failed", "error", serr.Error())
+			}
+		case errs.Is(err, errs.KindUnauthorized) || errs.Is(err, errs.KindForbidden):
+			if serr := d.Store.SetAccountStatus(bg, acc.ID, account.StatusFailing, errs.Message(err), nil); serr != nil {
+				log.ErrorContext(bg, "set account status failed", "error", serr.Error())
+			}
+		}
+		log.InfoContext(bg, "sync finished", "status", run.Status, "days", run.Days, "pages", run.Pages,
+			"rows", run.Rows, "deleted", run.Deleted, "rejected", run.Rejected, "duration_ms", time.Since(started).Milliseconds(),
+			"error", run.Error)
+	}()
+
+	if n, err := d.Store.FailUnfinishedSyncRuns(ctx, acc.ID, run.ID, "interrupted: the run stopped before finishing; a later run completed its days", d.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		log.WarnContext(ctx, "marked interrupted runs failed", "runs", n)
+	}
+	client, err := d.Billing(acc)
+	if err != nil {
+		return err
+	}
+	months := d.Config.BackfillMonths
+	plan := billing.Plan(d.Now(), months, nil)
+	complete, err := d.Store.CompleteDays(ctx, acc.ID, plan.Start, plan.End)
+	if err != nil {
+		return err
+	}
+	plan = billing.Plan(d.Now(), months, complete)
+	run.WindowStart, run.WindowEnd, run.Days = plan.Start, plan.End, len(plan.Fetch)
+	if plan.Start > plan.End {
+		run.WindowStart, run.WindowEnd = "", ""
+	}
+	if err := d.Store.UpdateSyncRun(ctx, *run); err != nil {
+		return err
+	}
+	st.client = client
+
+	done, fetchErr := st.fetchDays(ctx, plan.Fetch)
+	if len(done) > 0 {
+		if err := d.Store.RebuildDaily(bg, acc.ID, done); err != nil {
+			return errors.Join(fetchErr, err)
+		}
+		if _, err := d.Cache.Bump(bg, CostsNamespace); err != nil {
+			// Cached answers expire by TTL anyway; a failed bump delays fresh figures, it loses none.
+			log.WarnContext(bg, "cache version bump failed", "error", err.Error())
+		}
+	}
+	return fetchErr
+}
+
+// state is what the day workers of one run share.
+type state struct {
+	d      *app.Deps
+	acc    account.Account
+	run    *store.SyncRun
+	log    *slog.Logger
+	client *aliyun.Billing
+
+	mu sync.Mutex
+}
+
+func (st *state) add(pages int, rows, deleted, rejected int64) {
+	st.mu.Lock()
+	st.run.Pages += pages
+	st.run.Requests += pages
+	st.run.Rows += rows
+	st.run.Deleted += deleted
+	st.run.Rejected += rejected
+	st.mu.Unlock()
+}
+
+// fetchDays fetches days with a few workers and returns the days completed. The first
+// error stops the other workers; days they completed stay completed.
+func (st *state) fetchDays(ctx context.Context, days []string) ([]string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan string)
+	var mu sync.Mutex
+	var done []string
+	var firstErr error
+	var wg sync.WaitGroup
+	for range min(dayWorkers, max(1, len(days))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for day := range next {
+				err := st.fetchDay(ctx, day)
+				mu.Lock()
+				if err == nil {
+					done = append(done, day)
+				} else if firstErr == nil {
+					firstErr = fmt.Errorf("day %s: %w", day, err)
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, day := range days {
+		select {
+		case next <- day:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	return done, firstErr
+}
+
+// fetchDay fetches every page of day, stores the items, removes what upstream no longer
+// lists (only now that every page is in), and marks the day complete.
+func (st *state) fetchDay(ctx context.Context, day string) error {
+	d, acc := st.d, st.acc
+	fetchedAt := d.Now()
+	var keep []billing.Key
+	var pending []billing.LineItem
+	var rejects []store.SyncReject
+	flush := func() error {
+		if len(pending) > 0 {
+			n, err := d.Store.UpsertLineItems(ctx, st.run.ID, pending)
+			if err != nil {
+				return err
+			}
+			st.add(0, n, 0, 0)
+			pending = pending[:0]
+		}
+		if len(rejects) > 0 {
+			if err := d.Store.AddSyncRejects(ctx, rejects); err != nil {
+				return err
+			}
+			st.add(0, 0, 0, int64(len(rejects)))
+			rejects = rejects[:0]
+		}
+		return nil
+	}
+	token := ""
+	for {
+		page, err := st.page(ctx, day, token)
+		if err != nil {
+			return err
+		}
+		st.add(1, 0, 0, 0)
+		b := billing.NormalizeAll(acc.ID, page.Items)
+		for _, r := range b.Rejected {
+			rejects = append(rejects, reject(st.run.ID, acc.ID, day, errs.Message(r.Err), page.Items[r.Index]))
+		}
+		for _, li := range b.Items {
+			if li.ChargeDate != day {
+				// Stored under its own date it would escape this day's DeleteMissing and be counted twice.
+				rejects = append(rejects, reject(st.run.ID, acc.ID, day, "billing date "+li.ChargeDate+" outside the requested day", nil))
+				continue
+			}
+			keep = append(keep, li.Key)
+			pending = append(pending, li)
+		}
+		if len(b.UnknownRegions) > 0 {
+			st.log.WarnContext(ctx, "unknown region names kept as named", "day", day, "regions", b.UnknownRegions)
+		}
+		if len(pending) >= flushRows {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if page.NextToken == "" {
+			break
+		}
+		token = page.NextToken
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	deleted, err := d.Store.DeleteMissing(ctx, acc.ID, day, keep)
+	if err != nil {
+		return err
+	}
+	st.add(0, 0, deleted, 0)
+	return d.Store.MarkDayComplete(ctx, acc.ID, day, int64(len(keep)), st.run.ID, fetchedAt)
+}
+
+// page fetches one page, waiting out throttling that outlasts the client's own retries.
+func (st *state) page(ctx context.Context, day, token string) (aliyun.BillPage, error) {
+	q := aliyun.BillQuery{BillingCycle: day[:7], BillingDate: day, Granularity: "DAILY", IsBillingItem: true,
+		MaxResults: 300, NextToken: token}
+	for round := 0; ; round++ {
+		p, err := st.client.DescribeInstanceBill(ctx, q)
+		if err == nil || !errs.Is(err, errs.KindRateLimited) || round >= throttleRounds {
+			return p, err
+		}
+		st.log.WarnContext(ctx, "still throttled; slowing down", "day", day, "round", round+1)
+		t := time.NewTimer(throttlePause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return p, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func reject(syncID, accountID int64, day, reason string, raw any) store.SyncReject {
+	text := ""
+	if raw != nil {
+		if b, err := json.Marshal(raw); err == nil {
+			text = string(b)
+		}
+	}
+	return store.SyncReject{SyncID: syncID, AccountID: accountID, ChargeDate: day, Reason: reason, Raw: text}
+}

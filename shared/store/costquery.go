@@ -1,0 +1,448 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/money"
+)
+
+// MaxCostRows caps the grouped rows one cost query may return before shaping: two fine
+// dimensions over a year of days could otherwise pull millions of groups into memory.
+const MaxCostRows = 200_000
+
+// costSQL is the FROM/WHERE part of a cost query built from the query model. Every value
+// from the query goes in as a bound argument; only column names chosen here are spliced.
+type costSQL struct {
+	from      string
+	joinArgs  []any
+	where     []string
+	whereArgs []any
+	tags      map[string]string // tag key → join alias
+	joins     []string
+	lineItems bool
+	empty     bool // the scope is empty: no row can match
+}
+
+// dimColumn is the SQL expression of a fixed dimension; roll-up and line items share names.
+func dimColumn(kind string) string {
+	switch kind {
+	case cost.DimAccount:
+		return "c.account_id"
+	case cost.DimProduct:
+		return "c.service_code"
+	case cost.DimRegion:
+		return "c.region_id"
+	case cost.DimResourceGroup:
+		return "c.resource_group"
+	case cost.DimCostUnit:
+		return "c.cost_unit"
+	case cost.DimSubscriptionType:
+		return "c.subscription_type"
+	case cost.DimBillingItem:
+		return "c.billing_item"
+	case cost.DimChargeCategory:
+		return "c.charge_category"
+	}
+	panic("store: unknown cost dimension " + kind)
+}
+
+func periodColumn(g cost.Granularity) string {
+	switch g {
+	case cost.Week:
+		return "c.week_start"
+	case cost.Month:
+		return "c.billing_period"
+	}
+	return "c.charge_date"
+}
+
+func metricExpr(m cost.Metric) string {
+	switch m {
+	case cost.List:
+		return "SUM(c.list_cost)"
+	case cost.Effective:
+		return "SUM(c.effective_cost)"
+	case cost.Discount:
+		return "SUM(c.list_cost - c.billed_cost)"
+	}
+	return "SUM(c.billed_cost)"
+}
+
+// buildCost prepares the FROM and WHERE of q within scope; forceLineItems reads line items
+// even when the roll-up could answer (drill-down needs resource columns).
+func buildCost(scope account.Scope, q cost.Query, forceLineItems bool) *costSQL {
+	b := &costSQL{tags: map[string]string{}, lineItems: forceLineItems || !q.InRollup()}
+	b.from = "cost_daily c"
+	if b.lineItems {
+		b.from = "cost_line_items c"
+	}
+	cond, args, ok := scopeFilter("c.account_id", scope)
+	if !ok {
+		b.empty = true
+		return b
+	}
+	b.where = append(b.where, "c.charge_date >= ?", "c.charge_date <= ?", cond)
+	b.whereArgs = append(b.whereArgs, q.Start, q.End)
+	b.whereArgs = append(b.whereArgs, args...)
+	for _, f := range q.Filters {
+		col := b.dim(f.Dim)
+		op := " IN ("
+		if f.Exclude {
+			op = " NOT IN ("
+		}
+		b.where = append(b.where, col+op+placeholders(len(f.Values))+")")
+		for _, v := range f.Values {
+			if f.Dim.Kind == cost.DimAccount {
+				id, _ := strconv.ParseInt(v, 10, 64) // validated by cost.ParseFilter
+				b.whereArgs = append(b.whereArgs, id)
+				continue
+			}
+			b.whereArgs = append(b.whereArgs, v)
+		}
+	}
+	return b
+}
+
+// dim returns the expression of d, joining the tag table once per tag key; an item without
+// the tag has the value "".
+func (b *costSQL) dim(d cost.Dim) string {
+	if d.Kind != cost.DimTag {
+		return dimColumn(d.Kind)
+	}
+	alias, ok := b.tags[d.TagKey]
+	if !ok {
+		alias = "t" + strconv.Itoa(len(b.tags))
+		b.tags[d.TagKey] = alias
+		b.joins = append(b.joins, " LEFT JOIN cost_line_item_tags "+alias+" ON "+alias+".account_id = c.account_id AND "+
+			alias+".charge_date = c.charge_date AND "+alias+".item_key = c.item_key AND "+alias+".tag_key = ?")
+		b.joinArgs = append(b.joinArgs, d.TagKey)
+	}
+	return "COALESCE(" + alias + ".tag_value, '')"
+}
+
+// sql assembles SELECT sel FROM … WHERE … with the arguments in the order of their ? marks.
+func (b *costSQL) sql(sel, tail string) (string, []any) {
+	var sb strings.Builder
+	sb.WriteString("SELECT ")
+	sb.WriteString(sel)
+	sb.WriteString(" FROM ")
+	sb.WriteString(b.from)
+	for _, j := range b.joins {
+		sb.WriteString(j)
+	}
+	sb.WriteString(" WHERE ")
+	sb.WriteString(strings.Join(b.where, " AND "))
+	sb.WriteString(tail)
+	args := make([]any, 0, len(b.joinArgs)+len(b.whereArgs))
+	args = append(args, b.joinArgs...)
+	args = append(args, b.whereArgs...)
+	return sb.String(), args
+}
+
+// dayText reads a DATE column (time.Time on MySQL, text on SQLite) or a YYYY-MM text as
+// its leading date text.
+func dayText(s string) string {
+	if len(s) > 10 {
+		return s[:10]
+	}
+	return s
+}
+
+// CostRows answers q for the accounts in scope: one row per currency, period and group, from
+// the daily roll-up when every dimension q touches is in it, from line items otherwise.
+// More than MaxCostRows groups is errs.KindInvalid, asking for a narrower query.
+func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query) ([]cost.Row, error) {
+	b := buildCost(scope, q, false)
+	if b.empty {
+		return []cost.Row{}, nil
+	}
+	groupCols := []string{"c.currency", periodColumn(q.Granularity)}
+	for _, d := range q.GroupBy {
+		groupCols = append(groupCols, b.dim(d))
+	}
+	group := strings.Join(groupCols, ", ")
+	query, args := b.sql(group+", "+metricExpr(q.Metric), " GROUP BY "+group+" LIMIT "+strconv.Itoa(MaxCostRows+1))
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: cost rows: %w", Translate(err))
+	}
+	defer rows.Close()
+	out := []cost.Row{}
+	for rows.Next() {
+		r := cost.Row{Keys: make([]string, len(q.GroupBy))}
+		dest := []any{&r.Currency, &r.Period}
+		for i := range r.Keys {
+			dest = append(dest, &r.Keys[i])
+		}
+		var sum int64
+		dest = append(dest, &sum)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("store: cost rows: %w", Translate(err))
+		}
+		r.Period, r.Cost = dayText(r.Period), money.Micros(sum)
+		out = append(out, r)
+		if len(out) > MaxCostRows {
+			return nil, errs.Invalid("the query has more than %d groups; narrow the range, coarsen the granularity or add filters", MaxCostRows)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cost rows: %w", Translate(err))
+	}
+	return out, nil
+}
+
+// CostAccounts lists the accounts that have costs in the slice q, so an answer can say
+// whether it rests on demo accounts.
+func (s *Store) CostAccounts(ctx context.Context, scope account.Scope, q cost.Query) ([]int64, error) {
+	b := buildCost(scope, q, false)
+	if b.empty {
+		return []int64{}, nil
+	}
+	query, args := b.sql("DISTINCT c.account_id", "")
+	return s.queryIDs(ctx, "cost accounts", query, args)
+}
+
+func (s *Store) queryIDs(ctx context.Context, what, query string, args []any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, Translate(err))
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, Translate(err))
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, Translate(err))
+	}
+	return out, nil
+}
+
+// ProductNames maps product codes to their display names as the bills in scope name them.
+func (s *Store) ProductNames(ctx context.Context, scope account.Scope, q cost.Query) (map[string]string, error) {
+	out := map[string]string{}
+	b := buildCost(scope, cost.Query{Start: q.Start, End: q.End}, false)
+	if b.empty {
+		return out, nil
+	}
+	query, args := b.sql("c.service_code, MAX(c.service_name)", " GROUP BY c.service_code")
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: product names: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, fmt.Errorf("store: product names: %w", Translate(err))
+		}
+		out[code] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: product names: %w", Translate(err))
+	}
+	return out, nil
+}
+
+// ResourceCost is one resource's cost in a slice.
+type ResourceCost struct {
+	AccountID    int64        `json:"accountId"`
+	ResourceID   string       `json:"resourceId"`
+	ResourceName string       `json:"resourceName"`
+	Product      string       `json:"product"`
+	Region       string       `json:"region"`
+	Currency     string       `json:"currency"`
+	Cost         money.Micros `json:"cost"`
+}
+
+// TopResources lists the resources with the largest q.Metric in the slice q, largest first,
+// at most limit per call. Items without a resource id are not resources and are left out.
+func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Query, limit int) ([]ResourceCost, error) {
+	b := buildCost(scope, q, true)
+	out := []ResourceCost{}
+	if b.empty {
+		return out, nil
+	}
+	b.where = append(b.where, "c.resource_id <> ''")
+	query, args := b.sql("c.account_id, c.resource_id, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id), c.currency, "+metricExpr(q.Metric),
+		" GROUP BY c.account_id, c.resource_id, c.currency ORDER BY 7 DESC, c.resource_id LIMIT ?")
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ResourceCost
+		var sum int64
+		if err := rows.Scan(&r.AccountID, &r.ResourceID, &r.ResourceName, &r.Product, &r.Region, &r.Currency, &sum); err != nil {
+			return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+		}
+		r.Cost = money.Micros(sum)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+	}
+	return out, nil
+}
+
+// ResourceRow is one period of one resource's cost.
+type ResourceRow struct {
+	ResourceCost
+	Period string
+}
+
+// ResourceSeries is the cost of resourceID per period of q (any account in scope), with the
+// resource's descriptive columns; no rows means no visible cost in the range.
+func (s *Store) ResourceSeries(ctx context.Context, scope account.Scope, resourceID string, q cost.Query) ([]ResourceRow, error) {
+	b := buildCost(scope, q, true)
+	out := []ResourceRow{}
+	if b.empty {
+		return out, nil
+	}
+	b.where = append(b.where, "c.resource_id = ?")
+	b.whereArgs = append(b.whereArgs, resourceID)
+	period := periodColumn(q.Granularity)
+	query, args := b.sql("c.account_id, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id), c.currency, "+period+", "+metricExpr(q.Metric),
+		" GROUP BY c.account_id, c.currency, "+period+" ORDER BY c.currency, "+period)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: resource series: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := ResourceRow{ResourceCost: ResourceCost{ResourceID: resourceID}}
+		var sum int64
+		if err := rows.Scan(&r.AccountID, &r.ResourceName, &r.Product, &r.Region, &r.Currency, &r.Period, &sum); err != nil {
+			return nil, fmt.Errorf("store: resource series: %w", Translate(err))
+		}
+		r.Period, r.Cost = dayText(r.Period), money.Micros(sum)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: resource series: %w", Translate(err))
+	}
+	return out, nil
+}
+
+// DiscountRow sums list and billed cost, invoice discounts and coupons of one group.
+type DiscountRow struct {
+	Currency    string
+	Key         string
+	ListCost    money.Micros
+	BilledCost  money.Micros
+	Invoice     money.Micros
+	Coupons     money.Micros
+	CashCoupons money.Micros
+}
+
+// Discounts groups the slice q by one roll-up dimension (product, region, subscriptionType)
+// or, with by == "month", by billing period.
+func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query, by string) ([]DiscountRow, error) {
+	b := buildCost(scope, q, false)
+	out := []DiscountRow{}
+	if b.empty {
+		return out, nil
+	}
+	key := "c.billing_period"
+	if by != "month" {
+		d, err := cost.ParseDim(by)
+		if err != nil || !d.InRollup() || d.Kind == cost.DimTag {
+			return nil, errs.Invalid("discounts can be grouped by product, region, subscriptionType or month, not %q", by)
+		}
+		key = b.dim(d)
+	}
+	cols := "SUM(c.list_cost), SUM(c.billed_cost), SUM(c.invoice_discount), SUM(c.coupon_deduction), SUM(c.cash_coupon_deduction)"
+	query, args := b.sql("c.currency, "+key+", "+cols, " GROUP BY c.currency, "+key+" ORDER BY c.currency, "+key)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: discounts: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r DiscountRow
+		var v [5]int64
+		if err := rows.Scan(&r.Currency, &r.Key, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
+			return nil, fmt.Errorf("store: discounts: %w", Translate(err))
+		}
+		r.ListCost, r.BilledCost, r.Invoice, r.Coupons, r.CashCoupons = money.Micros(v[0]), money.Micros(v[1]), money.Micros(v[2]), money.Micros(v[3]), money.Micros(v[4])
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: discounts: %w", Translate(err))
+	}
+	return out, nil
+}
+
+const lineItemColumns = "c.account_id, c.charge_date, c.item_key, c.billing_period, c.week_start, c.billing_account_id, " +
+	"c.billing_account_name, c.sub_account_id, c.sub_account_name, c.service_code, c.service_name, c.service_category, " +
+	"c.product_type, c.charge_category, c.charge_frequency, c.resource_id, c.resource_name, c.region_id, c.region_name, " +
+	"c.zone, c.list_cost, c.billed_cost, c.effective_cost, c.invoice_discount, c.coupon_deduction, " +
+	"c.cash_coupon_deduction, c.prepaid_card_deduction, c.pricing_quantity, c.pricing_unit, c.subscription_type, " +
+	"c.billing_item, c.billing_item_name, c.resource_group, c.cost_unit, c.currency"
+
+// EachLineItem streams the line items of the slice q (its filters apply; group-by and
+// granularity do not), with their tags, in natural-key order, calling fn for each. It stops
+// at fn's first error and returns it.
+func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Query, fn func(*billing.LineItem) error) error {
+	b := buildCost(scope, q, true)
+	if b.empty {
+		return nil
+	}
+	b.joins = append(b.joins, " LEFT JOIN cost_line_item_tags tg ON tg.account_id = c.account_id AND tg.charge_date = c.charge_date AND tg.item_key = c.item_key")
+	query, args := b.sql(lineItemColumns+", tg.tag_key, tg.tag_value", " ORDER BY c.account_id, c.charge_date, c.item_key, tg.tag_key")
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: line items: %w", Translate(err))
+	}
+	defer rows.Close()
+	var cur *billing.LineItem
+	for rows.Next() {
+		var li billing.LineItem
+		var key []byte
+		var m [7]int64
+		var tagKey, tagValue sql.NullString
+		if err := rows.Scan(&li.AccountID, &li.ChargeDate, &key, &li.BillingPeriod, &li.WeekStart, &li.BillingAccountID,
+			&li.BillingAccountName, &li.SubAccountID, &li.SubAccountName, &li.ServiceCode, &li.ServiceName, &li.ServiceCategory,
+			&li.ProductType, &li.ChargeCategory, &li.ChargeFrequency, &li.ResourceID, &li.ResourceName, &li.RegionID, &li.RegionName,
+			&li.Zone, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &li.PricingQuantity, &li.PricingUnit, &li.SubscriptionType,
+			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency, &tagKey, &tagValue); err != nil {
+			return fmt.Errorf("store: line items: %w", Translate(err))
+		}
+		li.ChargeDate, li.WeekStart = dayText(li.ChargeDate), dayText(li.WeekStart)
+		copy(li.Key[:], key)
+		if cur == nil || cur.AccountID != li.AccountID || cur.ChargeDate != li.ChargeDate || cur.Key != li.Key {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			li.ListCost, li.BilledCost, li.EffectiveCost = money.Micros(m[0]), money.Micros(m[1]), money.Micros(m[2])
+			li.InvoiceDiscount, li.CouponDeduction, li.CashCouponDeduction, li.PrepaidCardDeduction = money.Micros(m[3]), money.Micros(m[4]), money.Micros(m[5]), money.Micros(m[6])
+			cur = &li
+		}
+		if tagKey.Valid {
+			cur.Tags = append(cur.Tags, billing.Tag{Key: tagKey.String, Value: tagValue.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: line items: %w", Translate(err))
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}

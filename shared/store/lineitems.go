@@ -1,0 +1,315 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
+)
+
+// lineItemCols are the columns of cost_line_items a sync writes, in argument order.
+var lineItemCols = []string{
+	"account_id", "charge_date", "item_key", "billing_period", "week_start",
+	"billing_account_id", "billing_account_name", "sub_account_id", "sub_account_name",
+	"service_code", "service_name", "service_category", "product_type",
+	"charge_category", "charge_frequency", "resource_id", "resource_name",
+	"region_id", "region_name", "zone",
+	"list_cost", "billed_cost", "effective_cost", "invoice_discount",
+	"coupon_deduction", "cash_coupon_deduction", "prepaid_card_deduction",
+	"pricing_quantity", "pricing_unit", "subscription_type", "billing_item", "billing_item_name",
+	"resource_group", "cost_unit", "currency", "sync_id",
+}
+
+// lineItemKey is the natural key; everything else is updated when a re-fetched item collides.
+var lineItemKey = []string{"account_id", "charge_date", "item_key"}
+
+var lineItemUpdate = lineItemCols[3:]
+
+var tagCols = []string{"account_id", "charge_date", "item_key", "tag_key", "tag_value"}
+
+// maxBatchRows caps rows per statement even where the parameter limit would allow more:
+// past about a thousand rows the statement text grows without making inserts faster.
+const maxBatchRows = 1000
+
+// batchRows is how many rows of ncols columns fit in one statement on the dialect.
+func (d Dialect) batchRows(ncols int) int {
+	return min(maxBatchRows, d.MaxParams()/ncols)
+}
+
+// appendLineItemArgs appends the arguments of li in lineItemCols order.
+func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem) []any {
+	return append(args,
+		li.AccountID, li.ChargeDate, li.Key[:], li.BillingPeriod, li.WeekStart,
+		li.BillingAccountID, li.BillingAccountName, li.SubAccountID, li.SubAccountName,
+		li.ServiceCode, li.ServiceName, li.ServiceCategory, li.ProductType,
+		li.ChargeCategory, li.ChargeFrequency, li.ResourceID, li.ResourceName,
+		li.RegionID, li.RegionName, li.Zone,
+		int64(li.ListCost), int64(li.BilledCost), int64(li.EffectiveCost), int64(li.InvoiceDiscount),
+		int64(li.CouponDeduction), int64(li.CashCouponDeduction), int64(li.PrepaidCardDeduction),
+		li.PricingQuantity, li.PricingUnit, li.SubscriptionType, li.BillingItem, li.BillingItemName,
+		li.ResourceGroup, li.CostUnit, li.Currency, syncID,
+	)
+}
+
+// UpsertLineItems inserts or updates items (natural key account_id+charge_date+item_key) and replaces their tags.
+// It returns how many items it wrote. Items are written in batches of one transaction each,
+// so a failure leaves earlier batches stored: callers re-run the day, which is idempotent.
+func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billing.LineItem) (int64, error) {
+	per := s.dialect.batchRows(len(lineItemCols))
+	full := s.dialect.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, per)
+	var written int64
+	args := make([]any, 0, per*len(lineItemCols))
+	for start := 0; start < len(items); start += per {
+		batch := items[start:min(start+per, len(items))]
+		q := full
+		if len(batch) < per {
+			q = s.dialect.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, len(batch))
+		}
+		args = args[:0]
+		for i := range batch {
+			args = appendLineItemArgs(args, syncID, &batch[i])
+		}
+		err := s.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+			return replaceTags(ctx, tx, s.dialect, batch)
+		})
+		if err != nil {
+			return written, fmt.Errorf("store: upsert line items: %w", err)
+		}
+		written += int64(len(batch))
+	}
+	return written, nil
+}
+
+// replaceTags deletes the stored tags of items and inserts their current ones.
+func replaceTags(ctx context.Context, tx *sql.Tx, d Dialect, items []billing.LineItem) error {
+	type dayKey struct {
+		account int64
+		day     string
+	}
+	groups := make(map[dayKey][]any)
+	var order []dayKey
+	ntags := 0
+	for i := range items {
+		k := dayKey{items[i].AccountID, items[i].ChargeDate}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], items[i].Key[:])
+		ntags += len(items[i].Tags)
+	}
+	for _, k := range order {
+		keys := groups[k]
+		q := "DELETE FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ? AND item_key IN (" + placeholders(len(keys)) + ")"
+		if _, err := tx.ExecContext(ctx, q, append([]any{k.account, k.day}, keys...)...); err != nil {
+			return fmt.Errorf("delete tags: %w", err)
+		}
+	}
+	if ntags == 0 {
+		return nil
+	}
+	per := d.batchRows(len(tagCols))
+	args := make([]any, 0, min(ntags, per)*len(tagCols))
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		// A bill that names one tag key twice keeps the last value rather than failing the batch.
+		q := d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], rows)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("insert tags: %w", err)
+		}
+		args, rows = args[:0], 0
+		return nil
+	}
+	for i := range items {
+		li := &items[i]
+		for _, t := range li.Tags {
+			args = append(args, li.AccountID, li.ChargeDate, li.Key[:], t.Key, t.Value)
+			rows++
+			if rows == per {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// DeleteMissing removes rows of (account, day) whose keys are not in keep: only after all of a day's pages were fetched.
+// Their tags go with them. It returns how many line items it removed.
+func (s *Store) DeleteMissing(ctx context.Context, accountID int64, day string, keep []billing.Key) (int64, error) {
+	wanted := make(map[billing.Key]struct{}, len(keep))
+	for _, k := range keep {
+		wanted[k] = struct{}{}
+	}
+	rows, err := s.db.QueryContext(ctx,
+		"SELECT item_key FROM cost_line_items WHERE account_id = ? AND charge_date = ?", accountID, day)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete missing line items: %w", Translate(err))
+	}
+	var gone []any
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: delete missing line items: %w", Translate(err))
+		}
+		var k billing.Key
+		copy(k[:], b)
+		if _, ok := wanted[k]; !ok {
+			gone = append(gone, k[:])
+		}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return 0, fmt.Errorf("store: delete missing line items: %w", Translate(err))
+	}
+	rows.Close()
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	var deleted int64
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		deleted = 0
+		per := s.dialect.MaxParams() - 2
+		for start := 0; start < len(gone); start += per {
+			chunk := gone[start:min(start+per, len(gone))]
+			args := append([]any{accountID, day}, chunk...)
+			in := " AND item_key IN (" + placeholders(len(chunk)) + ")"
+			if _, err := tx.ExecContext(ctx, "DELETE FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ?"+in, args...); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, "DELETE FROM cost_line_items WHERE account_id = ? AND charge_date = ?"+in, args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			deleted += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: delete missing line items of %s: %w", day, err)
+	}
+	return deleted, nil
+}
+
+// dailyAggregate is the SELECT that RebuildDaily inserts into cost_daily. Names are
+// descriptive values of the group, not part of its identity, so MAX picks one of them.
+const dailyAggregate = `SELECT account_id, charge_date, MAX(billing_period), MAX(week_start), service_code,
+  MAX(service_name), region_id, subscription_type, charge_category, currency,
+  SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), COUNT(*)
+FROM cost_line_items
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY account_id, charge_date, service_code, region_id, subscription_type, charge_category, currency`
+
+// RebuildDaily recomputes cost_daily for the given account and days from the line items.
+// Each day's roll-up is replaced in one transaction, so readers never see a half-built day.
+func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string) error {
+	days = uniqueStrings(days)
+	const per = 31 // a month of days per statement keeps the IN list and the transaction small
+	for start := 0; start < len(days); start += per {
+		chunk := days[start:min(start+per, len(days))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, accountID)
+		for _, d := range chunk {
+			args = append(args, d)
+		}
+		in := placeholders(len(chunk))
+		err := s.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM cost_daily WHERE account_id = ? AND charge_date IN ("+in+")", args...); err != nil {
+				return err
+			}
+			q := `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
+  service_name, region_id, subscription_type, charge_category, currency,
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items) ` +
+				fmt.Sprintf(dailyAggregate, in)
+			_, err := tx.ExecContext(ctx, q, args...)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: rebuild daily roll-up of account %d: %w", accountID, err)
+		}
+	}
+	return nil
+}
+
+// writeTx is InTx for the bulk writes of a sync, which run concurrently for different days
+// of an account. On MySQL they run at READ COMMITTED, which takes no gap locks, and a
+// transaction InnoDB picks as a deadlock victim is run again: both are InnoDB's own advice
+// for concurrent batch writers. Every such transaction is idempotent, so a rerun is safe.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.dialect != MySQL {
+		return s.InTx(ctx, fn)
+	}
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
+		err := s.inTxOpts(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+		var me *mysql.MySQLError
+		if err == nil || attempt == attempts || !errors.As(err, &me) || (me.Number != 1213 && me.Number != 1205) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
+}
+
+// inTxOpts is InTx with transaction options.
+func (s *Store) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", Translate(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return Translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", Translate(err))
+	}
+	return nil
+}
+
+// uniqueStrings returns the distinct non-empty values of in, sorted.
+func uniqueStrings(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := make(map[string]struct{}, len(in))
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if _, ok := seen[v]; ok {
+			continue
+		}
+		seen[v] = struct{}{}
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
