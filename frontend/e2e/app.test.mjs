@@ -10,6 +10,23 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn,
 const skip = skipReason();
 if (skip) console.log(`e2e: ${skip}`);
 
+// waitForFirstSync waits until every account's first bill sync has finished, so the figures
+// the pages show are the complete ones (a fresh local CloudLens syncs its demo accounts at start).
+async function waitForFirstSync(api) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const accounts = (await api.get("/accounts")).items;
+    let pending = accounts.length === 0;
+    for (const a of accounts) {
+      const runs = (await api.get(`/accounts/${a.id}/syncs`)).items;
+      if (runs.length === 0 || runs.some((r) => r.status === "queued" || r.status === "running")) pending = true;
+    }
+    if (!pending) return;
+    if (Date.now() > deadline) throw new Error("the first bill sync did not finish within 3 minutes");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe("CloudLens web app", { skip: skip || false }, () => {
   let browser;
   let admin;
@@ -19,6 +36,7 @@ describe("CloudLens web app", { skip: skip || false }, () => {
   before(async () => {
     browser = await launch();
     admin = await Api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    await waitForFirstSync(admin);
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await ctx.newPage();
   });
