@@ -36,3 +36,13 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 	}
 	return nil
 }
+
+// dailyAggregate is the SELECT that RebuildDaily inserts into cost_daily. Names are
+// descriptive values of the group, not part of its identity, so MAX picks one of them.
+const dailyAggregate = `SELECT account_id, charge_date, MAX(billing_period), MAX(week_start), service_code,
+  MAX(service_name), region_id, subscription_type, charge_category, currency,
+  SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), COUNT(*)
+FROM cost_line_items
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY account_id, charge_date, service_code, region_id, subscription_type, charge_category, currency`
