@@ -168,3 +168,30 @@ func TestFocusConformance(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastIntervalCoversJumps: after a calm month, the residuals of the fit are near zero,
+// but the history shows the spend jumping by 30 % now and then. The month-end interval must
+// reflect the errors those jumps caused at earlier cut-offs instead of collapsing to a point.
+func TestForecastIntervalCoversJumps(t *testing.T) {
+	last := time.Date(2026, 10, 31, 0, 0, 0, 0, Shanghai)
+	var hist []money.Micros
+	for i := 0; i < 150; i++ {
+		v := money.Micros(100_000_000)
+		if i < 120 && (i/15)%2 == 1 { // 15 days high, 15 days low, then a calm last month
+			v = 130_000_000
+		}
+		hist = append(hist, v)
+	}
+	parametric := Fit(hist, last).Sum(last.AddDate(0, 0, 1), last.AddDate(0, 0, 30))
+	e := MonthEnd(hist, last, 0)
+	if e.Value != parametric.Value {
+		t.Fatalf("calibration changed the point forecast: %v vs %v", e.Value, parametric.Value)
+	}
+	width, pwidth := e.High-e.Low, parametric.High-parametric.Low
+	if width < 10*pwidth || width < e.Value/10 {
+		t.Fatalf("interval not widened by past errors: calibrated [%v, %v], parametric [%v, %v]", e.Low, e.High, parametric.Low, parametric.High)
+	}
+	if e.Low > e.Value || e.High < e.Value {
+		t.Fatalf("interval [%v, %v] does not contain its forecast %v", e.Low, e.High, e.Value)
+	}
+}
