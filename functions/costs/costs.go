@@ -297,13 +297,36 @@ func (a *api) top(ctx context.Context, scope account.Scope, c calendar, d cost.D
 	return out, nil
 }
 
+// requestScope is the caller's scope narrowed to the accountId parameters, if any.
+func requestScope(p auth.Principal, r *http.Request) (account.Scope, error) {
+	var ids []int64
+	for _, v := range r.URL.Query()["accountId"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return account.Scope{}, errs.Invalid("accountId %q is not an account id", clip(v))
+		}
+		ids = append(ids, id)
+	}
+	return p.Scope().Narrow(ids), nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
 func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
 	p, err := httpx.Require(r, auth.RoleViewer)
 	if err != nil {
 		return err
 	}
 	c := newCalendar(a.d.Now())
-	scope := p.Scope()
+	scope, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
 	res, err := cached(r.Context(), a, "overview|"+scopeKey(scope)+"|"+day(c.y), func(ctx context.Context) (overviewJSON, error) {
 		daily, err := a.dailyTotals(ctx, scope, c)
 		if err != nil {
@@ -379,7 +402,10 @@ func (a *api) forecast(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := newCalendar(a.d.Now())
-	scope := p.Scope()
+	scope, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
 	res, err := cached(r.Context(), a, "forecast|"+scopeKey(scope)+"|"+day(c.y), func(ctx context.Context) (forecastJSON, error) {
 		daily, err := a.dailyTotals(ctx, scope, c)
 		if err != nil {

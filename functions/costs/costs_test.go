@@ -431,6 +431,21 @@ func TestOverviewForecastAndDiscounts(t *testing.T) {
 			if len(none.Items) != 0 {
 				t.Errorf("user without grants sees %+v", none)
 			}
+			// accountId narrows the admin's overview to that account: the same figures the viewer got.
+			var one overviewAnswer
+			f.c.Do("GET", "/api/v1/costs/overview?accountId="+strconv.FormatInt(acc, 10), f.admin, nil).JSON(t, &one)
+			if len(one.Items) != 1 || one.Items[0].MonthToDate != wantMine[one.Items[0].Currency] {
+				t.Errorf("admin overview of account %d: %+v, want %v", acc, one, wantMine)
+			}
+			// A viewer asking for an ungranted account gets nothing of it, not an error.
+			var other overviewAnswer
+			f.c.Do("GET", "/api/v1/costs/overview?accountId="+strconv.FormatInt(f.data.Accounts[1].ID, 10), f.viewer, nil).JSON(t, &other)
+			if len(other.Items) != 0 {
+				t.Errorf("viewer sees an ungranted account through accountId: %+v", other)
+			}
+			if r := f.c.Do("GET", "/api/v1/costs/overview?accountId=1%27%20OR%201=1", f.admin, nil); r.Status != 400 {
+				t.Errorf("bad accountId: %d %s", r.Status, r.Body)
+			}
 		})
 
 		t.Run("forecast", func(t *testing.T) {

@@ -145,3 +145,18 @@ func (s Scope) Contains(id int64) bool {
 	}
 	return false
 }
+
+// Narrow limits the scope to the accounts in ids that it already contains: what a caller may
+// see and asked for. No ids leaves the scope as it is; ids outside it are dropped, never added.
+func (s Scope) Narrow(ids []int64) Scope {
+	if len(ids) == 0 {
+		return s
+	}
+	out := Scope{IDs: []int64{}}
+	for _, id := range ids {
+		if s.Contains(id) && !out.Contains(id) {
+			out.IDs = append(out.IDs, id)
+		}
+	}
+	return out
+}
