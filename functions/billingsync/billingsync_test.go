@@ -500,7 +500,7 @@ func TestSyncNowHandler(t *testing.T) {
 	post := func(sig string) int {
 		req, _ := http.NewRequest("POST", c.URL()+"/", bytes.NewReader(body))
 		if sig != "" {
-			req.Header.Set(HeaderInternal, sig)
+			req.Header.Set(fcx.HeaderSignature, sig)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -515,9 +515,9 @@ func TestSyncNowHandler(t *testing.T) {
 		status int
 	}{
 		{"unsigned", "", 401},
-		{"signed with another secret", Sign([]byte("another-secret-another-secret-0123"), body), 401},
-		{"signed", Sign([]byte(d.Config.JWTSecret), body), 200},
-		{"replayed", Sign([]byte(d.Config.JWTSecret), body), 409},
+		{"signed with another secret", fcx.Sign([]byte("another-secret-another-secret-0123"), body), 401},
+		{"signed", fcx.Sign([]byte(d.Config.JWTSecret), body), 200},
+		{"replayed", fcx.Sign([]byte(d.Config.JWTSecret), body), 409},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := post(tc.sig); got != tc.status {
@@ -530,12 +530,12 @@ func TestSyncNowHandler(t *testing.T) {
 		t.Fatalf("run = %+v, %v", got, err)
 	}
 
-	// Invoker sends what the handler accepts.
+	// fcx.InvokeAsync, as the accounts function calls it, sends what the handler accepts.
 	run2 := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: TriggerManual}
 	if err := d.Store.CreateSyncRun(t.Context(), &run2); err != nil {
 		t.Fatal(err)
 	}
-	if err := Invoker(c.URL()+"/", []byte(d.Config.JWTSecret), nil)(t.Context(), acc.ID, run2.ID); err != nil {
+	if err := fcx.InvokeAsync(t.Context(), nil, c.URL()+"/", []byte(d.Config.JWTSecret), billing.SyncRequest{AccountID: acc.ID, SyncID: run2.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := d.Store.GetSyncRun(t.Context(), acc.ID, run2.ID); got.Status != store.SyncSucceeded {

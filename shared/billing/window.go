@@ -52,3 +52,10 @@ func Plan(now time.Time, backfillMonths int, complete map[string]time.Time) Wind
 	}
 	return w
 }
+
+// SyncRequest asks the billing sync to run one queued sync of one account now (the body of
+// the accounts function's asynchronous invocation of cloudlens-billingsync).
+type SyncRequest struct {
+	AccountID int64 `json:"accountId"`
+	SyncID    int64 `json:"syncId"`
+}
