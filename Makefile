@@ -13,8 +13,8 @@ run: frontend/out/index.html
 
 ## frontend: the static export of the web app, rebuilt when its sources changed
 frontend: frontend/out/index.html
-frontend/out/index.html: $(FRONTEND_SOURCES) frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund && npm run build
+frontend/out/index.html: $(FRONTEND_SOURCES) frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
 	@touch $@
 
 ## test: Go tests (SQLite + miniredis, plus MySQL/Redis when CLOUDLENS_TEST_* are set), web unit tests, browser tests when Chromium is present

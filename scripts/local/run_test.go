@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -104,6 +105,21 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 		{"/dashboard/", "", 200, "dash"},
 		{"/nowhere", "", 404, "missing"},
 	}
+	// Text assets go out gzip-compressed to clients that ask, as from OSS behind a CDN.
+	req, _ := http.NewRequest("GET", srv.URL+"/dashboard/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	gz, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil || gz.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("dashboard not gzipped: %v %v", gz.Header, err)
+	}
+	if b, _ := io.ReadAll(zr); string(b) != "<html>dash</html>" || gz.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("gzipped dashboard %q, cache %q", b, gz.Header.Get("Cache-Control"))
+	}
+	gz.Body.Close()
 	for _, c := range cases {
 		if code, body := get(c.path, c.token); code != c.status || !strings.Contains(body, c.contains) {
 			t.Errorf("GET %s: %d %s", c.path, code, body)

@@ -38,10 +38,11 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 	}
 	if n > 0 {
 		login := AdminLogin{Email: email, Password: password}
+		// Local mode names the generated admin only when it generated one: an install whose
+		// first admin came from CLOUDLENS_ADMIN_* has no password file to show.
 		if email == "" && cfg.Mode == config.ModeLocal {
-			login.Email = LocalAdminEmail
 			if b, err := os.ReadFile(passwordFile); err == nil {
-				login.Password = strings.TrimSpace(string(b))
+				login.Email, login.Password = LocalAdminEmail, strings.TrimSpace(string(b))
 			}
 		}
 		return login, nil
