@@ -18,6 +18,11 @@ type Estimate struct {
 // z80 is the two-sided 80 % quantile of the normal distribution.
 const z80 = 1.2815515655446004
 
+// blend is the weight of the trend model against the same weekday of the last week. An even
+// mix of the two beats either alone in the backtest (scripts/backtest): the trend follows
+// growth, the last week follows a recent change of level the four-week fit is slow to see.
+const blend = 0.5
+
 // Window sizes of the model: weekday factors need several weeks to be stable; the trend is
 // fitted on the most recent four weeks so that a change of level shows up quickly.
 const (
@@ -27,7 +32,8 @@ const (
 
 // Model is a weekday-aware linear trend fitted on daily costs: cost(t) = (a + b·t) · f[weekday],
 // with the weekday factors f taken as medians (so one-off spikes do not move them) and the
-// trend by least squares on the de-seasonalised recent days.
+// trend by least squares on the de-seasonalised recent days; each day's prediction is then
+// blended with the cost of the same weekday in the last week.
 type Model struct {
 	last    time.Time // the last day of the history (t = 0 is the first day of the trend window)
 	m       int       // days in the trend window
@@ -38,6 +44,9 @@ type Model struct {
 	// correlation: costs that run high today tend to run high tomorrow, so the errors of a
 	// month's days do not cancel out as independent ones would.
 	inflate float64
+	// lastWeek is the cost of the most recent day of each weekday; the forecast blends it in.
+	lastWeek [7]float64
+	hasWeek  bool
 	xbar    float64
 	sxx     float64
 }
@@ -54,6 +63,12 @@ func Fit(history []money.Micros, last time.Time) Model {
 		return md
 	}
 	weekday := func(i int) int { return int(last.AddDate(0, 0, i-(n-1)).Weekday()) }
+	if n >= 7 {
+		md.hasWeek = true
+		for i := n - 7; i < n; i++ {
+			md.lastWeek[weekday(i)] = float64(history[i])
+		}
+	}
 
 	if n >= 14 {
 		from := max(0, n-factorWindow)
@@ -125,7 +140,12 @@ func Fit(history []money.Micros, last time.Time) Model {
 // Predict is the expected cost of day (after the history).
 func (md Model) Predict(day time.Time) float64 {
 	t := md.t(day)
-	return math.Max(0, (md.a+md.b*t)*md.factors[int(dayOf(day).Weekday())])
+	w := int(dayOf(day).Weekday())
+	trend := (md.a + md.b*t) * md.factors[w]
+	if md.hasWeek {
+		trend = blend*trend + (1-blend)*md.lastWeek[w]
+	}
+	return math.Max(0, trend)
 }
 
 func (md Model) t(day time.Time) float64 {
