@@ -317,25 +317,49 @@ func clip(s string) string {
 	return s
 }
 
-func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
+// today is the calendar and the (narrowed) scope of an overview or forecast request.
+func (a *api) today(r *http.Request) (calendar, account.Scope, error) {
 	p, err := httpx.Require(r, auth.RoleViewer)
 	if err != nil {
-		return err
+		return calendar{}, account.Scope{}, err
 	}
-	c := newCalendar(a.d.Now())
 	scope, err := requestScope(p, r)
+	return newCalendar(a.d.Now()), scope, err
+}
+
+// recent is what the overview and the forecast both start from: daily totals per currency
+// over the history window, the labels of the scope, and whether demo data is among them.
+type recent struct {
+	daily  map[string][]money.Micros
+	labels labels
+	demo   bool
+}
+
+func (a *api) recent(ctx context.Context, scope account.Scope, c calendar) (recent, error) {
+	var out recent
+	var err error
+	if out.daily, err = a.dailyTotals(ctx, scope, c); err != nil {
+		return out, err
+	}
+	window := cost.Query{Start: day(c.histStart), End: day(c.y)}
+	if out.labels, err = a.labels(ctx, scope, window); err != nil {
+		return out, err
+	}
+	out.demo, err = a.demo(ctx, scope, window, out.labels)
+	return out, err
+}
+
+func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
+	c, scope, err := a.today(r)
 	if err != nil {
 		return err
 	}
 	res, err := cached(r.Context(), a, "overview|"+scopeKey(scope)+"|"+day(c.y), func(ctx context.Context) (overviewJSON, error) {
-		daily, err := a.dailyTotals(ctx, scope, c)
+		h, err := a.recent(ctx, scope, c)
 		if err != nil {
 			return overviewJSON{}, err
 		}
-		l, err := a.labels(ctx, scope, cost.Query{Start: day(c.histStart), End: day(c.y)})
-		if err != nil {
-			return overviewJSON{}, err
-		}
+		daily, l := h.daily, h.labels
 		products, err := a.top(ctx, scope, c, cost.Dim{Kind: cost.DimProduct}, l)
 		if err != nil {
 			return overviewJSON{}, err
@@ -344,11 +368,7 @@ func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return overviewJSON{}, err
 		}
-		demo, err := a.demo(ctx, scope, cost.Query{Start: day(c.histStart), End: day(c.y)}, l)
-		if err != nil {
-			return overviewJSON{}, err
-		}
-		out := overviewJSON{Demo: demo, AsOf: day(c.y), Items: []overviewItem{}}
+		out := overviewJSON{Demo: h.demo, AsOf: day(c.y), Items: []overviewItem{}}
 		for cur, s := range daily {
 			it := overviewItem{Currency: cur, TopProducts: orEmpty(products[cur]), TopAccounts: orEmpty(accounts[cur])}
 			if c.mtd {
@@ -397,30 +417,17 @@ type forecastJSON struct {
 }
 
 func (a *api) forecast(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.Require(r, auth.RoleViewer)
-	if err != nil {
-		return err
-	}
-	c := newCalendar(a.d.Now())
-	scope, err := requestScope(p, r)
+	c, scope, err := a.today(r)
 	if err != nil {
 		return err
 	}
 	res, err := cached(r.Context(), a, "forecast|"+scopeKey(scope)+"|"+day(c.y), func(ctx context.Context) (forecastJSON, error) {
-		daily, err := a.dailyTotals(ctx, scope, c)
+		h, err := a.recent(ctx, scope, c)
 		if err != nil {
 			return forecastJSON{}, err
 		}
-		l, err := a.labels(ctx, scope, cost.Query{Start: day(c.histStart), End: day(c.y)})
-		if err != nil {
-			return forecastJSON{}, err
-		}
-		demo, err := a.demo(ctx, scope, cost.Query{Start: day(c.histStart), End: day(c.y)}, l)
-		if err != nil {
-			return forecastJSON{}, err
-		}
-		out := forecastJSON{Demo: demo, AsOf: day(c.y), Month: c.monthStart.Format("2006-01"), Items: []forecastItem{}}
-		for cur, s := range daily {
+		out := forecastJSON{Demo: h.demo, AsOf: day(c.y), Month: c.monthStart.Format("2006-01"), Items: []forecastItem{}}
+		for cur, s := range h.daily {
 			var mtd money.Micros
 			if c.mtd {
 				mtd = sumRange(s, c.histStart, c.monthStart, c.y)
