@@ -52,7 +52,7 @@ export function TestConnection({ accountId }: { accountId: number }) {
 
 const POLL_MS = 2000;
 
-// Starts a sync and follows it through /accounts/{id}/syncs until the run leaves "running".
+// Starts a sync and follows it through /accounts/{id}/syncs until the run has finished.
 export function useSync(accountId: number, onFinished: () => void) {
   const [run, setRun] = useState<SyncRun | null>(null);
   const [syncId, setSyncId] = useState<number | null>(null);
@@ -74,7 +74,8 @@ export function useSync(accountId: number, onFinished: () => void) {
         const list = await api.get<List<SyncRun>>(`/accounts/${accountId}/syncs`);
         const r = list.items.find((x) => x.id === id) ?? null;
         setRun(r);
-        if (r && r.status !== "running") {
+        // A "sync now" run is queued until the worker picks it up, then running.
+        if (r && r.status !== "running" && r.status !== "queued") {
           setSyncId(null);
           finished.current();
           return;

@@ -222,7 +222,7 @@ export function StatusBadge({ status }: { status: string }) {
       ? "green"
       : status === "failing" || status === "failed"
         ? "red"
-        : status === "running"
+        : status === "running" || status === "queued"
           ? "sky"
           : "slate";
   const key = ["ok", "new", "failing"].includes(status) ? `acc.status.${status}` : `acc.run.${status}`;

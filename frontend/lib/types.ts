@@ -47,7 +47,7 @@ export interface Account {
 
 export interface SyncRun {
   id: number;
-  status: "running" | "succeeded" | "failed";
+  status: "queued" | "running" | "succeeded" | "failed";
   windowStart: string;
   windowEnd: string;
   pages: number;

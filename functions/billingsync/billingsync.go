@@ -265,7 +265,28 @@ type state struct {
 	log    *slog.Logger
 	client *aliyun.Billing
 
-	mu sync.Mutex
+	mu        sync.Mutex
+	lastSaved time.Time
+}
+
+// progressEvery is how often a running sync writes its counters, so "sync now" can show
+// pages and rows as they grow without a write per page.
+const progressEvery = time.Second
+
+// saveProgress records the run's counters when the last save is older than progressEvery.
+// A failed save is logged: progress is informative, the final record is what counts.
+func (st *state) saveProgress(ctx context.Context) {
+	st.mu.Lock()
+	if time.Since(st.lastSaved) < progressEvery {
+		st.mu.Unlock()
+		return
+	}
+	st.lastSaved = time.Now()
+	run := *st.run
+	st.mu.Unlock()
+	if err := st.d.Store.UpdateSyncRun(ctx, run); err != nil {
+		st.log.WarnContext(ctx, "record sync progress failed", "error", err.Error())
+	}
 }
 
 func (st *state) add(pages int, rows, deleted, rejected int64) {
@@ -294,6 +315,9 @@ func (st *state) fetchDays(ctx context.Context, days []string) ([]string, error)
 			defer wg.Done()
 			for day := range next {
 				err := st.fetchDay(ctx, day)
+				if err == nil {
+					st.saveProgress(ctx)
+				}
 				mu.Lock()
 				if err == nil {
 					done = append(done, day)
