@@ -1,19 +1,15 @@
 package fcx_test
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/fcx/fcxtest"
 )
 
 // TestBuiltFunction builds testdata/fn the way a function is deployed (a static binary),
@@ -22,41 +18,10 @@ func TestBuiltFunction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a binary")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go toolchain not on PATH: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.Command(goBin, "build", "-o", bin, "./testdata/fn")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-
-	port := freePort(t)
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "FC_CUSTOM_LISTEN_PORT="+port, "FC_SERVER_PORT=1")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	logs := make(chan string, 1000)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs <- sc.Text()
-		}
-		close(logs)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-
-	base := "http://127.0.0.1:" + port
-	waitHealthy(t, base, exited)
+	bin := fcxtest.Build(t, "./testdata/fn")
+	// FC_SERVER_PORT is the older variable: FC_CUSTOM_LISTEN_PORT must win over it.
+	p := fcxtest.Start(t, bin, "FC_SERVER_PORT=1")
+	base, cmd, logs, exited := p.URL, p.Cmd, p.Lines, p.Exited
 
 	t.Run("plain HTTP route", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", base+"/hello?name=fc", nil)
@@ -144,45 +109,6 @@ func send(t *testing.T, req *http.Request) (int, http.Header, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, resp.Header, string(b)
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-}
-
-// waitHealthy polls /health until it answers 200. The deadline only guards against a hang;
-// start-up speed is measured by scripts/coldstart, not asserted here.
-func waitHealthy(t *testing.T, base string, exited <-chan error) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("function exited before it was healthy: %v", err)
-		default:
-		}
-		resp, err := http.Get(base + "/health")
-		if err == nil {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				if string(b) != "{\"status\":\"ok\"}\n" {
-					t.Fatalf("health body = %q", b)
-				}
-				return
-			}
-		} else if !errors.Is(err, syscall.ECONNREFUSED) {
-			t.Logf("health: %v", err)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("function never became healthy")
 }
 
 // waitLog reads log lines until one contains want, and returns it.

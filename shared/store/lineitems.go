@@ -58,36 +58,67 @@ func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem) []any {
 	)
 }
 
+// txRows is how many line items one transaction writes. A sync passes a few thousand per
+// call; larger callers (benchmark loaders, backfills) are cut here so that one transaction
+// neither holds locks on a whole month nor grows the undo log without bound.
+const txRows = 10_000
+
 // UpsertLineItems inserts or updates items (natural key account_id+charge_date+item_key) and replaces their tags.
-// It returns how many items it wrote. Items are written in batches of one transaction each,
-// so a failure leaves earlier batches stored: callers re-run the day, which is idempotent.
+// It returns how many items it wrote. Each run of up to txRows items is one transaction,
+// so a failure leaves earlier runs stored: callers re-run the day, which is idempotent.
+//
+// On MySQL the items go through LOAD DATA LOCAL INFILE staging (see loaddata.go) when the
+// server allows it, else through multi-row upserts; SQLite always uses the latter.
 func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billing.LineItem) (int64, error) {
-	per := s.dialect.batchRows(len(lineItemCols))
-	full := s.dialect.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, per)
 	var written int64
-	args := make([]any, 0, per*len(lineItemCols))
+	for start := 0; start < len(items); start += txRows {
+		chunk := items[start:min(start+txRows, len(items))]
+		err := errLoadDeclined
+		if s.loadDataUsable() {
+			err = s.stageLineItems(ctx, syncID, chunk)
+		}
+		if errors.Is(err, errLoadDeclined) {
+			err = s.writeTx(ctx, func(tx *sql.Tx) error { return upsertLineItemsTx(ctx, tx, s.dialect, syncID, chunk) })
+		}
+		if err != nil {
+			return written, fmt.Errorf("store: upsert line items: %w", Translate(err))
+		}
+		written += int64(len(chunk))
+	}
+	return written, nil
+}
+
+// upsertLineItemsTx writes items and their tags with multi-row upserts in tx. The
+// statement for a full batch is prepared once and reused for every full batch.
+func upsertLineItemsTx(ctx context.Context, tx *sql.Tx, d Dialect, syncID int64, items []billing.LineItem) error {
+	per := d.batchRows(len(lineItemCols))
+	var full *sql.Stmt
+	if len(items) >= per {
+		var err error
+		full, err = tx.PrepareContext(ctx, d.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, per))
+		if err != nil {
+			return fmt.Errorf("prepare upsert: %w", err)
+		}
+		defer full.Close()
+	}
+	args := make([]any, 0, min(per, len(items))*len(lineItemCols))
 	for start := 0; start < len(items); start += per {
 		batch := items[start:min(start+per, len(items))]
-		q := full
-		if len(batch) < per {
-			q = s.dialect.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, len(batch))
-		}
 		args = args[:0]
 		for i := range batch {
 			args = appendLineItemArgs(args, syncID, &batch[i])
 		}
-		err := s.writeTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
-			return replaceTags(ctx, tx, s.dialect, batch)
-		})
-		if err != nil {
-			return written, fmt.Errorf("store: upsert line items: %w", err)
+		var err error
+		if len(batch) == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, d.Upsert("cost_line_items", lineItemCols, lineItemKey, lineItemUpdate, len(batch)), args...)
 		}
-		written += int64(len(batch))
+		if err != nil {
+			return err
+		}
 	}
-	return written, nil
+	return replaceTags(ctx, tx, d, items)
 }
 
 // replaceTags deletes the stored tags of items and inserts their current ones.
@@ -118,15 +149,29 @@ func replaceTags(ctx context.Context, tx *sql.Tx, d Dialect, items []billing.Lin
 		return nil
 	}
 	per := d.batchRows(len(tagCols))
+	// A bill that names one tag key twice keeps the last value rather than failing the batch.
+	var full *sql.Stmt
+	if ntags >= per {
+		var err error
+		full, err = tx.PrepareContext(ctx, d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], per))
+		if err != nil {
+			return fmt.Errorf("prepare tag insert: %w", err)
+		}
+		defer full.Close()
+	}
 	args := make([]any, 0, min(ntags, per)*len(tagCols))
 	rows := 0
 	flush := func() error {
 		if rows == 0 {
 			return nil
 		}
-		// A bill that names one tag key twice keeps the last value rather than failing the batch.
-		q := d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], rows)
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		var err error
+		if rows == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], rows), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert tags: %w", err)
 		}
 		args, rows = args[:0], 0
@@ -217,9 +262,17 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.dialect != MySQL {
 		return s.InTx(ctx, fn)
 	}
+	return retryLocked(ctx, func() error {
+		return s.inTxOpts(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+	})
+}
+
+// retryLocked runs the transaction fn again, a few times with growing pauses, when MySQL
+// reports a deadlock (1213) or a lock wait timeout (1205); fn must be idempotent.
+func retryLocked(ctx context.Context, fn func() error) error {
 	const attempts = 5
 	for attempt := 1; ; attempt++ {
-		err := s.inTxOpts(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+		err := fn()
 		var me *mysql.MySQLError
 		if err == nil || attempt == attempts || !errors.As(err, &me) || (me.Number != 1213 && me.Number != 1205) {
 			return err

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -38,6 +39,8 @@ const (
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
+	// loadData is the LOAD DATA state of the line-item write path (loadProbe, loadWorks, …).
+	loadData atomic.Int32
 }
 
 // PoolOptions sizes the MySQL pool. Zero fields take the Function Compute defaults:

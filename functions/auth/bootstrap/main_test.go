@@ -3,19 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/fcx/fcxtest"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
 
@@ -36,10 +34,7 @@ func TestBuiltFunction(t *testing.T) {
 		t.Cleanup(stop)
 		redisAddr = addr
 	}
-	bin := filepath.Join(t.TempDir(), "bootstrap")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := fcxtest.Build(t, ".")
 
 	t.Run("refuses to start without configuration, naming every problem", func(t *testing.T) {
 		cmd := exec.Command(bin)
@@ -55,10 +50,7 @@ func TestBuiltFunction(t *testing.T) {
 		}
 	})
 
-	port := freePort(t)
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"FC_CUSTOM_LISTEN_PORT="+port,
+	p := fcxtest.Start(t, bin,
 		"CLOUDLENS_MYSQL_DSN="+dsn,
 		"CLOUDLENS_REDIS_ADDR="+redisAddr,
 		"CLOUDLENS_SECRET_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
@@ -66,21 +58,7 @@ func TestBuiltFunction(t *testing.T) {
 		"CLOUDLENS_ADMIN_EMAIL=root@example.com",
 		"CLOUDLENS_ADMIN_PASSWORD=first-admin-password",
 	)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("function log:\n%s", logs.String())
-		}
-	})
-	base := "http://127.0.0.1:" + port
-	waitHealthy(t, base)
+	base := p.URL
 
 	if r := post(t, base+"/initialize", "", nil); r.StatusCode != 200 {
 		t.Fatalf("initialize: %d", r.StatusCode)
@@ -114,40 +92,17 @@ func TestBuiltFunction(t *testing.T) {
 		t.Fatalf("API Gateway wrong password: %s", b)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-done:
+	case err := <-p.Exited:
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v", err)
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("did not stop after SIGTERM")
 	}
-}
-
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-}
-
-func waitHealthy(t *testing.T, base string) {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if r, err := http.Get(base + "/health"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("function did not become healthy")
 }
 
 func post(t *testing.T, url, body string, headers map[string]string) *http.Response {

@@ -1,0 +1,387 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
+)
+
+// The MySQL write path of UpsertLineItems: each batch goes to the server as tab-separated
+// streams with LOAD DATA LOCAL INFILE instead of multi-row INSERTs with tens of thousands
+// of `?` arguments, whose parsing is where the multi-row upsert spends its time. Keys not
+// stored yet load straight into cost_line_items; keys already stored load into a session
+// TEMPORARY table without secondary indexes and merge with INSERT … SELECT … ON DUPLICATE
+// KEY UPDATE; tags load straight into cost_line_item_tags. All of it on one *sql.Conn, the
+// writes in one transaction.
+//
+// LOCAL INFILE needs the server to allow it. MariaDB ships with local_infile=ON; MySQL 8.0
+// ships with it OFF, and RDS MySQL 8.0 lets it be switched on (the local_infile parameter
+// of the instance's parameter template). When the server refuses, the store logs it once
+// and uses the multi-row upsert from then on. The driver needs no DSN flag for this:
+// allowAllFiles only concerns files on disk, while 'Reader::<name>' streams come from
+// mysql.RegisterReaderHandler and are always allowed.
+
+// Load-data states of a Store.
+const (
+	loadProbe   int32 = iota // not tried yet: the next batch tries it
+	loadWorks                // the server accepted LOCAL INFILE
+	loadRefused              // the server refused it: multi-row upsert only
+	loadOff                  // switched off with UseLoadData(false)
+)
+
+func (s *Store) loadState() *atomic.Int32 { return &s.loadData }
+
+// UseLoadData chooses how UpsertLineItems writes on MySQL: with enabled, through LOAD
+// DATA LOCAL INFILE staging when the server allows it (the default, probed on first
+// use); without, always through multi-row INSERT … ON DUPLICATE KEY UPDATE. Both give
+// the same rows. SQLite stores ignore it.
+func (s *Store) UseLoadData(enabled bool) {
+	if enabled {
+		s.loadState().Store(loadProbe)
+	} else {
+		s.loadState().Store(loadOff)
+	}
+}
+
+// loadDataUsable reports whether the next batch should try the staging path.
+func (s *Store) loadDataUsable() bool {
+	if s.dialect != MySQL {
+		return false
+	}
+	st := s.loadState().Load()
+	return st == loadProbe || st == loadWorks
+}
+
+// errLoadDeclined means the staging path did not write the batch and the multi-row
+// upsert should: the server refuses LOCAL INFILE, or it reported warnings while loading
+// (a value too long, say), which the upsert turns into the usual translated error.
+var errLoadDeclined = errors.New("load data declined")
+
+// The staging table. TEMPORARY tables belong to one session, so concurrent writers on
+// other connections never see each other's rows.
+const stageItems = "cl_stage_line_items"
+
+var readerSeq atomic.Uint64
+
+// itemID is the natural key of a line item.
+type itemID struct {
+	account int64
+	day     string
+	key     billing.Key
+}
+
+// stageLineItems writes items (at most one transaction's worth) through LOAD DATA on one
+// connection. It returns errLoadDeclined when the caller should use the multi-row upsert.
+//
+// Items whose key is not stored yet (every item of a first sync or a backfill) are loaded
+// straight into cost_line_items; items already stored are loaded into a staging table and
+// merged with INSERT … SELECT … ON DUPLICATE KEY UPDATE. Tags are deleted for the merged
+// items and loaded straight into cost_line_item_tags with REPLACE, so a tag key named twice
+// keeps its last value.
+func (s *Store) stageLineItems(ctx context.Context, syncID int64, items []billing.LineItem) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", Translate(err))
+	}
+	defer conn.Close()
+
+	stored, err := storedKeys(ctx, conn, items)
+	if err != nil {
+		return err
+	}
+	// A key named twice in the batch is merged, so its last occurrence wins, as it does
+	// with the multi-row upsert; LOAD DATA on its own would keep the first.
+	seen := make(map[itemID]int, len(items))
+	for i := range items {
+		seen[itemID{items[i].AccountID, items[i].ChargeDate, items[i].Key}]++
+	}
+	var fresh, merged bytes.Buffer
+	var nfresh, nmerged int
+	var tags bytes.Buffer
+	for i := range items {
+		li := &items[i]
+		id := itemID{li.AccountID, li.ChargeDate, li.Key}
+		if _, ok := stored[id]; ok || seen[id] > 1 {
+			appendItemTSV(&merged, syncID, li)
+			nmerged++
+		} else {
+			appendItemTSV(&fresh, syncID, li)
+			nfresh++
+		}
+		appendTagsTSV(&tags, li)
+	}
+
+	if nmerged > 0 {
+		defer func() {
+			// Dropped here so an idle pooled connection does not hold a batch in memory.
+			// Failing to drop is harmless: the next use of this session recreates it.
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "DROP TEMPORARY TABLE IF EXISTS "+stageItems); err != nil {
+				slog.WarnContext(ctx, "store: drop staging table", "error", err.Error())
+			}
+		}()
+		// CREATE … SELECT … WHERE 1 = 0 copies the column types of cost_line_items and
+		// none of its secondary indexes; seq keeps the batch order, and gives the table
+		// the primary key that sql_require_primary_key demands where it is set. Run
+		// outside a transaction: MySQL 8.0 with GTIDs allows that for temporary tables.
+		for _, q := range []string{
+			"DROP TEMPORARY TABLE IF EXISTS " + stageItems,
+			"CREATE TEMPORARY TABLE " + stageItems + " (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY) SELECT " +
+				strings.Join(lineItemCols, ", ") + " FROM cost_line_items WHERE 1 = 0",
+		} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("create staging table: %w", Translate(err))
+			}
+		}
+		if _, err := s.loadInto(ctx, conn, stageItems, "", lineItemCols, merged.Bytes()); err != nil {
+			return err
+		}
+	}
+
+	update := make([]string, len(lineItemUpdate))
+	for i, c := range lineItemUpdate {
+		update[i] = c + " = VALUES(" + c + ")"
+	}
+	cols := strings.Join(lineItemCols, ", ")
+	mergeItems := "INSERT INTO cost_line_items (" + cols + ") SELECT " + cols + " FROM " + stageItems +
+		" ORDER BY seq ON DUPLICATE KEY UPDATE " + strings.Join(update, ", ")
+	dropTags := "DELETE t FROM cost_line_item_tags t JOIN " + stageItems + " s" +
+		" ON t.account_id = s.account_id AND t.charge_date = s.charge_date AND t.item_key = s.item_key"
+
+	return retryLocked(ctx, func() error {
+		tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		err = func() error {
+			if nfresh > 0 {
+				n, err := s.loadInto(ctx, tx, "cost_line_items", "", lineItemCols, fresh.Bytes())
+				if err != nil {
+					return err
+				}
+				if n != int64(nfresh) {
+					// Another writer stored some of these keys since storedKeys looked,
+					// and LOCAL skipped them: the multi-row upsert handles every case.
+					return errLoadDeclined
+				}
+			}
+			if nmerged > 0 {
+				if _, err := tx.ExecContext(ctx, mergeItems); err != nil {
+					return fmt.Errorf("merge staged items: %w", err)
+				}
+				if _, err := tx.ExecContext(ctx, dropTags); err != nil {
+					return fmt.Errorf("delete replaced tags: %w", err)
+				}
+			}
+			if tags.Len() > 0 {
+				if _, err := s.loadInto(ctx, tx, "cost_line_item_tags", "REPLACE", tagCols, tags.Bytes()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}()
+		if err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	})
+}
+
+// storedKeys returns which natural keys of items cost_line_items holds already. It looks
+// up only the batch's own keys, a thousand per query, so its cost follows the batch and
+// not the size of the day.
+func storedKeys(ctx context.Context, conn *sql.Conn, items []billing.LineItem) (map[itemID]struct{}, error) {
+	type day struct {
+		account int64
+		date    string
+	}
+	var order []day
+	keys := map[day][]any{}
+	for i := range items {
+		d := day{items[i].AccountID, items[i].ChargeDate}
+		if _, ok := keys[d]; !ok {
+			order = append(order, d)
+		}
+		keys[d] = append(keys[d], items[i].Key[:])
+	}
+	const per = 1000
+	out := map[itemID]struct{}{}
+	for _, d := range order {
+		all := keys[d]
+		for start := 0; start < len(all); start += per {
+			chunk := all[start:min(start+per, len(all))]
+			rows, err := conn.QueryContext(ctx, "SELECT item_key FROM cost_line_items WHERE account_id = ? AND charge_date = ? AND item_key IN ("+
+				placeholders(len(chunk))+")", append([]any{d.account, d.date}, chunk...)...)
+			if err != nil {
+				return nil, fmt.Errorf("read stored keys: %w", Translate(err))
+			}
+			for rows.Next() {
+				var key []byte
+				if err := rows.Scan(&key); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("read stored keys: %w", Translate(err))
+				}
+				id := itemID{account: d.account, day: d.date}
+				copy(id.key[:], key)
+				out[id] = struct{}{}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("read stored keys: %w", Translate(err))
+			}
+		}
+	}
+	return out, nil
+}
+
+// execer is what loadInto needs from a connection or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// loadInto streams data (TSV rows in cols order, item_key in hex) into table with LOAD
+// DATA LOCAL INFILE and returns how many rows it stored. dup is "" (a duplicate key is
+// skipped) or "REPLACE". It returns errLoadDeclined when the server refuses LOCAL INFILE
+// or reports warnings.
+func (s *Store) loadInto(ctx context.Context, db execer, table, dup string, cols []string, data []byte) (int64, error) {
+	name := "cloudlens_" + table + "_" + strconv.FormatUint(readerSeq.Add(1), 10)
+	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
+	defer mysql.DeregisterReaderHandler(name)
+
+	list := make([]string, len(cols))
+	for i, c := range cols {
+		list[i] = c
+		if c == "item_key" {
+			list[i] = "@item_key"
+		}
+	}
+	// The stream is utf8mb4 whatever the connection's character set; item_key travels as
+	// hex so no key byte can be taken for a separator or an escape.
+	q := "LOAD DATA LOCAL INFILE 'Reader::" + name + "' " + dup + " INTO TABLE " + table + " CHARACTER SET utf8mb4" +
+		" FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'" +
+		" (" + strings.Join(list, ", ") + ") SET item_key = UNHEX(@item_key)"
+	res, err := db.ExecContext(ctx, q)
+	if err != nil {
+		var me *mysql.MySQLError
+		// 1148 ER_NOT_ALLOWED_COMMAND (MySQL 5.7, MariaDB), 3948 ER_CLIENT_LOCAL_FILES_DISABLED
+		// (MySQL 8.0), 4166 ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB 10.5+): local_infile is off.
+		if errors.As(err, &me) && (me.Number == 1148 || me.Number == 3948 || me.Number == 4166) {
+			if st := s.loadState(); st.CompareAndSwap(loadProbe, loadRefused) || st.CompareAndSwap(loadWorks, loadRefused) {
+				slog.WarnContext(ctx, "store: the MySQL server refuses LOAD DATA LOCAL INFILE (local_infile=OFF); "+
+					"line items are written with multi-row upserts, which are slower. On RDS MySQL 8.0, set the "+
+					"local_infile parameter to ON to enable the faster path.", "mysql_error", me.Number)
+			}
+			return 0, errLoadDeclined
+		}
+		return 0, fmt.Errorf("load %s: %w", table, err)
+	}
+	if s.loadState().CompareAndSwap(loadProbe, loadWorks) {
+		slog.InfoContext(ctx, "store: line items are written through LOAD DATA LOCAL INFILE")
+	}
+	// LOCAL turns data errors (a value too long for its column) into warnings and keeps
+	// going; the upsert path reports them as the errors they are, so it takes over.
+	var warnings int64
+	if err := db.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&warnings); err != nil {
+		return 0, fmt.Errorf("load %s: read warnings: %w", table, err)
+	}
+	if warnings > 0 {
+		return 0, errLoadDeclined
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("load %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// appendItemTSV appends li as one LOAD DATA row in lineItemCols order.
+func appendItemTSV(buf *bytes.Buffer, syncID int64, li *billing.LineItem) {
+	b := buf.AvailableBuffer()
+	b = strconv.AppendInt(b, li.AccountID, 10)
+	b = appendField(b, li.ChargeDate)
+	b = append(b, '\t')
+	b = hex.AppendEncode(b, li.Key[:])
+	for _, v := range [...]string{
+		li.BillingPeriod, li.WeekStart,
+		li.BillingAccountID, li.BillingAccountName, li.SubAccountID, li.SubAccountName,
+		li.ServiceCode, li.ServiceName, li.ServiceCategory, li.ProductType,
+		li.ChargeCategory, li.ChargeFrequency, li.ResourceID, li.ResourceName,
+		li.RegionID, li.RegionName, li.Zone,
+	} {
+		b = appendField(b, v)
+	}
+	for _, v := range [...]int64{
+		int64(li.ListCost), int64(li.BilledCost), int64(li.EffectiveCost), int64(li.InvoiceDiscount),
+		int64(li.CouponDeduction), int64(li.CashCouponDeduction), int64(li.PrepaidCardDeduction),
+	} {
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, v, 10)
+	}
+	for _, v := range [...]string{
+		li.PricingQuantity, li.PricingUnit, li.SubscriptionType, li.BillingItem, li.BillingItemName,
+		li.ResourceGroup, li.CostUnit, li.Currency,
+	} {
+		b = appendField(b, v)
+	}
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, syncID, 10)
+	b = append(b, '\n')
+	buf.Write(b)
+}
+
+// appendTagsTSV appends the tags of li as LOAD DATA rows in tagCols order.
+func appendTagsTSV(buf *bytes.Buffer, li *billing.LineItem) {
+	for _, t := range li.Tags {
+		b := buf.AvailableBuffer()
+		b = strconv.AppendInt(b, li.AccountID, 10)
+		b = appendField(b, li.ChargeDate)
+		b = append(b, '\t')
+		b = hex.AppendEncode(b, li.Key[:])
+		b = appendField(b, t.Key)
+		b = appendField(b, t.Value)
+		b = append(b, '\n')
+		buf.Write(b)
+	}
+}
+
+// appendField appends a tab and v escaped for LOAD DATA's default ESCAPED BY '\\': the
+// separators, the escape itself, CR and NUL become two-byte escapes. No column is
+// nullable, so \N is never written, and a literal backslash-N in a value is written as
+// \\N, which loads as the two characters.
+func appendField(b []byte, v string) []byte {
+	b = append(b, '\t')
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case 0:
+			b = append(b, '\\', '0')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
