@@ -244,10 +244,22 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 	}
 	st.client = client
 
-	done, fetchErr := st.fetchDays(ctx, plan.Fetch)
-	if len(done) > 0 {
-		if err := d.Store.RebuildDaily(bg, acc.ID, done); err != nil {
+	fetched, fetchErr := st.fetchDays(ctx, plan.Fetch)
+	if len(fetched) > 0 {
+		days := make([]string, len(fetched))
+		for i, f := range fetched {
+			days[i] = f.day
+		}
+		if err := d.Store.RebuildDaily(bg, acc.ID, days); err != nil {
 			return errors.Join(fetchErr, err)
+		}
+		// A day counts as complete only once its roll-ups are rebuilt too: were it marked when
+		// its pages were stored, a crash (or a cancel whose error hides a committed write)
+		// before the rebuild would leave a day that later runs skip and dashboards never see.
+		for _, f := range fetched {
+			if err := d.Store.MarkDayComplete(bg, acc.ID, f.day, f.rows, run.ID, f.fetchedAt); err != nil {
+				return errors.Join(fetchErr, err)
+			}
 		}
 		if _, err := d.Cache.Bump(bg, CostsNamespace); err != nil {
 			// Cached answers expire by TTL anyway; a failed bump delays fresh figures, it loses none.
@@ -299,14 +311,21 @@ func (st *state) add(pages int, rows, deleted, rejected int64) {
 	st.mu.Unlock()
 }
 
-// fetchDays fetches days with a few workers and returns the days completed. The first
-// error stops the other workers; days they completed stay completed.
-func (st *state) fetchDays(ctx context.Context, days []string) ([]string, error) {
+// fetchedDay is a day whose every page was stored and whose vanished rows were removed.
+type fetchedDay struct {
+	day       string
+	rows      int64
+	fetchedAt time.Time
+}
+
+// fetchDays fetches days with a few workers and returns the days fetched in full. The first
+// error stops the other workers; days they fetched in full are still returned.
+func (st *state) fetchDays(ctx context.Context, days []string) ([]fetchedDay, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan string)
 	var mu sync.Mutex
-	var done []string
+	var done []fetchedDay
 	var firstErr error
 	var wg sync.WaitGroup
 	for range min(dayWorkers, max(1, len(days))) {
@@ -314,13 +333,13 @@ func (st *state) fetchDays(ctx context.Context, days []string) ([]string, error)
 		go func() {
 			defer wg.Done()
 			for day := range next {
-				err := st.fetchDay(ctx, day)
+				f, err := st.fetchDay(ctx, day)
 				if err == nil {
 					st.saveProgress(ctx)
 				}
 				mu.Lock()
 				if err == nil {
-					done = append(done, day)
+					done = append(done, f)
 				} else if firstErr == nil {
 					firstErr = fmt.Errorf("day %s: %w", day, err)
 					cancel()
@@ -345,9 +364,9 @@ feed:
 	return done, firstErr
 }
 
-// fetchDay fetches every page of day, stores the items, removes what upstream no longer
-// lists (only now that every page is in), and marks the day complete.
-func (st *state) fetchDay(ctx context.Context, day string) error {
+// fetchDay fetches every page of day, stores the items and removes what upstream no longer
+// lists (only now that every page is in).
+func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 	d, acc := st.d, st.acc
 	fetchedAt := d.Now()
 	var keep []billing.Key
@@ -375,7 +394,7 @@ func (st *state) fetchDay(ctx context.Context, day string) error {
 	for {
 		page, err := st.page(ctx, day, token)
 		if err != nil {
-			return err
+			return fetchedDay{}, err
 		}
 		st.add(1, 0, 0, 0)
 		b := billing.NormalizeAll(acc.ID, page.Items)
@@ -396,7 +415,7 @@ func (st *state) fetchDay(ctx context.Context, day string) error {
 		}
 		if len(pending) >= flushRows {
 			if err := flush(); err != nil {
-				return err
+				return fetchedDay{}, err
 			}
 		}
 		if page.NextToken == "" {
@@ -405,14 +424,14 @@ func (st *state) fetchDay(ctx context.Context, day string) error {
 		token = page.NextToken
 	}
 	if err := flush(); err != nil {
-		return err
+		return fetchedDay{}, err
 	}
 	deleted, err := d.Store.DeleteMissing(ctx, acc.ID, day, keep)
 	if err != nil {
-		return err
+		return fetchedDay{}, err
 	}
 	st.add(0, 0, deleted, 0)
-	return d.Store.MarkDayComplete(ctx, acc.ID, day, int64(len(keep)), st.run.ID, fetchedAt)
+	return fetchedDay{day: day, rows: int64(len(keep)), fetchedAt: fetchedAt}, nil
 }
 
 // page fetches one page, waiting out throttling that outlasts the client's own retries.

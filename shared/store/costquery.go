@@ -27,9 +27,65 @@ type costSQL struct {
 	whereArgs []any
 	tags      map[string]string // tag key → join alias
 	joins     []string
-	lineItems bool
-	empty     bool // the scope is empty: no row can match
+	source    source
+	tagKey    string // the one tag key the tag roll-up answers for
+	empty     bool   // the scope is empty: no row can match
 }
+
+// source is the table a cost query reads, from the smallest that can answer it.
+type source int
+
+const (
+	fromTotals    source = iota // cost_daily_totals: account, day and currency only
+	fromTags                    // cost_daily_tags (+ totals): one tag key, accounts
+	fromDaily                   // cost_daily: the roll-up dimensions
+	fromLineItems               // cost_line_items: everything
+)
+
+// pickSource returns the smallest source that holds every dimension q touches, and no
+// smaller than least (a caller that reads product columns or line-item columns says so).
+func pickSource(q cost.Query, least source) (source, string) {
+	dims := make([]cost.Dim, 0, len(q.GroupBy)+len(q.Filters))
+	dims = append(dims, q.GroupBy...)
+	for _, f := range q.Filters {
+		dims = append(dims, f.Dim)
+	}
+	onlyAccounts, tagKey, oneTag := true, "", true
+	for _, d := range dims {
+		switch {
+		case d.Kind == cost.DimAccount:
+		case d.Kind == cost.DimTag && (tagKey == "" || tagKey == d.TagKey):
+			onlyAccounts, tagKey = false, d.TagKey
+		default:
+			onlyAccounts, oneTag = false, false
+		}
+	}
+	switch {
+	case least <= fromTotals && onlyAccounts:
+		return fromTotals, ""
+	case least <= fromTags && oneTag && tagKey != "":
+		return fromTags, tagKey
+	case least <= fromDaily && q.InRollup():
+		return fromDaily, ""
+	}
+	return fromLineItems, ""
+}
+
+// tagRollup is the tag roll-up of one key as a derived table with the column names of the
+// other sources: the key's rows, plus the day totals of account-days where the key never
+// occurs (their items all have the empty value). Both halves take key, start, end and the
+// scope; the anti-join repeats the range so MariaDB, which materializes it, reads only those days.
+const tagRollup = `(SELECT account_id, charge_date, billing_period, week_start, currency, tag_value,
+  list_cost, billed_cost, effective_cost
+FROM cost_daily_tags
+WHERE tag_key = ? AND charge_date >= ? AND charge_date <= ? AND %[1]s
+UNION ALL
+SELECT d.account_id, d.charge_date, d.billing_period, d.week_start, d.currency, '',
+  d.list_cost, d.billed_cost, d.effective_cost
+FROM cost_daily_totals d
+WHERE d.charge_date >= ? AND d.charge_date <= ? AND %[2]s AND NOT EXISTS (SELECT 1 FROM cost_daily_tags k
+  WHERE k.tag_key = ? AND k.charge_date >= ? AND k.charge_date <= ?
+    AND k.charge_date = d.charge_date AND k.account_id = d.account_id AND k.currency = d.currency)) c`
 
 // dimColumn is the SQL expression of a fixed dimension; roll-up and line items share names.
 func dimColumn(kind string) string {
@@ -76,18 +132,33 @@ func metricExpr(m cost.Metric) string {
 	return "SUM(c.billed_cost)"
 }
 
-// buildCost prepares the FROM and WHERE of q within scope; forceLineItems reads line items
-// even when the roll-up could answer (drill-down needs resource columns).
-func buildCost(scope account.Scope, q cost.Query, forceLineItems bool) *costSQL {
-	b := &costSQL{tags: map[string]string{}, lineItems: forceLineItems || !q.InRollup()}
-	b.from = "cost_daily c"
-	if b.lineItems {
-		b.from = "cost_line_items c"
-	}
+// buildCost prepares the FROM and WHERE of q within scope, reading the smallest source
+// that can answer and no smaller than least.
+func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
+	b := &costSQL{tags: map[string]string{}}
+	b.source, b.tagKey = pickSource(q, least)
 	cond, args, ok := scopeFilter("c.account_id", scope)
 	if !ok {
 		b.empty = true
 		return b
+	}
+	switch b.source {
+	case fromTotals:
+		b.from = "cost_daily_totals c"
+	case fromTags:
+		// The scope goes inside both halves too, so the indexes see it.
+		inner, _, _ := scopeFilter("account_id", scope)
+		innerD, _, _ := scopeFilter("d.account_id", scope)
+		b.from = fmt.Sprintf(tagRollup, inner, innerD)
+		b.joinArgs = append(b.joinArgs, b.tagKey, q.Start, q.End)
+		b.joinArgs = append(b.joinArgs, args...)
+		b.joinArgs = append(b.joinArgs, q.Start, q.End)
+		b.joinArgs = append(b.joinArgs, args...)
+		b.joinArgs = append(b.joinArgs, b.tagKey, q.Start, q.End)
+	case fromDaily:
+		b.from = "cost_daily c"
+	default:
+		b.from = "cost_line_items c"
 	}
 	b.where = append(b.where, "c.charge_date >= ?", "c.charge_date <= ?", cond)
 	b.whereArgs = append(b.whereArgs, q.Start, q.End)
@@ -116,6 +187,9 @@ func buildCost(scope account.Scope, q cost.Query, forceLineItems bool) *costSQL 
 func (b *costSQL) dim(d cost.Dim) string {
 	if d.Kind != cost.DimTag {
 		return dimColumn(d.Kind)
+	}
+	if b.source == fromTags {
+		return "c.tag_value" // pickSource admits one tag key only
 	}
 	alias, ok := b.tags[d.TagKey]
 	if !ok {
@@ -157,10 +231,11 @@ func dayText(s string) string {
 }
 
 // CostRows answers q for the accounts in scope: one row per currency, period and group, from
-// the daily roll-up when every dimension q touches is in it, from line items otherwise.
+// the smallest roll-up that holds every dimension q touches (account-day totals, the tag
+// roll-up, the daily roll-up), from line items otherwise.
 // More than MaxCostRows groups is errs.KindInvalid, asking for a narrower query.
 func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query) ([]cost.Row, error) {
-	b := buildCost(scope, q, false)
+	b := buildCost(scope, q, fromTotals)
 	if b.empty {
 		return []cost.Row{}, nil
 	}
@@ -202,7 +277,7 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 // CostAccounts lists the accounts that have costs in the slice q, so an answer can say
 // whether it rests on demo accounts.
 func (s *Store) CostAccounts(ctx context.Context, scope account.Scope, q cost.Query) ([]int64, error) {
-	b := buildCost(scope, q, false)
+	b := buildCost(scope, q, fromTotals)
 	if b.empty {
 		return []int64{}, nil
 	}
@@ -231,13 +306,17 @@ func (s *Store) queryIDs(ctx context.Context, what, query string, args []any) ([
 }
 
 // ProductNames maps product codes to their display names as the bills in scope name them.
+// It names every product billed to the accounts in scope on any day, not only in q's range:
+// a wider label map costs the caller nothing, and read this way it is one index probe per
+// account and product (cost_daily_products) instead of a scan of the range's roll-up rows.
 func (s *Store) ProductNames(ctx context.Context, scope account.Scope, q cost.Query) (map[string]string, error) {
 	out := map[string]string{}
-	b := buildCost(scope, cost.Query{Start: q.Start, End: q.End}, false)
-	if b.empty {
+	cond, args, ok := scopeFilter("c.account_id", scope)
+	if !ok {
 		return out, nil
 	}
-	query, args := b.sql("c.service_code, MAX(c.service_name)", " GROUP BY c.service_code")
+	// Grouping by the index's leading columns lets MySQL skip from group to group.
+	query := "SELECT c.service_code, MAX(c.service_name) FROM cost_daily c WHERE " + cond + " GROUP BY c.account_id, c.service_code"
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: product names: %w", Translate(err))
@@ -248,7 +327,7 @@ func (s *Store) ProductNames(ctx context.Context, scope account.Scope, q cost.Qu
 		if err := rows.Scan(&code, &name); err != nil {
 			return nil, fmt.Errorf("store: product names: %w", Translate(err))
 		}
-		out[code] = name
+		out[code] = max(out[code], name) // the same choice MAX makes across accounts
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: product names: %w", Translate(err))
@@ -270,12 +349,18 @@ type ResourceCost struct {
 // TopResources lists the resources with the largest q.Metric in the slice q, largest first,
 // at most limit per call. Items without a resource id are not resources and are left out.
 func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Query, limit int) ([]ResourceCost, error) {
-	b := buildCost(scope, q, true)
+	b := buildCost(scope, q, fromLineItems)
 	out := []ResourceCost{}
 	if b.empty {
 		return out, nil
 	}
-	b.where = append(b.where, "c.resource_id <> ''")
+	if resourceRollup(q) {
+		// Same columns and sums as the line items, summed per day already; items without a
+		// resource id are not in it.
+		b.from = "cost_daily_resources c"
+	} else {
+		b.where = append(b.where, "c.resource_id <> ''")
+	}
 	query, args := b.sql("c.account_id, c.resource_id, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id), c.currency, "+metricExpr(q.Metric),
 		" GROUP BY c.account_id, c.resource_id, c.currency ORDER BY 7 DESC, c.resource_id LIMIT ?")
 	args = append(args, limit)
@@ -299,6 +384,19 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 	return out, nil
 }
 
+// resourceRollup reports whether cost_daily_resources can answer q: it carries the account,
+// product and region of each resource-day, and no other dimension.
+func resourceRollup(q cost.Query) bool {
+	for _, f := range q.Filters {
+		switch f.Dim.Kind {
+		case cost.DimAccount, cost.DimProduct, cost.DimRegion:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // ResourceRow is one period of one resource's cost.
 type ResourceRow struct {
 	ResourceCost
@@ -308,7 +406,7 @@ type ResourceRow struct {
 // ResourceSeries is the cost of resourceID per period of q (any account in scope), with the
 // resource's descriptive columns; no rows means no visible cost in the range.
 func (s *Store) ResourceSeries(ctx context.Context, scope account.Scope, resourceID string, q cost.Query) ([]ResourceRow, error) {
-	b := buildCost(scope, q, true)
+	b := buildCost(scope, q, fromLineItems)
 	out := []ResourceRow{}
 	if b.empty {
 		return out, nil
@@ -352,7 +450,7 @@ type DiscountRow struct {
 // Discounts groups the slice q by one roll-up dimension (product, region, subscriptionType)
 // or, with by == "month", by billing period.
 func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query, by string) ([]DiscountRow, error) {
-	b := buildCost(scope, q, false)
+	b := buildCost(scope, q, fromDaily)
 	out := []DiscountRow{}
 	if b.empty {
 		return out, nil
@@ -398,7 +496,7 @@ const lineItemColumns = "c.account_id, c.charge_date, c.item_key, c.billing_peri
 // granularity do not), with their tags, in natural-key order, calling fn for each. It stops
 // at fn's first error and returns it.
 func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Query, fn func(*billing.LineItem) error) error {
-	b := buildCost(scope, q, true)
+	b := buildCost(scope, q, fromLineItems)
 	if b.empty {
 		return nil
 	}

@@ -32,7 +32,7 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 		// A filter that keeps everything but names a line-item dimension forces the line-item path.
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
 		for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
-			for _, by := range [][]cost.Dim{nil, {{Kind: cost.DimProduct}}, {{Kind: cost.DimAccount}, {Kind: cost.DimRegion}},
+			for _, by := range [][]cost.Dim{nil, {{Kind: cost.DimAccount}}, {{Kind: cost.DimProduct}}, {{Kind: cost.DimAccount}, {Kind: cost.DimRegion}},
 				{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimChargeCategory}}} {
 				for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Discount} {
 					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: by, Metric: m, Top: 10}
@@ -76,6 +76,19 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 			t.Fatalf("one account: %v, want %v", got, want)
 		}
 
+		// Product names: every billed product, with the name its bills carry.
+		names, err := s.ProductNames(ctx, account.AllAccounts, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantNames := map[string]string{}
+		for _, li := range data.Items {
+			wantNames[li.ServiceCode] = max(wantNames[li.ServiceCode], li.ServiceName)
+		}
+		if len(names) < 3 || fmt.Sprint(names) != fmt.Sprint(wantNames) {
+			t.Fatalf("product names = %v, want %v", names, wantNames)
+		}
+
 		// Line items stream back whole, tags included.
 		n, tags := 0, 0
 		err = s.EachLineItem(ctx, account.AllAccounts, q, func(li *billing.LineItem) error {
@@ -94,4 +107,135 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 			t.Fatalf("streamed %d items with %d tags, want %d and %d (%v)", n, tags, wantN, wantTags, err)
 		}
 	})
+}
+
+// TestCostRowsTagRollup checks the tag roll-up (cost_daily_tags with the day totals of days
+// without the key) against the line-item path and against sums over the generated items.
+func TestCostRowsTagRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		data := costtest.Load(t, s, costtest.Options{Seed: 5, Accounts: 3, Resources: 12, Now: now, Days: 40})
+		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
+		app := cost.Dim{Kind: cost.DimTag, TagKey: "app"}
+		// "app" is missing on some resources; "nosuchkey" on every item, so it is all ''.
+		cases := []struct {
+			name    string
+			groupBy []cost.Dim
+			filters []cost.Filter
+		}{
+			{"by app", []cost.Dim{app}, nil},
+			{"by account and app", []cost.Dim{{Kind: cost.DimAccount}, app}, nil},
+			{"by missing key", []cost.Dim{{Kind: cost.DimTag, TagKey: "nosuchkey"}}, nil},
+			{"app filter in", []cost.Dim{{Kind: cost.DimAccount}}, []cost.Filter{{Dim: app, Values: []string{"", "shop"}}}},
+			{"app filter notin", []cost.Dim{app}, []cost.Filter{{Dim: app, Exclude: true, Values: []string{""}}}},
+			{"account filter", []cost.Dim{app}, []cost.Filter{{Dim: cost.Dim{Kind: cost.DimAccount}, Values: []string{fmt.Sprint(data.Accounts[0].ID)}}}},
+		}
+		for _, c := range cases {
+			for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
+				for _, m := range []cost.Metric{cost.Billed, cost.Discount} {
+					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
+					rollup, err := s.CostRows(ctx, account.AllAccounts, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					q.Filters = append(slices.Clone(c.filters), neutral)
+					items, err := s.CostRows(ctx, account.AllAccounts, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
+						t.Fatalf("%s %s %s: tag roll-up and line items differ:\n%v\n%v", c.name, g, m, a, b)
+					}
+				}
+			}
+		}
+
+		// Independent sums: billed cost per app value over the range, "" for items without it.
+		q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: cost.Month, GroupBy: []cost.Dim{app}, Metric: cost.Billed, Top: 10}
+		rows, err := s.CostRows(ctx, account.AllAccounts, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, r := range rows {
+			got[r.Currency+" "+r.Keys[0]] += int64(r.Cost)
+		}
+		want := map[string]int64{}
+		for i := range data.Items {
+			li := &data.Items[i]
+			if li.ChargeDate >= q.Start && li.ChargeDate <= q.End {
+				want[li.Currency+" "+costtest.Tag(li, "app")] += int64(li.BilledCost)
+			}
+		}
+		if want[data.Accounts[0].Site.Currency()+" "] == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("billed by app = %v, want %v", got, want)
+		}
+
+		// The answer rests on the roll-ups alone: without line items it is the same.
+		dropLineItems(t, s)
+		again, err := s.CostRows(ctx, account.AllAccounts, q)
+		if err != nil || !slices.Equal(rowsText(again), rowsText(rows)) {
+			t.Fatalf("without line items: %v (%v), want %v", rowsText(again), err, rowsText(rows))
+		}
+	})
+}
+
+// TestTopResourcesRollup checks drill-down from cost_daily_resources against the line-item
+// path and against sums over the generated items.
+func TestTopResourcesRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		data := costtest.Load(t, s, costtest.Options{Seed: 7, Accounts: 2, Resources: 10, Now: now, Days: 20})
+		// A subscription-type filter is not in the resource roll-up, so it forces line items.
+		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}
+		for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
+			for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
+				q := cost.Query{Start: "2025-03-01", End: "2025-03-14", Granularity: cost.Day, Metric: m, Filters: filters}
+				rollup, err := s.TopResources(ctx, account.AllAccounts, q, 25)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.Filters = append(slices.Clone(filters), neutral)
+				items, err := s.TopResources(ctx, account.AllAccounts, q, 25)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rollup) == 0 || !slices.Equal(rollup, items) {
+					t.Fatalf("%s %v: roll-up and line items differ:\n%v\n%v", m, filters, rollup, items)
+				}
+			}
+		}
+		q := cost.Query{Start: "2025-03-01", End: "2025-03-14", Granularity: cost.Day, Metric: cost.Billed}
+		top, err := s.TopResources(ctx, account.AllAccounts, q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(top) != 3 {
+			t.Fatalf("top 3 resources: got %d", len(top))
+		}
+		for _, r := range top {
+			want := data.Sum(func(li *billing.LineItem) bool {
+				return li.AccountID == r.AccountID && li.ResourceID == r.ResourceID && li.ChargeDate >= q.Start && li.ChargeDate <= q.End
+			}, costtest.Billed)
+			if int64(r.Cost) != int64(want[r.Currency]) || r.Cost <= 0 {
+				t.Fatalf("resource %s: %d, want %d", r.ResourceID, r.Cost, want[r.Currency])
+			}
+		}
+		dropLineItems(t, s)
+		if again, err := s.TopResources(ctx, account.AllAccounts, q, 3); err != nil || !slices.Equal(again, top) {
+			t.Fatalf("without line items: %v (%v), want %v", again, err, top)
+		}
+	})
+}
+
+// dropLineItems deletes every line item and tag, leaving the roll-ups.
+func dropLineItems(t *testing.T, s *store.Store) {
+	t.Helper()
+	for _, table := range []string{"cost_line_item_tags", "cost_line_items"} {
+		if _, err := s.DB().ExecContext(t.Context(), "DELETE FROM "+table); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

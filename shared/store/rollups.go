@@ -6,8 +6,10 @@ import (
 	"fmt"
 )
 
-// RebuildDaily recomputes cost_daily for the given account and days from the line items.
-// Each day's roll-up is replaced in one transaction, so readers never see a half-built day.
+// RebuildDaily recomputes the roll-ups of the given account and days from the line items:
+// cost_daily, and from it cost_daily_totals, then cost_daily_tags and cost_daily_resources.
+// Each chunk of days is replaced in one transaction, so readers never see a half-built day
+// or roll-ups that disagree with each other.
 func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string) error {
 	days = uniqueStrings(days)
 	const per = 31 // a month of days per statement keeps the IN list and the transaction small
@@ -20,21 +22,73 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 		}
 		in := placeholders(len(chunk))
 		err := s.writeTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM cost_daily WHERE account_id = ? AND charge_date IN ("+in+")", args...); err != nil {
-				return err
+			for _, table := range rollupTables {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE account_id = ? AND charge_date IN ("+in+")", args...); err != nil {
+					return fmt.Errorf("clear %s: %w", table, err)
+				}
 			}
-			q := `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
-  service_name, region_id, subscription_type, charge_category, currency,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items) ` +
-				fmt.Sprintf(dailyAggregate, in)
-			_, err := tx.ExecContext(ctx, q, args...)
-			return err
+			// Order matters: totals read cost_daily, the tag remainders read totals and tags.
+			for _, step := range rollupSteps {
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf(step.sql, in), args...); err != nil {
+					return fmt.Errorf("build %s: %w", step.name, err)
+				}
+			}
+			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("store: rebuild daily roll-up of account %d: %w", accountID, err)
+			return fmt.Errorf("store: rebuild daily roll-ups of account %d: %w", accountID, err)
 		}
 	}
 	return nil
+}
+
+// rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
+var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_tags", "cost_daily_resources"}
+
+// rollupSteps are the INSERT … SELECTs of a rebuild, each taking the account id and the
+// chunk's days (spliced as the %s placeholder list).
+var rollupSteps = []struct{ name, sql string }{
+	{"cost_daily", `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
+  service_name, region_id, subscription_type, charge_category, currency,
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items) ` + dailyAggregate},
+	{"cost_daily_totals", `INSERT INTO cost_daily_totals (account_id, charge_date, currency, billing_period, week_start,
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
+SELECT account_id, charge_date, currency, MAX(billing_period), MAX(week_start),
+  SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+FROM cost_daily
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY account_id, charge_date, currency`},
+	// Tagged items per non-empty value; an item has at most one value per key.
+	{"cost_daily_tags", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
+  billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+SELECT t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency,
+  MAX(li.billing_period), MAX(li.week_start), SUM(li.list_cost), SUM(li.billed_cost), SUM(li.effective_cost), COUNT(*)
+FROM cost_line_item_tags t
+JOIN cost_line_items li ON li.account_id = t.account_id AND li.charge_date = t.charge_date AND li.item_key = t.item_key
+WHERE t.account_id = ? AND t.charge_date IN (%s) AND t.tag_value <> ''
+GROUP BY t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency`},
+	// The '' row of each key present on a day: the day's total less the items with a value,
+	// which is what grouping line items by the key puts under ''.
+	{"cost_daily_tags remainders", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
+  billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+SELECT k.tag_key, d.charge_date, d.account_id, '', d.currency, d.billing_period, d.week_start,
+  d.list_cost - k.list_cost, d.billed_cost - k.billed_cost, d.effective_cost - k.effective_cost, d.line_items - k.line_items
+FROM cost_daily_totals d
+JOIN (SELECT tag_key, charge_date, account_id, currency, SUM(list_cost) AS list_cost, SUM(billed_cost) AS billed_cost,
+    SUM(effective_cost) AS effective_cost, SUM(line_items) AS line_items
+  FROM cost_daily_tags
+  WHERE account_id = ? AND charge_date IN (%s)
+  GROUP BY tag_key, charge_date, account_id, currency) k
+  ON k.account_id = d.account_id AND k.charge_date = d.charge_date AND k.currency = d.currency
+WHERE d.line_items > k.line_items`},
+	{"cost_daily_resources", `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code, region_id, currency,
+  resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+SELECT charge_date, account_id, resource_id, service_code, region_id, currency,
+  MAX(resource_name), MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), COUNT(*)
+FROM cost_line_items
+WHERE account_id = ? AND charge_date IN (%s) AND resource_id <> ''
+GROUP BY charge_date, account_id, resource_id, service_code, region_id, currency`},
 }
 
 // dailyAggregate is the SELECT that RebuildDaily inserts into cost_daily. Names are

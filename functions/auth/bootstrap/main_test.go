@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -35,6 +36,9 @@ func TestBuiltFunction(t *testing.T) {
 		redisAddr = addr
 	}
 	bin := fcxtest.Build(t, ".")
+	// A fresh e-mail each run: sign-in attempts are rate-limited per e-mail in Redis, which
+	// CI shares between runs.
+	admin := "root-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@example.com"
 
 	t.Run("refuses to start without configuration, naming every problem", func(t *testing.T) {
 		cmd := exec.Command(bin)
@@ -55,7 +59,7 @@ func TestBuiltFunction(t *testing.T) {
 		"CLOUDLENS_REDIS_ADDR="+redisAddr,
 		"CLOUDLENS_SECRET_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 		"CLOUDLENS_JWT_SECRET=0123456789abcdef0123456789abcdef",
-		"CLOUDLENS_ADMIN_EMAIL=root@example.com",
+		"CLOUDLENS_ADMIN_EMAIL="+admin,
 		"CLOUDLENS_ADMIN_PASSWORD=first-admin-password",
 	)
 	base := p.URL
@@ -63,7 +67,7 @@ func TestBuiltFunction(t *testing.T) {
 	if r := post(t, base+"/initialize", "", nil); r.StatusCode != 200 {
 		t.Fatalf("initialize: %d", r.StatusCode)
 	}
-	login := `{"email":"root@example.com","password":"first-admin-password"}`
+	login := `{"email":"` + admin + `","password":"first-admin-password"}`
 	r := post(t, base+"/api/v1/auth/login", login, map[string]string{"Content-Type": "application/json", "x-fc-request-id": "req-1"})
 	if r.StatusCode != 200 || r.Header.Get("X-Request-Id") != "req-1" {
 		t.Fatalf("HTTP login: %d request id %q", r.StatusCode, r.Header.Get("X-Request-Id"))
