@@ -225,11 +225,11 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 	// Each name says which table store.CostRows picks for the query.
 	queries := map[string]cost.Query{
 		"overview: 84 days daily totals (totals)": {Start: day(y.AddDate(0, 0, -83)), End: day(y), Granularity: cost.Day, Metric: cost.Billed, Top: 1},
-		"overview: month top products (cost_daily)": {Start: day(monthStart), End: day(y), Granularity: cost.Month,
+		"overview: month top products (regions)": {Start: day(monthStart), End: day(y), Granularity: cost.Month,
 			GroupBy: []cost.Dim{{Kind: cost.DimProduct}}, Metric: cost.Billed, Top: 5},
 		"overview: month top accounts (totals)": {Start: day(monthStart), End: day(y), Granularity: cost.Month,
 			GroupBy: []cost.Dim{{Kind: cost.DimAccount}}, Metric: cost.Billed, Top: 5},
-		"explore: 90 days by product/region, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+		"explore: 90 days by product/region, daily (regions)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimProduct}, {Kind: cost.DimRegion}}, Metric: cost.Billed, Top: 10},
 		"explore: 12 months by account, monthly (totals)": {Start: day(y.AddDate(0, 0, -364)), End: day(y), Granularity: cost.Month,
 			GroupBy: []cost.Dim{{Kind: cost.DimAccount}}, Metric: cost.List, Top: 10},
@@ -237,8 +237,12 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 			GroupBy: []cost.Dim{{Kind: cost.DimTag, TagKey: "env"}}, Metric: cost.Billed, Top: 10},
 		"explore: 90 days by tag team, daily (tag roll-up)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimTag, TagKey: "team"}}, Metric: cost.Billed, Top: 10},
-		"explore: 30 days by resource group, weekly (line items)": {Start: day(y.AddDate(0, 0, -29)), End: day(y), Granularity: cost.Week,
+		"explore: 30 days by resource group, weekly (attrs)": {Start: day(y.AddDate(0, 0, -29)), End: day(y), Granularity: cost.Week,
 			GroupBy: []cost.Dim{{Kind: cost.DimResourceGroup}}, Metric: cost.Billed, Top: 10},
+		"explore: 90 days by billing item, daily (attrs)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+			GroupBy: []cost.Dim{{Kind: cost.DimBillingItem}}, Metric: cost.Billed, Top: 10},
+		"explore: 90 days by product/subscription type, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+			GroupBy: []cost.Dim{{Kind: cost.DimProduct}, {Kind: cost.DimSubscriptionType}}, Metric: cost.Billed, Top: 10},
 	}
 	var benches []bench
 	for name, q := range queries {
@@ -250,7 +254,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 		return err
 	}})
 	// What one uncached explorer request asks the store: rows, labels and the demo flag.
-	for _, name := range []string{"explore: 90 days by product/region, daily (cost_daily)", "explore: 30 days by tag env, weekly (tag roll-up)"} {
+	for _, name := range []string{"explore: 90 days by product/region, daily (regions)", "explore: 30 days by tag env, weekly (tag roll-up)"} {
 		q := queries[name]
 		benches = append(benches, bench{"explore endpoint: all 4 store queries of " + strings.TrimPrefix(name, "explore: "), func(ctx context.Context) error {
 			if _, err := s.CostRows(ctx, all, q); err != nil {
@@ -268,8 +272,8 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 	}
 	// What one uncached overview request asks the store, in the order the costs function asks.
 	hist := cost.Query{Start: day(y.AddDate(0, 0, -83)), End: day(y)}
-	benches = append(benches, bench{"overview endpoint: all 6 store queries (totals, cost_daily)", func(ctx context.Context) error {
-		for _, q := range []cost.Query{queries["overview: 84 days daily totals (totals)"], queries["overview: month top products (cost_daily)"],
+	benches = append(benches, bench{"overview endpoint: all 6 store queries (totals, regions)", func(ctx context.Context) error {
+		for _, q := range []cost.Query{queries["overview: 84 days daily totals (totals)"], queries["overview: month top products (regions)"],
 			queries["overview: month top accounts (totals)"]} {
 			if _, err := s.CostRows(ctx, all, q); err != nil {
 				return err
@@ -289,7 +293,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 		_, err := s.TopResources(ctx, all, month, 50)
 		return err
 	}})
-	benches = append(benches, bench{"discounts: last month by product (cost_daily)", func(ctx context.Context) error {
+	benches = append(benches, bench{"discounts: last month by product (regions)", func(ctx context.Context) error {
 		_, err := s.Discounts(ctx, all, month, cost.DimProduct)
 		return err
 	}})

@@ -29,6 +29,7 @@ type costSQL struct {
 	joins     []string
 	source    source
 	tagKey    string // the one tag key the tag roll-up answers for
+	attr      string // the one line-item attribute the attribute roll-up answers for
 	empty     bool   // the scope is empty: no row can match
 }
 
@@ -38,12 +39,15 @@ type source int
 const (
 	fromTotals    source = iota // cost_daily_totals: account, day and currency only
 	fromTags                    // cost_daily_tags (+ totals): one tag key, accounts
+	fromAttrs                   // cost_daily_attrs: one line-item attribute, accounts
+	fromRegions                 // cost_daily_regions: accounts, products, regions
 	fromDaily                   // cost_daily: the roll-up dimensions
 	fromLineItems               // cost_line_items: everything
 )
 
 // pickSource returns the smallest source that holds every dimension q touches, and no
-// smaller than least (a caller that reads product columns or line-item columns says so).
+// smaller than least (a caller that reads product columns or line-item columns says so),
+// with the tag key or attribute that source is read for.
 func pickSource(q cost.Query, least source) (source, string) {
 	dims := make([]cost.Dim, 0, len(q.GroupBy)+len(q.Filters))
 	dims = append(dims, q.GroupBy...)
@@ -51,13 +55,24 @@ func pickSource(q cost.Query, least source) (source, string) {
 		dims = append(dims, f.Dim)
 	}
 	onlyAccounts, tagKey, oneTag := true, "", true
+	attr, oneAttr, regions := "", true, true
 	for _, d := range dims {
-		switch {
-		case d.Kind == cost.DimAccount:
-		case d.Kind == cost.DimTag && (tagKey == "" || tagKey == d.TagKey):
-			onlyAccounts, tagKey = false, d.TagKey
-		default:
-			onlyAccounts, oneTag = false, false
+		if d.Kind == cost.DimAccount {
+			continue
+		}
+		onlyAccounts = false
+		if d.Kind == cost.DimTag && (tagKey == "" || tagKey == d.TagKey) {
+			tagKey = d.TagKey
+		} else {
+			oneTag = false
+		}
+		if _, ok := attrColumns[d.Kind]; ok && (attr == "" || attr == d.Kind) {
+			attr = d.Kind
+		} else {
+			oneAttr = false
+		}
+		if d.Kind != cost.DimProduct && d.Kind != cost.DimRegion {
+			regions = false
 		}
 	}
 	switch {
@@ -65,6 +80,10 @@ func pickSource(q cost.Query, least source) (source, string) {
 		return fromTotals, ""
 	case least <= fromTags && oneTag && tagKey != "":
 		return fromTags, tagKey
+	case least <= fromAttrs && oneAttr && attr != "":
+		return fromAttrs, attr
+	case least <= fromRegions && regions:
+		return fromRegions, ""
 	case least <= fromDaily && q.InRollup():
 		return fromDaily, ""
 	}
@@ -136,7 +155,8 @@ func metricExpr(m cost.Metric) string {
 // that can answer and no smaller than least.
 func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 	b := &costSQL{tags: map[string]string{}}
-	b.source, b.tagKey = pickSource(q, least)
+	var key string
+	b.source, key = pickSource(q, least)
 	cond, args, ok := scopeFilter("c.account_id", scope)
 	if !ok {
 		b.empty = true
@@ -146,6 +166,7 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 	case fromTotals:
 		b.from = "cost_daily_totals c"
 	case fromTags:
+		b.tagKey = key
 		// The scope goes inside both halves too, so the indexes see it.
 		inner, _, _ := scopeFilter("account_id", scope)
 		innerD, _, _ := scopeFilter("d.account_id", scope)
@@ -155,10 +176,18 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 		b.joinArgs = append(b.joinArgs, q.Start, q.End)
 		b.joinArgs = append(b.joinArgs, args...)
 		b.joinArgs = append(b.joinArgs, b.tagKey, q.Start, q.End)
+	case fromAttrs:
+		b.from, b.attr = "cost_daily_attrs c", key
+	case fromRegions:
+		b.from = "cost_daily_regions c"
 	case fromDaily:
 		b.from = "cost_daily c"
 	default:
 		b.from = "cost_line_items c"
+	}
+	if b.source == fromAttrs {
+		b.where = append(b.where, "c.attr = ?")
+		b.whereArgs = append(b.whereArgs, b.attr)
 	}
 	b.where = append(b.where, "c.charge_date >= ?", "c.charge_date <= ?", cond)
 	b.whereArgs = append(b.whereArgs, q.Start, q.End)
@@ -185,6 +214,9 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 // dim returns the expression of d, joining the tag table once per tag key; an item without
 // the tag has the value "".
 func (b *costSQL) dim(d cost.Dim) string {
+	if b.source == fromAttrs && d.Kind == b.attr {
+		return "c.attr_value" // pickSource admits one attribute only
+	}
 	if d.Kind != cost.DimTag {
 		return dimColumn(d.Kind)
 	}
@@ -232,14 +264,17 @@ func dayText(s string) string {
 
 // CostRows answers q for the accounts in scope: one row per currency, period and group, from
 // the smallest roll-up that holds every dimension q touches (account-day totals, the tag
-// roll-up, the daily roll-up), from line items otherwise.
+// roll-up, the attribute roll-up, the product-region roll-up, the daily roll-up), from line
+// items otherwise.
 // More than MaxCostRows groups is errs.KindInvalid, asking for a narrower query.
 func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query) ([]cost.Row, error) {
 	b := buildCost(scope, q, fromTotals)
 	if b.empty {
 		return []cost.Row{}, nil
 	}
-	groupCols := []string{"c.currency", periodColumn(q.Granularity)}
+	// The period leads so that a daily query can group in the order of an index that leads
+	// with the date (cost_daily_regions_cover) instead of through a temporary table.
+	groupCols := []string{periodColumn(q.Granularity), "c.currency"}
 	for _, d := range q.GroupBy {
 		groupCols = append(groupCols, b.dim(d))
 	}
@@ -253,7 +288,7 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 	out := []cost.Row{}
 	for rows.Next() {
 		r := cost.Row{Keys: make([]string, len(q.GroupBy))}
-		dest := []any{&r.Currency, &r.Period}
+		dest := []any{&r.Period, &r.Currency}
 		for i := range r.Keys {
 			dest = append(dest, &r.Keys[i])
 		}
@@ -277,6 +312,9 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 // CostAccounts lists the accounts that have costs in the slice q, so an answer can say
 // whether it rests on demo accounts.
 func (s *Store) CostAccounts(ctx context.Context, scope account.Scope, q cost.Query) ([]int64, error) {
+	// Grouping does not change which accounts have costs; without it the filters alone pick
+	// the source, which is the account-day totals for most slices.
+	q.GroupBy = nil
 	b := buildCost(scope, q, fromTotals)
 	if b.empty {
 		return []int64{}, nil
@@ -450,7 +488,12 @@ type DiscountRow struct {
 // Discounts groups the slice q by one roll-up dimension (product, region, subscriptionType)
 // or, with by == "month", by billing period.
 func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query, by string) ([]DiscountRow, error) {
-	b := buildCost(scope, q, fromDaily)
+	// cost_daily_regions carries every discount column but not the subscription type.
+	least := fromRegions
+	if by == cost.DimSubscriptionType {
+		least = fromDaily
+	}
+	b := buildCost(scope, q, least)
 	out := []DiscountRow{}
 	if b.empty {
 		return out, nil

@@ -230,6 +230,143 @@ func TestTopResourcesRollup(t *testing.T) {
 	})
 }
 
+// TestCostRowsAttrRollup checks cost_daily_attrs (resource group, cost unit, billing item)
+// against the line-item path, against sums over the generated items, and without line items.
+func TestCostRowsAttrRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		data := costtest.Load(t, s, costtest.Options{Seed: 9, Accounts: 3, Resources: 12, Now: now, Days: 40})
+		rg := cost.Dim{Kind: cost.DimResourceGroup}
+		cu := cost.Dim{Kind: cost.DimCostUnit}
+		bi := cost.Dim{Kind: cost.DimBillingItem}
+		acct := cost.Dim{Kind: cost.DimAccount}
+		someGroup := data.Items[0].ResourceGroup
+		cases := []struct {
+			name    string
+			groupBy []cost.Dim
+			filters []cost.Filter
+			neutral cost.Filter // a second attribute, keeping everything, forces line items
+		}{
+			{"by resource group", []cost.Dim{rg}, nil, cost.Filter{Dim: cu, Exclude: true, Values: []string{"no such unit"}}},
+			{"by cost unit", []cost.Dim{cu}, nil, cost.Filter{Dim: bi, Exclude: true, Values: []string{"no such item"}}},
+			{"by billing item", []cost.Dim{bi}, nil, cost.Filter{Dim: rg, Exclude: true, Values: []string{"no such group"}}},
+			{"by account and resource group", []cost.Dim{acct, rg}, nil, cost.Filter{Dim: cu, Exclude: true, Values: []string{"no such unit"}}},
+			{"resource group filter", []cost.Dim{acct}, []cost.Filter{{Dim: rg, Values: []string{someGroup}}},
+				cost.Filter{Dim: bi, Exclude: true, Values: []string{"no such item"}}},
+			{"empty billing item excluded", []cost.Dim{bi}, []cost.Filter{{Dim: bi, Exclude: true, Values: []string{""}}},
+				cost.Filter{Dim: cu, Exclude: true, Values: []string{"no such unit"}}},
+		}
+		for _, c := range cases {
+			for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
+				for _, m := range []cost.Metric{cost.Billed, cost.Discount, cost.Effective} {
+					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
+					rollup, err := s.CostRows(ctx, account.AllAccounts, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					q.Filters = append(slices.Clone(c.filters), c.neutral)
+					items, err := s.CostRows(ctx, account.AllAccounts, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
+						t.Fatalf("%s %s %s: attribute roll-up and line items differ:\n%v\n%v", c.name, g, m, a, b)
+					}
+				}
+			}
+		}
+
+		// Independent sums: billed cost per resource group and per billing item over the range.
+		for _, d := range []struct {
+			dim   cost.Dim
+			value func(*billing.LineItem) string
+		}{
+			{rg, func(li *billing.LineItem) string { return li.ResourceGroup }},
+			{bi, func(li *billing.LineItem) string { return li.BillingItem }},
+		} {
+			q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: cost.Month, GroupBy: []cost.Dim{d.dim}, Metric: cost.Billed, Top: 10}
+			rows, err := s.CostRows(ctx, account.AllAccounts, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int64{}
+			for _, r := range rows {
+				got[r.Currency+" "+r.Keys[0]] += int64(r.Cost)
+			}
+			want := map[string]int64{}
+			for i := range data.Items {
+				li := &data.Items[i]
+				if li.ChargeDate >= q.Start && li.ChargeDate <= q.End {
+					want[li.Currency+" "+d.value(li)] += int64(li.BilledCost)
+				}
+			}
+			if len(want) < 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("billed by %s = %v, want %v", d.dim.Kind, got, want)
+			}
+		}
+
+		// The answer rests on the roll-up alone: without line items it is the same.
+		q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: cost.Week, GroupBy: []cost.Dim{acct, cu}, Metric: cost.Billed, Top: 10}
+		rows, err := s.CostRows(ctx, account.AllAccounts, q)
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("by account and cost unit: %v %v", rows, err)
+		}
+		dropLineItems(t, s)
+		again, err := s.CostRows(ctx, account.AllAccounts, q)
+		if err != nil || !slices.Equal(rowsText(again), rowsText(rows)) {
+			t.Fatalf("without line items: %v (%v), want %v", rowsText(again), err, rowsText(rows))
+		}
+	})
+}
+
+// TestDiscountsRegionRollup checks discounts read from cost_daily_regions against the same
+// breakdown read from cost_daily and against sums over the generated items.
+func TestDiscountsRegionRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 40})
+		// A subscription-type filter is not in cost_daily_regions, so it forces cost_daily.
+		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}
+		for _, by := range []string{cost.DimProduct, cost.DimRegion, "month"} {
+			q := cost.Query{Start: "2025-02-01", End: "2025-03-14", Granularity: cost.Month, Metric: cost.Billed}
+			regions, err := s.Discounts(ctx, account.AllAccounts, q, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Filters = []cost.Filter{neutral}
+			daily, err := s.Discounts(ctx, account.AllAccounts, q, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(regions) < 2 || !slices.Equal(regions, daily) {
+				t.Fatalf("by %s: regions %v, daily %v", by, regions, daily)
+			}
+			if by != cost.DimRegion {
+				continue
+			}
+			want := map[string][2]int64{}
+			for i := range data.Items {
+				li := &data.Items[i]
+				if li.ChargeDate >= q.Start && li.ChargeDate <= q.End {
+					w := want[li.Currency+" "+li.RegionID]
+					w[0] += int64(li.ListCost)
+					w[1] += int64(li.BilledCost)
+					want[li.Currency+" "+li.RegionID] = w
+				}
+			}
+			got := map[string][2]int64{}
+			for _, r := range regions {
+				got[r.Currency+" "+r.Key] = [2]int64{int64(r.ListCost), int64(r.BilledCost)}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("list and billed by region = %v, want %v", got, want)
+			}
+		}
+	})
+}
+
 // dropLineItems deletes every line item and tag, leaving the roll-ups.
 func dropLineItems(t *testing.T, s *store.Store) {
 	t.Helper()

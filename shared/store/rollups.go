@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/cloudlens/cloudlens/shared/cost"
 )
 
 // RebuildDaily recomputes the roll-ups of the given account and days from the line items:
-// cost_daily, and from it cost_daily_totals, then cost_daily_tags and cost_daily_resources.
+// cost_daily, and from it cost_daily_totals and cost_daily_regions, then cost_daily_tags,
+// cost_daily_resources and cost_daily_attrs.
 // Each chunk of days is replaced in one transaction, so readers never see a half-built day
 // or roll-ups that disagree with each other.
 func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string) error {
@@ -43,7 +46,7 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 }
 
 // rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
-var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_tags", "cost_daily_resources"}
+var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regions", "cost_daily_tags", "cost_daily_resources", "cost_daily_attrs"}
 
 // rollupSteps are the INSERT … SELECTs of a rebuild, each taking the account id and the
 // chunk's days (spliced as the %s placeholder list).
@@ -59,6 +62,14 @@ SELECT account_id, charge_date, currency, MAX(billing_period), MAX(week_start),
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, currency`},
+	{"cost_daily_regions", `INSERT INTO cost_daily_regions (account_id, charge_date, service_code, region_id, currency, billing_period, week_start,
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
+SELECT account_id, charge_date, service_code, region_id, currency, MAX(billing_period), MAX(week_start),
+  SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+FROM cost_daily
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY account_id, charge_date, service_code, region_id, currency`},
 	// Tagged items per non-empty value; an item has at most one value per key.
 	{"cost_daily_tags", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
   billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
@@ -89,6 +100,29 @@ SELECT charge_date, account_id, resource_id, service_code, region_id, currency,
 FROM cost_line_items
 WHERE account_id = ? AND charge_date IN (%s) AND resource_id <> ''
 GROUP BY charge_date, account_id, resource_id, service_code, region_id, currency`},
+	attrStep(cost.DimResourceGroup),
+	attrStep(cost.DimCostUnit),
+	attrStep(cost.DimBillingItem),
+}
+
+// attrColumns are the line-item columns that cost_daily_attrs rolls up, by the query model's
+// dimension name, which is also the attr value of their rows.
+var attrColumns = map[string]string{
+	cost.DimResourceGroup: "resource_group",
+	cost.DimCostUnit:      "cost_unit",
+	cost.DimBillingItem:   "billing_item",
+}
+
+// attrStep is the rebuild of one attribute's rows of cost_daily_attrs.
+func attrStep(attr string) struct{ name, sql string } {
+	col := attrColumns[attr]
+	return struct{ name, sql string }{"cost_daily_attrs " + attr, `INSERT INTO cost_daily_attrs (attr, charge_date, account_id, attr_value, currency,
+  billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+SELECT '` + attr + `', charge_date, account_id, ` + col + `, currency,
+  MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), COUNT(*)
+FROM cost_line_items
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY charge_date, account_id, ` + col + `, currency`}
 }
 
 // dailyAggregate is the SELECT that RebuildDaily inserts into cost_daily. Names are
