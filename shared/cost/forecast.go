@@ -47,8 +47,8 @@ type Model struct {
 	// lastWeek is the cost of the most recent day of each weekday; the forecast blends it in.
 	lastWeek [7]float64
 	hasWeek  bool
-	xbar    float64
-	sxx     float64
+	xbar     float64
+	sxx      float64
 }
 
 // Fit fits the model on history, the daily costs ending on day last (history[len-1] is last).
