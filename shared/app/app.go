@@ -162,7 +162,7 @@ func (d *Deps) API(routes http.Handler) http.Handler {
 		httpx.AccessLog(d.Log),
 		httpx.SecurityHeaders(),
 		httpx.CORS(d.Config.CORSOrigins),
-		httpx.BodyLimit(d.Config.MaxBodyBytes),
+		httpx.BodyLimit(d.Log, d.Config.MaxBodyBytes),
 	)
 }
 

@@ -165,11 +165,11 @@ func CORS(origins []string) Middleware {
 }
 
 // BodyLimit caps request bodies; Decode reports an oversize body as a 400 naming the limit.
-func BodyLimit(n int64) Middleware {
+func BodyLimit(log *slog.Logger, n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > n {
-				Error(slog.Default(), w, r, errs.Invalid("request body is larger than %d bytes", n))
+				Error(log, w, r, errs.Invalid("request body is larger than %d bytes", n))
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)
