@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/billing"
@@ -393,9 +394,12 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 		return out, nil
 	}
 	if resourceRollup(q) {
-		// Same columns and sums as the line items, summed per day already; items without a
-		// resource id are not in it.
-		b.from = "cost_daily_resources c"
+		// Same columns and sums as the line items, summed per month and per day already;
+		// items without a resource id are not in them. The derived table replaces the date
+		// range that buildCost put first in the WHERE (fromLineItems adds nothing before it).
+		from, args := resourceRange(scope, q.Start, q.End)
+		b.from, b.joinArgs = from, args
+		b.where, b.whereArgs = b.where[2:], b.whereArgs[2:]
 	} else {
 		b.where = append(b.where, "c.resource_id <> ''")
 	}
@@ -420,6 +424,62 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 		return nil, fmt.Errorf("store: top resources: %w", Translate(err))
 	}
 	return out, nil
+}
+
+// resourceRange is the resource roll-up of start..end as a derived table: the whole months of
+// the range from cost_monthly_resources and the days before and after them from
+// cost_daily_resources, so that a month of drill-down reads one row per resource instead of
+// one per resource-day. Both halves carry the scope so their primary keys see it.
+func resourceRange(scope account.Scope, start, end string) (string, []any) {
+	cond, scopeArgs, _ := scopeFilter("account_id", scope)
+	const cols = "account_id, resource_id, resource_name, service_code, region_id, currency, list_cost, billed_cost, effective_cost"
+	firstMonth, lastMonth, ok := wholeMonths(start, end)
+	if !ok {
+		args := append([]any{start, end}, scopeArgs...)
+		return "(SELECT " + cols + " FROM cost_daily_resources WHERE charge_date >= ? AND charge_date <= ? AND " + cond + ") c", args
+	}
+	// Edge days: from start to the day before the first whole month, and from the day after
+	// the last whole month to end; either range is empty when the range starts or ends on a
+	// month boundary.
+	before, _ := monthStart(firstMonth)
+	afterStart, _ := monthStart(lastMonth)
+	after := afterStart.AddDate(0, 1, 0)
+	var args []any
+	args = append(args, firstMonth, lastMonth)
+	args = append(args, scopeArgs...)
+	args = append(args, start, before.AddDate(0, 0, -1).Format(time.DateOnly), after.Format(time.DateOnly), end)
+	args = append(args, scopeArgs...)
+	return "(SELECT " + cols + " FROM cost_monthly_resources WHERE billing_period >= ? AND billing_period <= ? AND " + cond +
+		" UNION ALL SELECT " + cols + " FROM cost_daily_resources WHERE ((charge_date >= ? AND charge_date <= ?) OR (charge_date >= ? AND charge_date <= ?)) AND " +
+		cond + ") c", args
+}
+
+// wholeMonths returns the first and last month (YYYY-MM) that lie wholly inside start..end
+// (YYYY-MM-DD), and false when there is none or the dates do not parse.
+func wholeMonths(start, end string) (first, last string, ok bool) {
+	s, err1 := time.Parse(time.DateOnly, start)
+	e, err2 := time.Parse(time.DateOnly, end)
+	if err1 != nil || err2 != nil {
+		return "", "", false
+	}
+	f := time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !f.Equal(s) {
+		f = f.AddDate(0, 1, 0)
+	}
+	// l is the first day of the month after the last whole month.
+	l := time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if e.AddDate(0, 0, 1).Month() != e.Month() {
+		l = l.AddDate(0, 1, 0)
+	}
+	if !f.Before(l) {
+		return "", "", false
+	}
+	return f.Format("2006-01"), l.AddDate(0, -1, 0).Format("2006-01"), true
+}
+
+// monthStart is the first day of month (YYYY-MM).
+func monthStart(month string) (time.Time, error) {
+	return time.Parse("2006-01", month)
 }
 
 // resourceRollup reports whether cost_daily_resources can answer q: it carries the account,

@@ -230,6 +230,104 @@ func TestTopResourcesRollup(t *testing.T) {
 	})
 }
 
+// TestTopResourcesMonths checks drill-down that reads whole months from cost_monthly_resources
+// and edge days from cost_daily_resources against the line-item path and against sums over
+// the generated items, for ranges of whole months, parts of a month and ranges spanning months.
+func TestTopResourcesMonths(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		// History from 2024-12-05 to 2025-03-14: December and March are partial months.
+		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 100})
+		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}
+		ranges := []struct{ name, start, end string }{
+			{"one whole month", "2025-01-01", "2025-01-31"},
+			{"two whole months", "2025-01-01", "2025-02-28"},
+			{"inside one month", "2025-01-10", "2025-01-20"},
+			{"a month's first days", "2025-02-01", "2025-02-07"},
+			{"a month's last days", "2025-01-25", "2025-01-31"},
+			{"across a month boundary", "2025-01-20", "2025-02-10"},
+			{"edge, whole month, edge", "2024-12-20", "2025-02-10"},
+			{"whole month then edge", "2025-01-01", "2025-02-14"},
+			{"edge then whole months", "2024-12-31", "2025-02-28"},
+			{"all history", "2024-12-05", "2025-03-14"},
+		}
+		for _, r := range ranges {
+			for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
+				for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
+					q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: m, Filters: filters}
+					rollup, err := s.TopResources(ctx, account.AllAccounts, q, 100)
+					if err != nil {
+						t.Fatal(err)
+					}
+					q.Filters = append(slices.Clone(filters), neutral)
+					items, err := s.TopResources(ctx, account.AllAccounts, q, 100)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(rollup) == 0 || !slices.Equal(rollup, items) {
+						t.Fatalf("%s %s %v: roll-up and line items differ:\n%v\n%v", r.name, m, filters, rollup, items)
+					}
+				}
+			}
+			q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: cost.Billed}
+			top, err := s.TopResources(ctx, account.AllAccounts, q, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(top) != 5 {
+				t.Fatalf("%s: top 5 resources: got %d", r.name, len(top))
+			}
+			for _, res := range top {
+				want := data.Sum(func(li *billing.LineItem) bool {
+					return li.AccountID == res.AccountID && li.ResourceID == res.ResourceID && li.ChargeDate >= q.Start && li.ChargeDate <= q.End
+				}, costtest.Billed)
+				if int64(res.Cost) != int64(want[res.Currency]) || res.Cost <= 0 {
+					t.Fatalf("%s: resource %s: %d, want %d", r.name, res.ResourceID, res.Cost, want[res.Currency])
+				}
+			}
+		}
+
+		// Whole months come from the monthly table: with January's daily resource rows gone,
+		// January still answers in full, and a range inside January finds nothing.
+		jan := cost.Query{Start: "2025-01-01", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
+		before, err := s.TopResources(ctx, account.AllAccounts, jan, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, "DELETE FROM cost_daily_resources WHERE charge_date >= ? AND charge_date <= ?", "2025-01-01", "2025-01-31"); err != nil {
+			t.Fatal(err)
+		}
+		if after, err := s.TopResources(ctx, account.AllAccounts, jan, 100); err != nil || len(after) == 0 || !slices.Equal(after, before) {
+			t.Fatalf("January without its daily rows: %d rows (%v), want %d", len(after), err, len(before))
+		}
+		part := cost.Query{Start: "2025-01-02", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
+		if got, err := s.TopResources(ctx, account.AllAccounts, part, 100); err != nil || len(got) != 0 {
+			t.Fatalf("part of January without its daily rows: %d rows (%v), want 0", len(got), err)
+		}
+
+		// RebuildDaily recomputes the months of the days it touches: rebuilding one January day
+		// of each account leaves January's month rows equal to that day alone.
+		accounts, err := s.CostAccounts(ctx, account.AllAccounts, jan)
+		if err != nil || len(accounts) != 2 {
+			t.Fatalf("accounts with costs: %v (%v)", accounts, err)
+		}
+		for _, id := range accounts {
+			if err := s.RebuildDaily(ctx, id, []string{"2025-01-15"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := cost.Query{Start: "2025-01-15", End: "2025-01-15", Granularity: cost.Day, Metric: cost.Billed}
+		want, err := s.TopResources(ctx, account.AllAccounts, day, 100)
+		if err != nil || len(want) == 0 {
+			t.Fatalf("one rebuilt day: %d rows (%v)", len(want), err)
+		}
+		if got, err := s.TopResources(ctx, account.AllAccounts, jan, 100); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("January after rebuilding one day: %v (%v), want %v", got, err, want)
+		}
+	})
+}
+
 // TestCostRowsAttrRollup checks cost_daily_attrs (resource group, cost unit, billing item)
 // against the line-item path, against sums over the generated items, and without line items.
 func TestCostRowsAttrRollup(t *testing.T) {

@@ -4,13 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
 )
 
 // RebuildDaily recomputes the roll-ups of the given account and days from the line items:
 // cost_daily, and from it cost_daily_totals and cost_daily_regions, then cost_daily_tags,
-// cost_daily_resources and cost_daily_attrs.
+// cost_daily_resources and cost_daily_attrs, and cost_monthly_resources for the months of
+// those days (recomputed whole from cost_daily_resources).
 // Each chunk of days is replaced in one transaction, so readers never see a half-built day
 // or roll-ups that disagree with each other.
 func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string) error {
@@ -36,6 +39,20 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 					return fmt.Errorf("build %s: %w", step.name, err)
 				}
 			}
+			// The months the chunk touches are recomputed whole from the daily rows just built,
+			// in the same transaction, so the monthly and daily resource roll-ups never disagree.
+			for _, m := range monthsOf(chunk) {
+				first, last, err := monthBounds(m)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, "DELETE FROM cost_monthly_resources WHERE billing_period = ? AND account_id = ?", m, accountID); err != nil {
+					return fmt.Errorf("clear cost_monthly_resources %s: %w", m, err)
+				}
+				if _, err := tx.ExecContext(ctx, monthlyResources, accountID, first, last); err != nil {
+					return fmt.Errorf("build cost_monthly_resources %s: %w", m, err)
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -43,6 +60,37 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 		}
 	}
 	return nil
+}
+
+// monthlyResources rebuilds one account's month of cost_monthly_resources from
+// cost_daily_resources; it takes the account id and the month's first and last day. The range
+// on charge_date uses the daily table's primary key, which leads with the date.
+const monthlyResources = `INSERT INTO cost_monthly_resources (billing_period, account_id, resource_id, service_code, region_id, currency,
+  resource_name, list_cost, billed_cost, effective_cost, line_items)
+SELECT billing_period, account_id, resource_id, service_code, region_id, currency,
+  MAX(resource_name), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(line_items)
+FROM cost_daily_resources
+WHERE account_id = ? AND charge_date >= ? AND charge_date <= ?
+GROUP BY billing_period, account_id, resource_id, service_code, region_id, currency`
+
+// monthsOf returns the distinct months (YYYY-MM) of days, in order of first appearance.
+func monthsOf(days []string) []string {
+	var out []string
+	for _, d := range days {
+		if len(d) >= 7 && !slices.Contains(out, d[:7]) {
+			out = append(out, d[:7])
+		}
+	}
+	return out
+}
+
+// monthBounds returns the first and last day (YYYY-MM-DD) of month (YYYY-MM).
+func monthBounds(month string) (first, last string, err error) {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return "", "", fmt.Errorf("month %q: %w", month, err)
+	}
+	return t.Format(time.DateOnly), t.AddDate(0, 1, -1).Format(time.DateOnly), nil
 }
 
 // rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
