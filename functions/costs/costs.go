@@ -303,18 +303,11 @@ func requestScope(p auth.Principal, r *http.Request) (account.Scope, error) {
 	for _, v := range r.URL.Query()["accountId"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return account.Scope{}, errs.Invalid("accountId %q is not an account id", clip(v))
+			return account.Scope{}, errs.Invalid("accountId %q is not an account id", httpx.Clip(v, 40))
 		}
 		ids = append(ids, id)
 	}
 	return p.Scope().Narrow(ids), nil
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // today is the calendar and the (narrowed) scope of an overview or forecast request.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -164,14 +165,19 @@ func PathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.Invalid("%s %q is not a valid id", name, truncate(v, 40))
+		return 0, errs.Invalid("%s %q is not a valid id", name, Clip(v, 40))
 	}
 	return id, nil
 }
 
-func truncate(s string, n int) string {
+// Clip shortens user input quoted back in an error message to at most n bytes, cut on a
+// rune boundary, so a huge or binary value cannot bloat or break the answer.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
@@ -201,6 +207,6 @@ func Require(r *http.Request, min auth.Role) (auth.Principal, error) {
 // NotFound is the answer for routes nobody serves.
 func NotFound(log *slog.Logger) http.Handler {
 	return Handle(log, func(w http.ResponseWriter, r *http.Request) error {
-		return errs.NotFound("no route for %s %s", r.Method, truncate(r.URL.Path, 200))
+		return errs.NotFound("no route for %s %s", r.Method, Clip(r.URL.Path, 200))
 	})
 }
