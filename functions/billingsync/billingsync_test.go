@@ -197,7 +197,7 @@ func compare(t *testing.T, what string, got, want map[key]int64) {
 	}
 }
 
-type counts struct{ items, tags, maxID, daily, days int64 }
+type counts struct{ items, tagged, tags, tagSets, daily, days int64 }
 
 func count(t *testing.T, s *store.Store) counts {
 	t.Helper()
@@ -207,8 +207,9 @@ func count(t *testing.T, s *store.Store) counts {
 		dst *int64
 	}{
 		{"SELECT COUNT(*) FROM cost_line_items", &c.items},
-		{"SELECT COUNT(*) FROM cost_line_item_tags", &c.tags},
-		{"SELECT COALESCE(MAX(id), 0) FROM cost_line_items", &c.maxID},
+		{"SELECT COUNT(*) FROM cost_line_items WHERE tag_set_id <> 0", &c.tagged},
+		{"SELECT COUNT(*) FROM cost_tag_set_tags", &c.tags},
+		{"SELECT COUNT(*) FROM cost_tag_sets", &c.tagSets},
 		{"SELECT COUNT(*) FROM cost_daily", &c.daily},
 		{"SELECT COUNT(*) FROM sync_days", &c.days},
 	} {
@@ -238,7 +239,7 @@ func TestSyncMatchesSimulatorAndIsIdempotent(t *testing.T) {
 		compare(t, "line items", stored(t, d.Store, "cost_line_items"), e.truth(t))
 		compare(t, "daily roll-up", stored(t, d.Store, "cost_daily"), e.truth(t))
 		first := count(t, d.Store)
-		if first.items == 0 || first.tags == 0 || first.days != 3*(28+11) {
+		if first.items == 0 || first.tagged == 0 || first.tags == 0 || first.days != 3*(28+11) {
 			t.Fatalf("after the first run: %+v", first)
 		}
 		for _, a := range e.accs {

@@ -1,7 +1,7 @@
 // Command costgen loads simulated line items into a MySQL database for the cost-analysis
 // benchmarks and then times the read path: overview, explorer and drill-down queries, uncached
-// and cached. Items go in with LOAD DATA LOCAL INFILE (-load bulk, the default) or through the
-// store's own write path (-load upsert); either way RebuildDaily then builds the roll-ups.
+// and cached. Items go in through the store's own write path (UpsertLineItems, as a sync writes
+// them); RebuildDaily then builds the roll-ups.
 //
 //	go run ./scripts/costgen -dsn 'root@tcp(127.0.0.1:3306)/cl_bench' -rows 10000000
 //	go run ./scripts/costgen -dsn … -skip-load -redis 127.0.0.1:6379   # measure only
@@ -36,10 +36,7 @@ func main() {
 	accounts := flag.Int("accounts", 10, "simulated accounts")
 	skipLoad := flag.Bool("skip-load", false, "only measure")
 	rebuild := flag.Bool("rebuild", false, "rebuild every account's roll-ups before measuring (with -skip-load)")
-	// Bulk loads hold the table's AUTO-INC lock until they end, so concurrent accounts would
-	// only queue behind each other (and time out waiting for their own pipe).
-	parallel := flag.Int("parallel", 1, "accounts loaded at once (upsert mode gains from more)")
-	mode := flag.String("load", "bulk", "how items are written: bulk (LOAD DATA) or upsert (UpsertLineItems)")
+	parallel := flag.Int("parallel", 2, "accounts loaded at once")
 	redisAddr := flag.String("redis", "", "Redis for the cached measurements (embedded when empty)")
 	runs := flag.Int("runs", 40, "timed runs per query")
 	flag.Parse()
@@ -57,11 +54,8 @@ func main() {
 		fail(err)
 	}
 	now := time.Date(2025, 12, 1, 10, 0, 0, 0, cost.Shanghai)
-	if *mode != "bulk" && *mode != "upsert" {
-		fail(fmt.Errorf("-load must be bulk or upsert, not %q", *mode))
-	}
 	if !*skipLoad {
-		load(ctx, s, now, *rows, *days, *accounts, *parallel, *mode == "bulk")
+		load(ctx, s, now, *rows, *days, *accounts, *parallel)
 	} else if *rebuild {
 		rebuildAll(ctx, s)
 	}
@@ -75,7 +69,7 @@ func fail(err error) {
 
 // load writes about rows line items: resources per account are sized so that accounts × days ×
 // items per resource-day reaches the target. parallel accounts load at once.
-func load(ctx context.Context, s *store.Store, now time.Time, rows, days, accounts, parallel int, bulk bool) {
+func load(ctx context.Context, s *store.Store, now time.Time, rows, days, accounts, parallel int) {
 	// The simulator bills about 1.65 items per resource and day (a 1 M target gave 754,612).
 	resources := max(10, rows*100/(accounts*days*165))
 	w := aliyunsim.NewWorld(aliyunsim.Config{Seed: 42, Accounts: accounts, Resources: resources, Now: func() time.Time { return now }})
@@ -88,7 +82,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, rows, days, accoun
 	for range max(1, parallel) {
 		wg.Go(func() {
 			for acc := range work {
-				n := loadAccount(ctx, s, w, acc, first, last, now, bulk)
+				n := loadAccount(ctx, s, w, acc, first, last, now)
 				t := total.Add(n)
 				fmt.Printf("account %s loaded, %d rows so far, %.0f rows/s\n", acc.UID, t, float64(t)/time.Since(start).Seconds())
 			}
@@ -107,22 +101,12 @@ func load(ctx context.Context, s *store.Store, now time.Time, rows, days, accoun
 }
 
 // loadAccount writes one account's bills from first to last, then rebuilds its roll-ups.
-func loadAccount(ctx context.Context, s *store.Store, w *aliyunsim.World, acc account.Account, first, last, now time.Time, bulk bool) int64 {
+func loadAccount(ctx context.Context, s *store.Store, w *aliyunsim.World, acc account.Account, first, last, now time.Time) int64 {
 	batch := make([]billing.LineItem, 0, 5000)
 	dayset := map[string]bool{}
 	var n int64
-	var bl *bulkLoader
-	if bulk {
-		bl = startBulk(ctx, s.DB())
-	}
 	flush := func() {
-		if bulk {
-			for i := range batch {
-				if err := bl.add(&batch[i]); err != nil {
-					fail(err)
-				}
-			}
-		} else if _, err := s.UpsertLineItems(ctx, 1, batch); err != nil {
+		if _, err := s.UpsertLineItems(ctx, 1, batch); err != nil {
 			fail(err)
 		}
 		n += int64(len(batch))
@@ -147,11 +131,6 @@ func loadAccount(ctx context.Context, s *store.Store, w *aliyunsim.World, acc ac
 		return true
 	})
 	flush()
-	if bulk {
-		if err := bl.finish(); err != nil {
-			fail(err)
-		}
-	}
 	list := make([]string, 0, len(dayset))
 	for d := range dayset {
 		list = append(list, d)

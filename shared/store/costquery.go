@@ -228,8 +228,7 @@ func (b *costSQL) dim(d cost.Dim) string {
 	if !ok {
 		alias = "t" + strconv.Itoa(len(b.tags))
 		b.tags[d.TagKey] = alias
-		b.joins = append(b.joins, " LEFT JOIN cost_line_item_tags "+alias+" ON "+alias+".account_id = c.account_id AND "+
-			alias+".charge_date = c.charge_date AND "+alias+".item_key = c.item_key AND "+alias+".tag_key = ?")
+		b.joins = append(b.joins, " LEFT JOIN cost_tag_set_tags "+alias+" ON "+alias+".tag_set_id = c.tag_set_id AND "+alias+".tag_key = ?")
 		b.joinArgs = append(b.joinArgs, d.TagKey)
 	}
 	return "COALESCE(" + alias + ".tag_value, '')"
@@ -509,6 +508,11 @@ func (s *Store) ResourceSeries(ctx context.Context, scope account.Scope, resourc
 	if b.empty {
 		return out, nil
 	}
+	if resourceRollup(q) {
+		// The daily resource roll-up has every column read below, and an index on
+		// (resource_id, charge_date); the line items have no index on the resource.
+		b.from = "cost_daily_resources c"
+	}
 	b.where = append(b.where, "c.resource_id = ?")
 	b.whereArgs = append(b.whereArgs, resourceID)
 	period := periodColumn(q.Granularity)
@@ -596,15 +600,15 @@ const lineItemColumns = "c.account_id, c.charge_date, c.item_key, c.billing_peri
 	"c.billing_item, c.billing_item_name, c.resource_group, c.cost_unit, c.currency"
 
 // EachLineItem streams the line items of the slice q (its filters apply; group-by and
-// granularity do not), with their tags, in natural-key order, calling fn for each. It stops
+// granularity do not), with their tags, in primary-key order (date, account, key), calling fn for each. It stops
 // at fn's first error and returns it.
 func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Query, fn func(*billing.LineItem) error) error {
 	b := buildCost(scope, q, fromLineItems)
 	if b.empty {
 		return nil
 	}
-	b.joins = append(b.joins, " LEFT JOIN cost_line_item_tags tg ON tg.account_id = c.account_id AND tg.charge_date = c.charge_date AND tg.item_key = c.item_key")
-	query, args := b.sql(lineItemColumns+", tg.tag_key, tg.tag_value", " ORDER BY c.account_id, c.charge_date, c.item_key, tg.tag_key")
+	b.joins = append(b.joins, " LEFT JOIN cost_tag_set_tags tg ON tg.tag_set_id = c.tag_set_id")
+	query, args := b.sql(lineItemColumns+", tg.tag_key, tg.tag_value", " ORDER BY c.charge_date, c.account_id, c.item_key, tg.tag_key")
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: line items: %w", Translate(err))

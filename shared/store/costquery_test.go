@@ -465,10 +465,10 @@ func TestDiscountsRegionRollup(t *testing.T) {
 	})
 }
 
-// dropLineItems deletes every line item and tag, leaving the roll-ups.
+// dropLineItems deletes every line item and tag set, leaving the roll-ups.
 func dropLineItems(t *testing.T, s *store.Store) {
 	t.Helper()
-	for _, table := range []string{"cost_line_item_tags", "cost_line_items"} {
+	for _, table := range []string{"cost_tag_set_tags", "cost_line_items"} {
 		if _, err := s.DB().ExecContext(t.Context(), "DELETE FROM "+table); err != nil {
 			t.Fatal(err)
 		}

@@ -24,15 +24,13 @@ var lineItemCols = []string{
 	"list_cost", "billed_cost", "effective_cost", "invoice_discount",
 	"coupon_deduction", "cash_coupon_deduction", "prepaid_card_deduction",
 	"pricing_quantity", "pricing_unit", "subscription_type", "billing_item", "billing_item_name",
-	"resource_group", "cost_unit", "currency", "sync_id",
+	"resource_group", "cost_unit", "currency", "sync_id", "tag_set_id",
 }
 
 // lineItemKey is the natural key; everything else is updated when a re-fetched item collides.
 var lineItemKey = []string{"account_id", "charge_date", "item_key"}
 
 var lineItemUpdate = lineItemCols[3:]
-
-var tagCols = []string{"account_id", "charge_date", "item_key", "tag_key", "tag_value"}
 
 // maxBatchRows caps rows per statement even where the parameter limit would allow more:
 // past about a thousand rows the statement text grows without making inserts faster.
@@ -43,8 +41,8 @@ func (d Dialect) batchRows(ncols int) int {
 	return min(maxBatchRows, d.MaxParams()/ncols)
 }
 
-// appendLineItemArgs appends the arguments of li in lineItemCols order.
-func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem) []any {
+// appendLineItemArgs appends the arguments of li, with the id of its tag set, in lineItemCols order.
+func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem, tagSetID int64) []any {
 	return append(args,
 		li.AccountID, li.ChargeDate, li.Key[:], li.BillingPeriod, li.WeekStart,
 		li.BillingAccountID, li.BillingAccountName, li.SubAccountID, li.SubAccountName,
@@ -54,7 +52,7 @@ func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem) []any {
 		int64(li.ListCost), int64(li.BilledCost), int64(li.EffectiveCost), int64(li.InvoiceDiscount),
 		int64(li.CouponDeduction), int64(li.CashCouponDeduction), int64(li.PrepaidCardDeduction),
 		li.PricingQuantity, li.PricingUnit, li.SubscriptionType, li.BillingItem, li.BillingItemName,
-		li.ResourceGroup, li.CostUnit, li.Currency, syncID,
+		li.ResourceGroup, li.CostUnit, li.Currency, syncID, tagSetID,
 	)
 }
 
@@ -63,9 +61,10 @@ func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem) []any {
 // neither holds locks on a whole month nor grows the undo log without bound.
 const txRows = 10_000
 
-// UpsertLineItems inserts or updates items (natural key account_id+charge_date+item_key) and replaces their tags.
-// It returns how many items it wrote. Each run of up to txRows items is one transaction,
-// so a failure leaves earlier runs stored: callers re-run the day, which is idempotent.
+// UpsertLineItems inserts or updates items (natural key account_id+charge_date+item_key),
+// with their tags as a reference to a stored tag set (tagsets.go). It returns how many
+// items it wrote. Each run of up to txRows items is one transaction, so a failure leaves
+// earlier runs stored: callers re-run the day, which is idempotent.
 //
 // On MySQL the items go through LOAD DATA LOCAL INFILE staging (see loaddata.go) when the
 // server allows it, else through multi-row upserts; SQLite always uses the latter.
@@ -73,12 +72,16 @@ func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billi
 	var written int64
 	for start := 0; start < len(items); start += txRows {
 		chunk := items[start:min(start+txRows, len(items))]
-		err := errLoadDeclined
+		tagSets, err := s.tagSetIDs(ctx, chunk)
+		if err != nil {
+			return written, err
+		}
+		err = errLoadDeclined
 		if s.loadDataUsable() {
-			err = s.stageLineItems(ctx, syncID, chunk)
+			err = s.stageLineItems(ctx, syncID, chunk, tagSets)
 		}
 		if errors.Is(err, errLoadDeclined) {
-			err = s.writeTx(ctx, func(tx *sql.Tx) error { return upsertLineItemsTx(ctx, tx, s.dialect, syncID, chunk) })
+			err = s.writeTx(ctx, func(tx *sql.Tx) error { return upsertLineItemsTx(ctx, tx, s.dialect, syncID, chunk, tagSets) })
 		}
 		if err != nil {
 			return written, fmt.Errorf("store: upsert line items: %w", Translate(err))
@@ -88,9 +91,9 @@ func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billi
 	return written, nil
 }
 
-// upsertLineItemsTx writes items and their tags with multi-row upserts in tx. The
-// statement for a full batch is prepared once and reused for every full batch.
-func upsertLineItemsTx(ctx context.Context, tx *sql.Tx, d Dialect, syncID int64, items []billing.LineItem) error {
+// upsertLineItemsTx writes items, with tagSets[i] the tag set of items[i], with multi-row
+// upserts in tx. The statement for a full batch is prepared once and reused for every full batch.
+func upsertLineItemsTx(ctx context.Context, tx *sql.Tx, d Dialect, syncID int64, items []billing.LineItem, tagSets []int64) error {
 	per := d.batchRows(len(lineItemCols))
 	var full *sql.Stmt
 	if len(items) >= per {
@@ -106,7 +109,7 @@ func upsertLineItemsTx(ctx context.Context, tx *sql.Tx, d Dialect, syncID int64,
 		batch := items[start:min(start+per, len(items))]
 		args = args[:0]
 		for i := range batch {
-			args = appendLineItemArgs(args, syncID, &batch[i])
+			args = appendLineItemArgs(args, syncID, &batch[i], tagSets[start+i])
 		}
 		var err error
 		if len(batch) == per {
@@ -118,89 +121,18 @@ func upsertLineItemsTx(ctx context.Context, tx *sql.Tx, d Dialect, syncID int64,
 			return err
 		}
 	}
-	return replaceTags(ctx, tx, d, items)
-}
-
-// replaceTags deletes the stored tags of items and inserts their current ones.
-func replaceTags(ctx context.Context, tx *sql.Tx, d Dialect, items []billing.LineItem) error {
-	type dayKey struct {
-		account int64
-		day     string
-	}
-	groups := make(map[dayKey][]any)
-	var order []dayKey
-	ntags := 0
-	for i := range items {
-		k := dayKey{items[i].AccountID, items[i].ChargeDate}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], items[i].Key[:])
-		ntags += len(items[i].Tags)
-	}
-	for _, k := range order {
-		keys := groups[k]
-		q := "DELETE FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ? AND item_key IN (" + placeholders(len(keys)) + ")"
-		if _, err := tx.ExecContext(ctx, q, append([]any{k.account, k.day}, keys...)...); err != nil {
-			return fmt.Errorf("delete tags: %w", err)
-		}
-	}
-	if ntags == 0 {
-		return nil
-	}
-	per := d.batchRows(len(tagCols))
-	// A bill that names one tag key twice keeps the last value rather than failing the batch.
-	var full *sql.Stmt
-	if ntags >= per {
-		var err error
-		full, err = tx.PrepareContext(ctx, d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], per))
-		if err != nil {
-			return fmt.Errorf("prepare tag insert: %w", err)
-		}
-		defer full.Close()
-	}
-	args := make([]any, 0, min(ntags, per)*len(tagCols))
-	rows := 0
-	flush := func() error {
-		if rows == 0 {
-			return nil
-		}
-		var err error
-		if rows == per {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, d.Upsert("cost_line_item_tags", tagCols, tagCols[:4], tagCols[4:], rows), args...)
-		}
-		if err != nil {
-			return fmt.Errorf("insert tags: %w", err)
-		}
-		args, rows = args[:0], 0
-		return nil
-	}
-	for i := range items {
-		li := &items[i]
-		for _, t := range li.Tags {
-			args = append(args, li.AccountID, li.ChargeDate, li.Key[:], t.Key, t.Value)
-			rows++
-			if rows == per {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return flush()
+	return nil
 }
 
 // DeleteMissing removes rows of (account, day) whose keys are not in keep: only after all of a day's pages were fetched.
-// Their tags go with them. It returns how many line items it removed.
+// It returns how many line items it removed.
 func (s *Store) DeleteMissing(ctx context.Context, accountID int64, day string, keep []billing.Key) (int64, error) {
 	wanted := make(map[billing.Key]struct{}, len(keep))
 	for _, k := range keep {
 		wanted[k] = struct{}{}
 	}
 	rows, err := s.db.QueryContext(ctx,
-		"SELECT item_key FROM cost_line_items WHERE account_id = ? AND charge_date = ?", accountID, day)
+		"SELECT item_key FROM cost_line_items WHERE charge_date = ? AND account_id = ?", day, accountID)
 	if err != nil {
 		return 0, fmt.Errorf("store: delete missing line items: %w", Translate(err))
 	}
@@ -231,12 +163,9 @@ func (s *Store) DeleteMissing(ctx context.Context, accountID int64, day string, 
 		per := s.dialect.MaxParams() - 2
 		for start := 0; start < len(gone); start += per {
 			chunk := gone[start:min(start+per, len(gone))]
-			args := append([]any{accountID, day}, chunk...)
+			args := append([]any{day, accountID}, chunk...)
 			in := " AND item_key IN (" + placeholders(len(chunk)) + ")"
-			if _, err := tx.ExecContext(ctx, "DELETE FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ?"+in, args...); err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, "DELETE FROM cost_line_items WHERE account_id = ? AND charge_date = ?"+in, args...)
+			res, err := tx.ExecContext(ctx, "DELETE FROM cost_line_items WHERE charge_date = ? AND account_id = ?"+in, args...)
 			if err != nil {
 				return err
 			}

@@ -42,7 +42,8 @@ func totals(t *testing.T, s *store.Store, account int64, day string) dayTotal {
 		t.Fatal(err)
 	}
 	err = s.DB().QueryRowContext(context.Background(),
-		"SELECT COUNT(*) FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ?", account, day).Scan(&d.tags)
+		"SELECT COUNT(*) FROM cost_line_items li JOIN cost_tag_set_tags t ON t.tag_set_id = li.tag_set_id WHERE li.account_id = ? AND li.charge_date = ?",
+		account, day).Scan(&d.tags)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestUpsertLineItemsIdempotentAndReplacing(t *testing.T) {
 			t.Fatalf("day2 after correction = %+v, want %+v", got, want)
 		}
 		var tagKey string
-		if err := s.DB().QueryRowContext(ctx, "SELECT tag_key FROM cost_line_item_tags WHERE account_id = ? AND charge_date = ?", acct, day2).Scan(&tagKey); err != nil || tagKey != "team" {
+		if err := s.DB().QueryRowContext(ctx, "SELECT t.tag_key FROM cost_line_items li JOIN cost_tag_set_tags t ON t.tag_set_id = li.tag_set_id WHERE li.account_id = ? AND li.charge_date = ?", acct, day2).Scan(&tagKey); err != nil || tagKey != "team" {
 			t.Fatalf("tag after correction = %q, %v", tagKey, err)
 		}
 

@@ -80,7 +80,7 @@ func storedItems(t *testing.T, s *store.Store) map[billing.Key]billing.LineItem 
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	trows, err := s.DB().QueryContext(ctx, "SELECT item_key, tag_key, tag_value FROM cost_line_item_tags WHERE account_id = 9 ORDER BY tag_key")
+	trows, err := s.DB().QueryContext(ctx, "SELECT li.item_key, t.tag_key, t.tag_value FROM cost_line_items li JOIN cost_tag_set_tags t ON t.tag_set_id = li.tag_set_id WHERE li.account_id = 9 ORDER BY t.tag_key")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestUpsertLineItemsStagingAndFallback(t *testing.T) {
 		for _, m := range modes {
 			t.Run(m.name, func(t *testing.T) {
 				ctx := t.Context()
-				for _, tbl := range []string{"cost_line_items", "cost_line_item_tags"} {
+				for _, tbl := range []string{"cost_line_items"} {
 					if _, err := s.DB().ExecContext(ctx, "DELETE FROM "+tbl); err != nil {
 						t.Fatal(err)
 					}

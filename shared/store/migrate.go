@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,9 +94,18 @@ func splitStatements(body string) []string {
 // it under a named lock (GET_LOCK), SQLite under its write lock (each migration is one
 // IMMEDIATE transaction, and SQLite DDL is transactional).
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, 0)
+}
+
+// migrateTo is Migrate stopping after version last (every version when last is 0); tests
+// of a migration's backfill use it to write data in the schema before the migration.
+func (s *Store) migrateTo(ctx context.Context, last int) error {
 	ms, err := s.dialect.migrations()
 	if err != nil {
 		return err
+	}
+	if last > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.Version > last })
 	}
 	if s.dialect == MySQL {
 		return s.migrateMySQL(ctx, ms)

@@ -123,9 +123,9 @@ GROUP BY account_id, charge_date, service_code, region_id, currency`},
   billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
 SELECT t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency,
   MAX(li.billing_period), MAX(li.week_start), SUM(li.list_cost), SUM(li.billed_cost), SUM(li.effective_cost), COUNT(*)
-FROM cost_line_item_tags t
-JOIN cost_line_items li ON li.account_id = t.account_id AND li.charge_date = t.charge_date AND li.item_key = t.item_key
-WHERE t.account_id = ? AND t.charge_date IN (%s) AND t.tag_value <> ''
+FROM cost_line_items li
+JOIN cost_tag_set_tags t ON t.tag_set_id = li.tag_set_id
+WHERE li.account_id = ? AND li.charge_date IN (%s) AND li.tag_set_id <> 0 AND t.tag_value <> ''
 GROUP BY t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency`},
 	// The '' row of each key present on a day: the day's total less the items with a value,
 	// which is what grouping line items by the key puts under ''.

@@ -41,6 +41,8 @@ type Store struct {
 	dialect Dialect
 	// loadData is the LOAD DATA state of the line-item write path (loadProbe, loadWorks, …).
 	loadData atomic.Int32
+	// tagSets caches the ids of tag sets already stored (tagsets.go).
+	tagSets tagSetCache
 }
 
 // PoolOptions sizes the MySQL pool. Zero fields take the Function Compute defaults:

@@ -104,7 +104,35 @@ func MySQLDatabase(t testing.TB) string {
 	return db
 }
 
+// Unmigrated runs fn as the subtests "sqlite" and "mysql", each with a fresh database that
+// no migration has touched: for tests of a migration's backfill, which migrate part way,
+// write data in the older schema, and migrate the rest.
+func Unmigrated(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := store.OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "cloudlens.db"))
+		if err != nil {
+			t.Fatalf("storetest: open sqlite: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		fn(t, s)
+	})
+	t.Run("mysql", func(t *testing.T) {
+		dsn, ok := MySQLDSN(t)
+		if !ok {
+			t.Skipf("storetest: %s not set; MySQL variant skipped", EnvMySQLDSN)
+		}
+		s, _ := openMySQLDSNMigrated(t, dsn, false)
+		fn(t, s)
+	})
+}
+
 func openMySQLDSN(t testing.TB, dsn string) (*store.Store, string) {
+	t.Helper()
+	return openMySQLDSNMigrated(t, dsn, true)
+}
+
+func openMySQLDSNMigrated(t testing.TB, dsn string, migrate bool) (*store.Store, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -146,6 +174,9 @@ func openMySQLDSN(t testing.TB, dsn string) (*store.Store, string) {
 	}
 	// Registered after the drop, so it runs before it: cleanups run last-in first-out.
 	t.Cleanup(func() { s.Close() })
+	if !migrate {
+		return s, cfg.FormatDSN()
+	}
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate mysql: %v", err)
 	}
