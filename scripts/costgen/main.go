@@ -222,14 +222,32 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 			GroupBy: []cost.Dim{{Kind: cost.DimBillingItem}}, Metric: cost.Billed, Top: 10},
 		"explore: 90 days by product/subscription type, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimProduct}, {Kind: cost.DimSubscriptionType}}, Metric: cost.Billed, Top: 10},
+		"explore: 90 days by subscription type/region, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+			GroupBy: []cost.Dim{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimRegion}}, Metric: cost.Billed, Top: 10},
+		"explore: 90 days by region/product, daily (regions)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+			GroupBy: []cost.Dim{{Kind: cost.DimRegion}, {Kind: cost.DimProduct}}, Metric: cost.Billed, Top: 10},
 	}
 	var benches []bench
 	for name, q := range queries {
 		benches = append(benches, bench{name, func(ctx context.Context) error { _, err := s.CostRows(ctx, all, q); return err }})
 	}
-	drill := cost.Query{Start: day(y.AddDate(0, 0, -6)), End: day(y), Granularity: cost.Day, Metric: cost.Billed}
-	benches = append(benches, bench{"drill-down: top 50 resources, 7 days (resource roll-up)", func(ctx context.Context) error {
-		_, err := s.TopResources(ctx, all, drill, 50)
+	for _, d := range []struct {
+		name string
+		days int
+	}{{"7 days", 7}, {"30 days, across a month boundary", 30}, {"90 days", 90}, {"365 days", 365}} {
+		q := cost.Query{Start: day(y.AddDate(0, 0, -(d.days - 1))), End: day(y), Granularity: cost.Day, Metric: cost.Billed}
+		benches = append(benches, bench{"drill-down: top 50 resources, " + d.name + " (monthly resources)", func(ctx context.Context) error {
+			_, err := s.TopResources(ctx, all, q, 50)
+			return err
+		}})
+	}
+	series := cost.Query{Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day, Metric: cost.Billed}
+	top, err := s.TopResources(ctx, all, series, 1)
+	if err != nil || len(top) == 0 {
+		fail(fmt.Errorf("no resource to drill into: %v", err))
+	}
+	benches = append(benches, bench{"drill-down: one resource's daily series, 90 days (daily resources)", func(ctx context.Context) error {
+		_, err := s.ResourceSeries(ctx, all, top[0].ResourceID, series)
 		return err
 	}})
 	// What one uncached explorer request asks the store: rows, labels and the demo flag.
@@ -268,7 +286,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 		return err
 	}})
 	month := cost.Query{Start: day(monthStart.AddDate(0, -1, 0)), End: day(monthStart.AddDate(0, 0, -1)), Granularity: cost.Month, Metric: cost.Billed}
-	benches = append(benches, bench{"drill-down: top 50 resources, last month (resource roll-up)", func(ctx context.Context) error {
+	benches = append(benches, bench{"drill-down: top 50 resources, last month (monthly resources)", func(ctx context.Context) error {
 		_, err := s.TopResources(ctx, all, month, 50)
 		return err
 	}})

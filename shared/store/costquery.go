@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -272,14 +273,18 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 	if b.empty {
 		return []cost.Row{}, nil
 	}
-	// The period leads so that a daily query can group in the order of an index that leads
-	// with the date (cost_daily_regions_cover) instead of through a temporary table.
-	groupCols := []string{periodColumn(q.Granularity), "c.currency"}
+	selectCols := []string{periodColumn(q.Granularity), "c.currency"}
 	for _, d := range q.GroupBy {
-		groupCols = append(groupCols, b.dim(d))
+		selectCols = append(selectCols, b.dim(d))
 	}
-	group := strings.Join(groupCols, ", ")
-	query, args := b.sql(group+", "+metricExpr(q.Metric), " GROUP BY "+group+" LIMIT "+strconv.Itoa(MaxCostRows+1))
+	// The GROUP BY lists the period, the currency, then the dimensions in the column order of
+	// the roll-ups' covering indexes (cost_daily_regions_cover, cost_daily_groups), so that a
+	// daily breakdown groups in index order instead of through a temporary table, whichever
+	// order the user named the dimensions in. The order of GROUP BY changes no result.
+	groupCols := slices.Clone(selectCols[2:])
+	slices.SortStableFunc(groupCols, func(a, b string) int { return indexRank(a) - indexRank(b) })
+	group := strings.Join(append(selectCols[:2:2], groupCols...), ", ")
+	query, args := b.sql(strings.Join(selectCols, ", ")+", "+metricExpr(q.Metric), " GROUP BY "+group+" LIMIT "+strconv.Itoa(MaxCostRows+1))
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: cost rows: %w", Translate(err))
@@ -307,6 +312,17 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 		return nil, fmt.Errorf("store: cost rows: %w", Translate(err))
 	}
 	return out, nil
+}
+
+// indexRank is the position of a grouped column in the covering indexes of the roll-ups,
+// after the date and the currency; columns in none of them come last.
+func indexRank(col string) int {
+	for i, c := range []string{"c.service_code", "c.subscription_type", "c.charge_category", "c.region_id", "c.account_id"} {
+		if col == c {
+			return i
+		}
+	}
+	return 5
 }
 
 // CostAccounts lists the accounts that have costs in the slice q, so an answer can say
@@ -393,15 +409,9 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 		return out, nil
 	}
 	if resourceRollup(q) {
-		// Same columns and sums as the line items, summed per month and per day already;
-		// items without a resource id are not in them. The derived table replaces the date
-		// range that buildCost put first in the WHERE (fromLineItems adds nothing before it).
-		from, args := resourceRange(scope, q.Start, q.End)
-		b.from, b.joinArgs = from, args
-		b.where, b.whereArgs = b.where[2:], b.whereArgs[2:]
-	} else {
-		b.where = append(b.where, "c.resource_id <> ''")
+		return s.topResourcesByMonth(ctx, b, q, limit)
 	}
+	b.where = append(b.where, "c.resource_id <> ''")
 	query, args := b.sql("c.account_id, c.resource_id, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id), c.currency, "+metricExpr(q.Metric),
 		" GROUP BY c.account_id, c.resource_id, c.currency ORDER BY 7 DESC, c.resource_id LIMIT ?")
 	args = append(args, limit)
@@ -425,60 +435,174 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 	return out, nil
 }
 
-// resourceRange is the resource roll-up of start..end as a derived table: the whole months of
-// the range from cost_monthly_resources and the days before and after them from
-// cost_daily_resources, so that a month of drill-down reads one row per resource instead of
-// one per resource-day. Both halves carry the scope so their primary keys see it.
-func resourceRange(scope account.Scope, start, end string) (string, []any) {
-	cond, scopeArgs, _ := scopeFilter("account_id", scope)
-	const cols = "account_id, resource_id, resource_name, service_code, region_id, currency, list_cost, billed_cost, effective_cost"
-	firstMonth, lastMonth, ok := wholeMonths(start, end)
-	if !ok {
-		args := append([]any{start, end}, scopeArgs...)
-		return "(SELECT " + cols + " FROM cost_daily_resources WHERE charge_date >= ? AND charge_date <= ? AND " + cond + ") c", args
+// topResourcesByMonth answers TopResources from cost_monthly_resources, one row per resource
+// and month of the range whatever its length in days (migration 0007): whole months sum their
+// totals, the range's first and last month the day columns inside the range, and a row counts
+// only if the resource had cost on one of those days. It ranks on the narrow key and the sum
+// first, then reads the names of the winners: carrying the name columns through the grouping
+// tripled its cost. b is buildCost's answer for the line items, whose date conditions lead.
+func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Query, limit int) ([]ResourceCost, error) {
+	out := []ResourceCost{}
+	first, last, err := monthSpans(q.Start, q.End)
+	if err != nil {
+		return nil, err
 	}
-	// Edge days: from start to the day before the first whole month, and from the day after
-	// the last whole month to end; either range is empty when the range starts or ends on a
-	// month boundary.
-	before, _ := monthStart(firstMonth)
-	afterStart, _ := monthStart(lastMonth)
-	after := afterStart.AddDate(0, 1, 0)
-	var args []any
-	args = append(args, firstMonth, lastMonth)
-	args = append(args, scopeArgs...)
-	args = append(args, start, before.AddDate(0, 0, -1).Format(time.DateOnly), after.Format(time.DateOnly), end)
-	args = append(args, scopeArgs...)
-	return "(SELECT " + cols + " FROM cost_monthly_resources WHERE billing_period >= ? AND billing_period <= ? AND " + cond +
-		" UNION ALL SELECT " + cols + " FROM cost_daily_resources WHERE ((charge_date >= ? AND charge_date <= ?) OR (charge_date >= ? AND charge_date <= ?)) AND " +
-		cond + ") c", args
+	// The date conditions of the line items give way to the months and days of the range.
+	where := []string{"c.billing_period >= ?", "c.billing_period <= ?"}
+	whereArgs := []any{first.month, last.month}
+	spans := []monthSpan{first}
+	if last.month != first.month {
+		spans = append(spans, last)
+	}
+	var cases string
+	var sumArgs []any
+	for _, sp := range spans {
+		if sp.whole() {
+			continue
+		}
+		cases += " WHEN c.billing_period = ? THEN " + resourceDaysExpr(q.Metric, sp.from, sp.to)
+		sumArgs = append(sumArgs, sp.month)
+		where = append(where, "(c.billing_period <> ? OR (c.days_present & "+strconv.FormatInt(sp.mask(), 10)+") <> 0)")
+		whereArgs = append(whereArgs, sp.month)
+	}
+	sum := "SUM(" + resourceTotalExpr(q.Metric) + ")"
+	if cases != "" {
+		sum = "SUM(CASE" + cases + " ELSE " + resourceTotalExpr(q.Metric) + " END)"
+	}
+	b.from = "cost_monthly_resources c"
+	b.where = append(where, b.where[2:]...)
+	b.whereArgs = append(whereArgs, b.whereArgs[2:]...)
+	b.joinArgs = sumArgs // cost_monthly_resources has no joins; the sum's arguments come first
+
+	query, args := b.sql("c.account_id, c.resource_id, c.currency, "+sum, " GROUP BY c.account_id, c.resource_id, c.currency ORDER BY 4 DESC, c.resource_id LIMIT ?")
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+	}
+	type key struct {
+		account  int64
+		resource string
+		currency string
+	}
+	index := map[key]int{}
+	var ids []any
+	for rows.Next() {
+		var r ResourceCost
+		var total int64
+		if err := rows.Scan(&r.AccountID, &r.ResourceID, &r.Currency, &total); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+		}
+		r.Cost = money.Micros(total)
+		index[key{r.AccountID, r.ResourceID, r.Currency}] = len(out)
+		ids = append(ids, r.ResourceID)
+		out = append(out, r)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("store: top resources: %w", Translate(err))
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+
+	// Names, products and regions of the winners, over the same rows.
+	b.joinArgs = nil
+	b.where = append(b.where, "c.resource_id IN ("+placeholders(len(ids))+")")
+	b.whereArgs = append(b.whereArgs, ids...)
+	query, args = b.sql("c.account_id, c.resource_id, c.currency, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id)",
+		" GROUP BY c.account_id, c.resource_id, c.currency")
+	rows, err = s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: top resources: names: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var name, product, region string
+		if err := rows.Scan(&k.account, &k.resource, &k.currency, &name, &product, &region); err != nil {
+			return nil, fmt.Errorf("store: top resources: names: %w", Translate(err))
+		}
+		if i, ok := index[k]; ok {
+			out[i].ResourceName, out[i].Product, out[i].Region = name, product, region
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: top resources: names: %w", Translate(err))
+	}
+	return out, nil
 }
 
-// wholeMonths returns the first and last month (YYYY-MM) that lie wholly inside start..end
-// (YYYY-MM-DD), and false when there is none or the dates do not parse.
-func wholeMonths(start, end string) (first, last string, ok bool) {
+// monthSpan is the days from..to (1–31) of one month (YYYY-MM) that a date range covers.
+type monthSpan struct {
+	month    string
+	from, to int
+	days     int // days in the month
+}
+
+func (sp monthSpan) whole() bool { return sp.from == 1 && sp.to == sp.days }
+
+// mask is the days_present bits of the span's days.
+func (sp monthSpan) mask() int64 {
+	var m int64
+	for d := sp.from; d <= sp.to; d++ {
+		m |= 1 << (d - 1)
+	}
+	return m
+}
+
+// monthSpans returns the parts of the first and last month of start..end (YYYY-MM-DD, the
+// query model validated them) that the range covers; the months between are whole. For a
+// range inside one month both are the same span.
+func monthSpans(start, end string) (first, last monthSpan, err error) {
 	s, err1 := time.Parse(time.DateOnly, start)
 	e, err2 := time.Parse(time.DateOnly, end)
-	if err1 != nil || err2 != nil {
-		return "", "", false
+	if err1 != nil || err2 != nil || e.Before(s) {
+		return first, last, errs.Invalid("the date range %s to %s is not valid", start, end)
 	}
-	f := time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if !f.Equal(s) {
-		f = f.AddDate(0, 1, 0)
+	daysIn := func(t time.Time) int { return time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day() }
+	first = monthSpan{month: s.Format("2006-01"), from: s.Day(), to: daysIn(s), days: daysIn(s)}
+	last = monthSpan{month: e.Format("2006-01"), from: 1, to: e.Day(), days: daysIn(e)}
+	if first.month == last.month {
+		first.to = e.Day()
+		last = first
 	}
-	// l is the first day of the month after the last whole month.
-	l := time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if e.AddDate(0, 0, 1).Month() != e.Month() {
-		l = l.AddDate(0, 1, 0)
-	}
-	if !f.Before(l) {
-		return "", "", false
-	}
-	return f.Format("2006-01"), l.AddDate(0, -1, 0).Format("2006-01"), true
+	return first, last, nil
 }
 
-// monthStart is the first day of month (YYYY-MM).
-func monthStart(month string) (time.Time, error) {
-	return time.Parse("2006-01", month)
+// resourceDaysExpr sums metric m over days from..to of a cost_monthly_resources row.
+func resourceDaysExpr(m cost.Metric, from, to int) string {
+	days := func(prefix string) string {
+		cols := make([]string, 0, to-from+1)
+		for d := from; d <= to; d++ {
+			cols = append(cols, "c."+resourceDayColumn(prefix, d))
+		}
+		return "(" + strings.Join(cols, " + ") + ")"
+	}
+	switch m {
+	case cost.List:
+		return days("list")
+	case cost.Effective:
+		return days("effective")
+	case cost.Discount:
+		return days("list") + " - " + days("billed")
+	}
+	return days("billed")
+}
+
+// resourceTotalExpr is metric m over a whole month of a cost_monthly_resources row.
+func resourceTotalExpr(m cost.Metric) string {
+	switch m {
+	case cost.List:
+		return "c.list_cost"
+	case cost.Effective:
+		return "c.effective_cost"
+	case cost.Discount:
+		return "c.list_cost - c.billed_cost"
+	}
+	return "c.billed_cost"
 }
 
 // resourceRollup reports whether cost_daily_resources can answer q: it carries the account,

@@ -239,11 +239,13 @@ func TestTopResourcesMonths(t *testing.T) {
 		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
 		// History from 2024-12-05 to 2025-03-14: December and March are partial months.
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 100})
+		var err error
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}
 		ranges := []struct{ name, start, end string }{
 			{"one whole month", "2025-01-01", "2025-01-31"},
 			{"two whole months", "2025-01-01", "2025-02-28"},
 			{"inside one month", "2025-01-10", "2025-01-20"},
+			{"one day", "2025-02-28", "2025-02-28"},
 			{"a month's first days", "2025-02-01", "2025-02-07"},
 			{"a month's last days", "2025-01-25", "2025-01-31"},
 			{"across a month boundary", "2025-01-20", "2025-02-10"},
@@ -253,7 +255,7 @@ func TestTopResourcesMonths(t *testing.T) {
 			{"all history", "2024-12-05", "2025-03-14"},
 		}
 		for _, r := range ranges {
-			for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
+			for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective, cost.Discount} {
 				for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
 					q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: m, Filters: filters}
 					rollup, err := s.TopResources(ctx, account.AllAccounts, q, 100)
@@ -288,22 +290,24 @@ func TestTopResourcesMonths(t *testing.T) {
 			}
 		}
 
-		// Whole months come from the monthly table: with January's daily resource rows gone,
-		// January still answers in full, and a range inside January finds nothing.
+		// Every range comes from the monthly table, whole months from its totals and parts of
+		// months from its day columns: with January's daily resource rows gone, January and
+		// ranges inside it answer as before.
 		jan := cost.Query{Start: "2025-01-01", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
-		before, err := s.TopResources(ctx, account.AllAccounts, jan, 100)
-		if err != nil {
-			t.Fatal(err)
+		part := cost.Query{Start: "2025-01-02", End: "2025-01-09", Granularity: cost.Day, Metric: cost.Discount}
+		var before [2][]store.ResourceCost
+		for i, q := range []cost.Query{jan, part} {
+			if before[i], err = s.TopResources(ctx, account.AllAccounts, q, 100); err != nil || len(before[i]) == 0 {
+				t.Fatalf("%s..%s: %d rows (%v)", q.Start, q.End, len(before[i]), err)
+			}
 		}
 		if _, err := s.DB().ExecContext(ctx, "DELETE FROM cost_daily_resources WHERE charge_date >= ? AND charge_date <= ?", "2025-01-01", "2025-01-31"); err != nil {
 			t.Fatal(err)
 		}
-		if after, err := s.TopResources(ctx, account.AllAccounts, jan, 100); err != nil || len(after) == 0 || !slices.Equal(after, before) {
-			t.Fatalf("January without its daily rows: %d rows (%v), want %d", len(after), err, len(before))
-		}
-		part := cost.Query{Start: "2025-01-02", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
-		if got, err := s.TopResources(ctx, account.AllAccounts, part, 100); err != nil || len(got) != 0 {
-			t.Fatalf("part of January without its daily rows: %d rows (%v), want 0", len(got), err)
+		for i, q := range []cost.Query{jan, part} {
+			if after, err := s.TopResources(ctx, account.AllAccounts, q, 100); err != nil || !slices.Equal(after, before[i]) {
+				t.Fatalf("%s..%s without its daily rows: %d rows (%v), want %d", q.Start, q.End, len(after), err, len(before[i]))
+			}
 		}
 
 		// RebuildDaily recomputes the months of the days it touches: rebuilding one January day

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
@@ -64,14 +65,37 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 
 // monthlyResources rebuilds one account's month of cost_monthly_resources from
 // cost_daily_resources; it takes the account id and the month's first and last day. The range
-// on charge_date uses the daily table's primary key, which leads with the date.
-const monthlyResources = `INSERT INTO cost_monthly_resources (billing_period, account_id, resource_id, service_code, region_id, currency,
-  resource_name, list_cost, billed_cost, effective_cost, line_items)
+// on charge_date uses the daily table's primary key, which leads with the date. Besides the
+// month's sums it fills the per-day columns and days_present (migration 0007): a resource has
+// one daily row per day of the month, so the sum of 1 << (day - 1) is the set of its days.
+var monthlyResources = func() string {
+	var cols, sums []string
+	for _, m := range resourceDayMetrics {
+		for day := 1; day <= 31; day++ {
+			cols = append(cols, resourceDayColumn(m.prefix, day))
+			sums = append(sums, fmt.Sprintf("SUM(CASE SUBSTR(charge_date, 9, 2) WHEN '%02d' THEN %s ELSE 0 END)", day, m.total))
+		}
+	}
+	return `INSERT INTO cost_monthly_resources (billing_period, account_id, resource_id, service_code, region_id, currency,
+  resource_name, list_cost, billed_cost, effective_cost, line_items, days_present, ` + strings.Join(cols, ", ") + `)
 SELECT billing_period, account_id, resource_id, service_code, region_id, currency,
-  MAX(resource_name), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(line_items)
+  MAX(resource_name), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(line_items),
+  SUM(1 << (SUBSTR(charge_date, 9, 2) - 1)), ` + strings.Join(sums, ", ") + `
 FROM cost_daily_resources
 WHERE account_id = ? AND charge_date >= ? AND charge_date <= ?
 GROUP BY billing_period, account_id, resource_id, service_code, region_id, currency`
+}()
+
+// resourceDayMetrics are the metrics cost_monthly_resources keeps per day of the month: the
+// column prefix of the day columns and the column of the month's total.
+var resourceDayMetrics = []struct{ prefix, total string }{
+	{"list", "list_cost"}, {"billed", "billed_cost"}, {"effective", "effective_cost"},
+}
+
+// resourceDayColumn names the column of one metric on one day (1–31) of the month.
+func resourceDayColumn(prefix string, day int) string {
+	return fmt.Sprintf("%s_d%02d", prefix, day)
+}
 
 // monthsOf returns the distinct months (YYYY-MM) of days, in order of first appearance.
 func monthsOf(days []string) []string {

@@ -1,0 +1,69 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/store"
+	"github.com/cloudlens/cloudlens/shared/store/storetest"
+)
+
+// TestResourceDaysBackfill writes daily resource rows in the schema before migration 0007 and
+// migrates: the monthly resource roll-up is rebuilt with its per-day columns, so drill-down
+// over part of a month answers from history stored before the migration.
+func TestResourceDaysBackfill(t *testing.T) {
+	storetest.Unmigrated(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if err := store.MigrateTo(ctx, s, 6); err != nil {
+			t.Fatal(err)
+		}
+		rows := []struct {
+			day, resource string
+			list, billed  int64
+		}{
+			{"2025-01-01", "i-a", 5_000_000, 4_000_000},
+			{"2025-01-02", "i-a", 5_000_000, 4_000_000},
+			{"2025-01-31", "i-a", 9_000_000, 1_000_000},
+			{"2025-01-15", "i-b", 7_000_000, 6_000_000},
+			{"2025-02-01", "i-b", 3_000_000, 3_000_000},
+		}
+		for _, r := range rows {
+			if _, err := s.DB().ExecContext(ctx, `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code,
+  region_id, currency, resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+VALUES (?, 3, ?, 'ecs', 'cn-hangzhou', 'CNY', ?, ?, ?, ?, ?, ?, 1)`,
+				r.day, r.resource, r.resource+" name", r.day[:7], r.day, r.list, r.billed, r.billed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			start, end string
+			metric     cost.Metric
+			want       map[string]int64 // resource → cost; absent resources have no cost in range
+		}{
+			{"2025-01-01", "2025-01-31", cost.Billed, map[string]int64{"i-a": 9_000_000, "i-b": 6_000_000}},
+			{"2025-01-02", "2025-01-14", cost.Billed, map[string]int64{"i-a": 4_000_000}},
+			{"2025-01-02", "2025-01-31", cost.Discount, map[string]int64{"i-a": 9_000_000, "i-b": 1_000_000}},
+			{"2025-01-31", "2025-02-01", cost.List, map[string]int64{"i-a": 9_000_000, "i-b": 3_000_000}},
+			{"2025-01-16", "2025-01-30", cost.Billed, map[string]int64{}},
+		}
+		for _, c := range cases {
+			q := cost.Query{Start: c.start, End: c.end, Granularity: cost.Day, Metric: c.metric}
+			got, err := s.TopResources(ctx, account.AllAccounts, q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("%s..%s %s: %v, want %v", c.start, c.end, c.metric, got, c.want)
+			}
+			for _, r := range got {
+				if int64(r.Cost) != c.want[r.ResourceID] || r.ResourceName != r.ResourceID+" name" || r.Product != "ecs" || r.Region != "cn-hangzhou" {
+					t.Fatalf("%s..%s %s: %+v, want cost %d", c.start, c.end, c.metric, r, c.want[r.ResourceID])
+				}
+			}
+		}
+	})
+}
