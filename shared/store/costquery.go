@@ -142,15 +142,21 @@ func periodColumn(g cost.Granularity) string {
 }
 
 func metricExpr(m cost.Metric) string {
+	return "SUM(" + metricValue(m) + ")"
+}
+
+// metricValue is metric m of one row of any cost table: all carry list, billed and effective
+// cost under the same names.
+func metricValue(m cost.Metric) string {
 	switch m {
 	case cost.List:
-		return "SUM(c.list_cost)"
+		return "c.list_cost"
 	case cost.Effective:
-		return "SUM(c.effective_cost)"
+		return "c.effective_cost"
 	case cost.Discount:
-		return "SUM(c.list_cost - c.billed_cost)"
+		return "c.list_cost - c.billed_cost"
 	}
-	return "SUM(c.billed_cost)"
+	return "c.billed_cost"
 }
 
 // buildCost prepares the FROM and WHERE of q within scope, reading the smallest source
@@ -465,9 +471,9 @@ func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Quer
 		where = append(where, "(c.billing_period <> ? OR (c.days_present & "+strconv.FormatInt(sp.mask(), 10)+") <> 0)")
 		whereArgs = append(whereArgs, sp.month)
 	}
-	sum := "SUM(" + resourceTotalExpr(q.Metric) + ")"
+	sum := "SUM(" + metricValue(q.Metric) + ")"
 	if cases != "" {
-		sum = "SUM(CASE" + cases + " ELSE " + resourceTotalExpr(q.Metric) + " END)"
+		sum = "SUM(CASE" + cases + " ELSE " + metricValue(q.Metric) + " END)"
 	}
 	b.from = "cost_monthly_resources c"
 	b.where = append(where, b.where[2:]...)
@@ -590,19 +596,6 @@ func resourceDaysExpr(m cost.Metric, from, to int) string {
 		return days("list") + " - " + days("billed")
 	}
 	return days("billed")
-}
-
-// resourceTotalExpr is metric m over a whole month of a cost_monthly_resources row.
-func resourceTotalExpr(m cost.Metric) string {
-	switch m {
-	case cost.List:
-		return "c.list_cost"
-	case cost.Effective:
-		return "c.effective_cost"
-	case cost.Discount:
-		return "c.list_cost - c.billed_cost"
-	}
-	return "c.billed_cost"
 }
 
 // resourceRollup reports whether cost_daily_resources can answer q: it carries the account,
