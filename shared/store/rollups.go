@@ -50,7 +50,7 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 				if _, err := tx.ExecContext(ctx, "DELETE FROM cost_monthly_resources WHERE billing_period = ? AND account_id = ?", m, accountID); err != nil {
 					return fmt.Errorf("clear cost_monthly_resources %s: %w", m, err)
 				}
-				if _, err := tx.ExecContext(ctx, monthlyResources, accountID, first, last); err != nil {
+				if _, err := tx.ExecContext(ctx, monthlyResources[s.dialect], accountID, first, last); err != nil {
 					return fmt.Errorf("build cost_monthly_resources %s: %w", m, err)
 				}
 			}
@@ -64,27 +64,34 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 }
 
 // monthlyResources rebuilds one account's month of cost_monthly_resources from
-// cost_daily_resources; it takes the account id and the month's first and last day. The range
-// on charge_date uses the daily table's primary key, which leads with the date. Besides the
-// month's sums it fills the per-day columns and days_present (migration 0007): a resource has
-// one daily row per day of the month, so the sum of 1 << (day - 1) is the set of its days.
-var monthlyResources = func() string {
+// cost_daily_resources, per dialect; it takes the account id and the month's first and last
+// day. The range on charge_date uses the daily table's primary key, which leads with the
+// date. Besides the month's sums it fills the per-day columns and days_present (migration
+// 0007): a resource has one daily row per day of the month, so the sum of 1 << (day - 1) is
+// the set of its days. The day of the month is DAYOFMONTH on MySQL, an integer read from the
+// DATE, rather than the date converted to text for each of the 94 columns.
+var monthlyResources = map[Dialect]string{
+	MySQL:  monthlyResourcesSQL("DAYOFMONTH(charge_date)"),
+	SQLite: monthlyResourcesSQL("CAST(substr(charge_date, 9, 2) AS INTEGER)"),
+}
+
+func monthlyResourcesSQL(dayOfMonth string) string {
 	var cols, sums []string
 	for _, m := range resourceDayMetrics {
 		for day := 1; day <= 31; day++ {
 			cols = append(cols, resourceDayColumn(m.prefix, day))
-			sums = append(sums, fmt.Sprintf("SUM(CASE SUBSTR(charge_date, 9, 2) WHEN '%02d' THEN %s ELSE 0 END)", day, m.total))
+			sums = append(sums, fmt.Sprintf("SUM(CASE %s WHEN %d THEN %s ELSE 0 END)", dayOfMonth, day, m.total))
 		}
 	}
 	return `INSERT INTO cost_monthly_resources (billing_period, account_id, resource_id, service_code, region_id, currency,
   resource_name, list_cost, billed_cost, effective_cost, line_items, days_present, ` + strings.Join(cols, ", ") + `)
 SELECT billing_period, account_id, resource_id, service_code, region_id, currency,
   MAX(resource_name), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(line_items),
-  SUM(1 << (SUBSTR(charge_date, 9, 2) - 1)), ` + strings.Join(sums, ", ") + `
+  SUM(1 << (` + dayOfMonth + ` - 1)), ` + strings.Join(sums, ", ") + `
 FROM cost_daily_resources
 WHERE account_id = ? AND charge_date >= ? AND charge_date <= ?
 GROUP BY billing_period, account_id, resource_id, service_code, region_id, currency`
-}()
+}
 
 // resourceDayMetrics are the metrics cost_monthly_resources keeps per day of the month: the
 // column prefix of the day columns and the column of the month's total.
