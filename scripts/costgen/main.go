@@ -222,7 +222,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 			GroupBy: []cost.Dim{{Kind: cost.DimBillingItem}}, Metric: cost.Billed, Top: 10},
 		"explore: 90 days by product/subscription type, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimProduct}, {Kind: cost.DimSubscriptionType}}, Metric: cost.Billed, Top: 10},
-		"explore: 90 days by subscription type/region, daily (cost_daily)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
+		"explore: 90 days by subscription type/region, daily (subscriptions)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimRegion}}, Metric: cost.Billed, Top: 10},
 		"explore: 90 days by region/product, daily (regions)": {Start: day(y.AddDate(0, 0, -89)), End: day(y), Granularity: cost.Day,
 			GroupBy: []cost.Dim{{Kind: cost.DimRegion}, {Kind: cost.DimProduct}}, Metric: cost.Billed, Top: 10},

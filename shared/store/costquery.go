@@ -43,9 +43,19 @@ const (
 	fromTags                    // cost_daily_tags (+ totals): one tag key, accounts
 	fromAttrs                   // cost_daily_attrs: one line-item attribute, accounts
 	fromRegions                 // cost_daily_regions: accounts, products, regions
+	fromSubs                    // cost_daily_subscriptions: accounts, regions, subscription types, charge categories
 	fromDaily                   // cost_daily: the roll-up dimensions
 	fromLineItems               // cost_line_items: everything
 )
+
+func hasDim(dims []cost.Dim, kind string) bool {
+	for _, d := range dims {
+		if d.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
 
 // pickSource returns the smallest source that holds every dimension q touches, and no
 // smaller than least (a caller that reads product columns or line-item columns says so),
@@ -57,7 +67,7 @@ func pickSource(q cost.Query, least source) (source, string) {
 		dims = append(dims, f.Dim)
 	}
 	onlyAccounts, tagKey, oneTag := true, "", true
-	attr, oneAttr, regions := "", true, true
+	attr, oneAttr, regions, subs := "", true, true, true
 	for _, d := range dims {
 		if d.Kind == cost.DimAccount {
 			continue
@@ -76,6 +86,9 @@ func pickSource(q cost.Query, least source) (source, string) {
 		if d.Kind != cost.DimProduct && d.Kind != cost.DimRegion {
 			regions = false
 		}
+		if d.Kind == cost.DimProduct || !d.InRollup() {
+			subs = false
+		}
 	}
 	switch {
 	case least <= fromTotals && onlyAccounts:
@@ -84,8 +97,12 @@ func pickSource(q cost.Query, least source) (source, string) {
 		return fromTags, tagKey
 	case least <= fromAttrs && oneAttr && attr != "":
 		return fromAttrs, attr
-	case least <= fromRegions && regions:
+	case least <= fromRegions && regions && hasDim(dims, cost.DimProduct):
 		return fromRegions, ""
+	case least <= fromSubs && subs:
+		// Also for region alone and for no dimension at all: a fifth of the rows of
+		// cost_daily_regions, which keeps the product.
+		return fromSubs, ""
 	case least <= fromDaily && q.InRollup():
 		return fromDaily, ""
 	}
@@ -188,6 +205,8 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 		b.from, b.attr = "cost_daily_attrs c", key
 	case fromRegions:
 		b.from = "cost_daily_regions c"
+	case fromSubs:
+		b.from = "cost_daily_subscriptions c"
 	case fromDaily:
 		b.from = "cost_daily c"
 	default:
@@ -669,23 +688,25 @@ type DiscountRow struct {
 // Discounts groups the slice q by one roll-up dimension (product, region, subscriptionType)
 // or, with by == "month", by billing period.
 func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query, by string) ([]DiscountRow, error) {
-	// cost_daily_regions carries every discount column but not the subscription type.
-	least := fromRegions
-	if by == cost.DimSubscriptionType {
-		least = fromDaily
+	var byDim []cost.Dim
+	if by != "month" {
+		d, err := cost.ParseDim(by)
+		if err != nil || !d.InRollup() || d.Kind == cost.DimTag || d.Kind == cost.DimAccount || d.Kind == cost.DimChargeCategory {
+			return nil, errs.Invalid("discounts can be grouped by product, region, subscriptionType or month, not %q", by)
+		}
+		byDim = []cost.Dim{d}
 	}
-	b := buildCost(scope, q, least)
+	// The grouped dimension picks the source with the filters; the totals, tag and attribute
+	// roll-ups lack the discount columns, so the smallest is cost_daily_regions.
+	q.GroupBy = byDim
+	b := buildCost(scope, q, fromRegions)
 	out := []DiscountRow{}
 	if b.empty {
 		return out, nil
 	}
 	key := "c.billing_period"
-	if by != "month" {
-		d, err := cost.ParseDim(by)
-		if err != nil || !d.InRollup() || d.Kind == cost.DimTag {
-			return nil, errs.Invalid("discounts can be grouped by product, region, subscriptionType or month, not %q", by)
-		}
-		key = b.dim(d)
+	if len(byDim) == 1 {
+		key = b.dim(byDim[0])
 	}
 	cols := "SUM(c.list_cost), SUM(c.billed_cost), SUM(c.invoice_discount), SUM(c.coupon_deduction), SUM(c.cash_coupon_deduction)"
 	query, args := b.sql("c.currency, "+key+", "+cols, " GROUP BY c.currency, "+key+" ORDER BY c.currency, "+key)

@@ -33,7 +33,8 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
 		for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
 			for _, by := range [][]cost.Dim{nil, {{Kind: cost.DimAccount}}, {{Kind: cost.DimProduct}}, {{Kind: cost.DimAccount}, {Kind: cost.DimRegion}},
-				{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimChargeCategory}}} {
+				{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimChargeCategory}}, {{Kind: cost.DimRegion}},
+				{{Kind: cost.DimRegion}, {Kind: cost.DimSubscriptionType}}, {{Kind: cost.DimSubscriptionType}, {Kind: cost.DimProduct}}} {
 				for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Discount} {
 					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: by, Metric: m, Top: 10}
 					if !q.InRollup() {

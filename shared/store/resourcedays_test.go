@@ -67,3 +67,53 @@ VALUES (?, 3, ?, 'ecs', 'cn-hangzhou', 'CNY', ?, ?, ?, ?, ?, ?, 1)`,
 		}
 	})
 }
+
+// TestSubscriptionRollupBackfill writes cost_daily rows in the schema before migration 0008 and
+// migrates: breakdowns by subscription type and region, now read from cost_daily_subscriptions,
+// hold the same sums.
+func TestSubscriptionRollupBackfill(t *testing.T) {
+	storetest.Unmigrated(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if err := store.MigrateTo(ctx, s, 7); err != nil {
+			t.Fatal(err)
+		}
+		rows := []struct {
+			product, region, sub string
+			billed               int64
+		}{
+			{"ecs", "cn-hangzhou", "Subscription", 3_000_000},
+			{"rds", "cn-hangzhou", "Subscription", 4_000_000},
+			{"ecs", "cn-beijing", "PayAsYouGo", 5_000_000},
+			{"oss", "cn-beijing", "PayAsYouGo", 6_000_000},
+		}
+		for _, r := range rows {
+			if _, err := s.DB().ExecContext(ctx, `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
+  region_id, subscription_type, charge_category, currency, list_cost, billed_cost, effective_cost, line_items)
+VALUES (4, '2025-03-03', '2025-03', '2025-03-03', ?, ?, ?, 'Usage', 'CNY', ?, ?, ?, 2)`, r.product, r.region, r.sub, r.billed, r.billed, r.billed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// The answer comes from the new roll-up alone.
+		if _, err := s.DB().ExecContext(ctx, "DELETE FROM cost_daily"); err != nil {
+			t.Fatal(err)
+		}
+		q := cost.Query{Start: "2025-03-01", End: "2025-03-31", Granularity: cost.Month, Metric: cost.Billed,
+			GroupBy: []cost.Dim{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimRegion}}}
+		got, err := s.CostRows(ctx, account.AllAccounts, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{"Subscription/cn-hangzhou": 7_000_000, "PayAsYouGo/cn-beijing": 11_000_000}
+		if len(got) != len(want) {
+			t.Fatalf("rows = %v, want %v", got, want)
+		}
+		for _, r := range got {
+			if k := r.Keys[0] + "/" + r.Keys[1]; int64(r.Cost) != want[k] {
+				t.Fatalf("%s = %d, want %d", k, r.Cost, want[k])
+			}
+		}
+	})
+}

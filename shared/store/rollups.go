@@ -12,7 +12,8 @@ import (
 )
 
 // RebuildDaily recomputes the roll-ups of the given account and days from the line items:
-// cost_daily, and from it cost_daily_totals and cost_daily_regions, then cost_daily_tags,
+// cost_daily, and from it cost_daily_totals, cost_daily_regions and cost_daily_subscriptions,
+// then cost_daily_tags,
 // cost_daily_resources and cost_daily_attrs, and cost_monthly_resources for the months of
 // those days (recomputed whole from cost_daily_resources).
 // Each chunk of days is replaced in one transaction, so readers never see a half-built day
@@ -125,7 +126,8 @@ func monthBounds(month string) (first, last string, err error) {
 }
 
 // rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
-var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regions", "cost_daily_tags", "cost_daily_resources", "cost_daily_attrs"}
+var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regions", "cost_daily_subscriptions", "cost_daily_tags",
+	"cost_daily_resources", "cost_daily_attrs"}
 
 // rollupSteps are the INSERT … SELECTs of a rebuild, each taking the account id and the
 // chunk's days (spliced as the %s placeholder list).
@@ -149,6 +151,15 @@ SELECT account_id, charge_date, service_code, region_id, currency, MAX(billing_p
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, service_code, region_id, currency`},
+	{"cost_daily_subscriptions", `INSERT INTO cost_daily_subscriptions (account_id, charge_date, subscription_type, charge_category,
+  region_id, currency, billing_period, week_start, list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction,
+  cash_coupon_deduction, line_items)
+SELECT account_id, charge_date, subscription_type, charge_category, region_id, currency, MAX(billing_period), MAX(week_start),
+  SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+FROM cost_daily
+WHERE account_id = ? AND charge_date IN (%s)
+GROUP BY account_id, charge_date, subscription_type, charge_category, region_id, currency`},
 	// Tagged items per non-empty value; an item has at most one value per key.
 	{"cost_daily_tags", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
   billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
