@@ -160,15 +160,21 @@ SELECT account_id, charge_date, subscription_type, charge_category, region_id, c
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, subscription_type, charge_category, region_id, currency`},
-	// Tagged items per non-empty value; an item has at most one value per key.
+	// Tagged items per non-empty value; an item has at most one value per key. The items are
+	// summed per tag set first (a day has a few hundred sets against thousands of items), and
+	// only those sums meet the tags of their set.
 	{"cost_daily_tags", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
   billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
-SELECT t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency,
-  MAX(li.billing_period), MAX(li.week_start), SUM(li.list_cost), SUM(li.billed_cost), SUM(li.effective_cost), COUNT(*)
-FROM cost_line_items li
-JOIN cost_tag_set_tags t ON t.tag_set_id = li.tag_set_id
-WHERE li.account_id = ? AND li.charge_date IN (%s) AND li.tag_set_id <> 0 AND t.tag_value <> ''
-GROUP BY t.tag_key, li.charge_date, li.account_id, t.tag_value, li.currency`},
+SELECT t.tag_key, g.charge_date, g.account_id, t.tag_value, g.currency,
+  MAX(g.billing_period), MAX(g.week_start), SUM(g.list_cost), SUM(g.billed_cost), SUM(g.effective_cost), SUM(g.line_items)
+FROM (SELECT charge_date, account_id, tag_set_id, currency, MAX(billing_period) AS billing_period, MAX(week_start) AS week_start,
+    SUM(list_cost) AS list_cost, SUM(billed_cost) AS billed_cost, SUM(effective_cost) AS effective_cost, COUNT(*) AS line_items
+  FROM cost_line_items
+  WHERE account_id = ? AND charge_date IN (%s) AND tag_set_id <> 0
+  GROUP BY charge_date, account_id, tag_set_id, currency) g
+JOIN cost_tag_set_tags t ON t.tag_set_id = g.tag_set_id
+WHERE t.tag_value <> ''
+GROUP BY t.tag_key, g.charge_date, g.account_id, t.tag_value, g.currency`},
 	// The '' row of each key present on a day: the day's total less the items with a value,
 	// which is what grouping line items by the key puts under ''.
 	{"cost_daily_tags remainders", `INSERT INTO cost_daily_tags (tag_key, charge_date, account_id, tag_value, currency,
