@@ -62,7 +62,7 @@ func resetBillingTables(b *testing.B, s *store.Store) {
 }
 
 // BenchmarkIngest measures normalise + upsert of bill items (with their tags) as a sync
-// does it, on one connection and on two in parallel (the sync's day workers), against
+// does it, on one, two and three connections in parallel (a sync runs three day workers), against
 // LOAD DATA LOCAL INFILE of the same normalised rows into a table of the same shape.
 // Each iteration writes every row once into empty tables; rows/s is the figure to read.
 // On MySQL it also measures a re-sync (every key already stored, values unchanged) and
@@ -72,7 +72,7 @@ func resetBillingTables(b *testing.B, s *store.Store) {
 func BenchmarkIngest(b *testing.B) {
 	rows := benchRowCount()
 	for _, s := range storetest.Stores(b) {
-		for _, workers := range []int{1, 2} {
+		for _, workers := range []int{1, 2, 3} {
 			b.Run(string(s.Dialect())+"/upsert-"+strconv.Itoa(workers)+"conn", func(b *testing.B) {
 				benchUpsert(b, s, rows, workers, false)
 			})

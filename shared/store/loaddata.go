@@ -18,13 +18,15 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 )
 
-// The MySQL write path of UpsertLineItems: each batch goes to the server as tab-separated
-// streams with LOAD DATA LOCAL INFILE instead of multi-row INSERTs with tens of thousands
-// of `?` arguments, whose parsing is where the multi-row upsert spends its time. Keys not
-// stored yet load straight into cost_line_items; keys already stored load into a session
-// TEMPORARY table without secondary indexes and merge with INSERT … SELECT … ON DUPLICATE
-// KEY UPDATE. Tags are a tag set id on the row (tagsets.go). All of it on one *sql.Conn,
-// the writes in one transaction.
+// The MySQL write path of UpsertLineItems: each batch goes to the server as one
+// tab-separated stream with LOAD DATA LOCAL INFILE … REPLACE instead of multi-row INSERTs
+// with tens of thousands of `?` arguments, whose parsing is where the multi-row upsert
+// spends its time. REPLACE is the upsert here: the natural key is the table's only unique
+// key and every column is written, so replacing a stored row leaves what ON DUPLICATE KEY
+// UPDATE would, and a key named twice in one batch keeps its last row, as the upsert does.
+// (InnoDB carries out such a REPLACE as an update in place: the conflict is on the primary
+// key and there are no foreign keys or triggers.) Tags are a tag set id on the row
+// (tagsets.go).
 //
 // LOCAL INFILE needs the server to allow it. MariaDB ships with local_infile=ON; MySQL 8.0
 // ships with it OFF, and RDS MySQL 8.0 lets it be switched on (the local_infile parameter
@@ -64,120 +66,27 @@ func (s *Store) loadDataUsable() bool {
 	return st == loadProbe || st == loadWorks
 }
 
-// errLoadDeclined means the staging path did not write the batch and the multi-row
+// errLoadDeclined means the LOAD DATA path did not write the batch and the multi-row
 // upsert should: the server refuses LOCAL INFILE, or it reported warnings while loading
 // (a value too long, say), which the upsert turns into the usual translated error.
 var errLoadDeclined = errors.New("load data declined")
 
-// The staging table. TEMPORARY tables belong to one session, so concurrent writers on
-// other connections never see each other's rows.
-const stageItems = "cl_stage_line_items"
-
 var readerSeq atomic.Uint64
 
-// itemID is the natural key of a line item.
-type itemID struct {
-	account int64
-	day     string
-	key     billing.Key
-}
-
-// stageLineItems writes items (at most one transaction's worth) through LOAD DATA on one
-// connection. It returns errLoadDeclined when the caller should use the multi-row upsert.
-//
-// Items whose key is not stored yet (every item of a first sync or a backfill) are loaded
-// straight into cost_line_items; items already stored are loaded into a staging table and
-// merged with INSERT … SELECT … ON DUPLICATE KEY UPDATE. tagSets[i] is the tag set of items[i].
+// stageLineItems writes items (at most one transaction's worth), tagSets[i] the tag set of
+// items[i], with one LOAD DATA LOCAL INFILE … REPLACE in one transaction. It returns
+// errLoadDeclined when the caller should use the multi-row upsert.
 func (s *Store) stageLineItems(ctx context.Context, syncID int64, items []billing.LineItem, tagSets []int64) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("connect: %w", Translate(err))
-	}
-	defer conn.Close()
-
-	stored, err := storedKeys(ctx, conn, items)
-	if err != nil {
-		return err
-	}
-	// A key named twice in the batch is merged, so its last occurrence wins, as it does
-	// with the multi-row upsert; LOAD DATA on its own would keep the first.
-	seen := make(map[itemID]int, len(items))
+	var data bytes.Buffer
 	for i := range items {
-		seen[itemID{items[i].AccountID, items[i].ChargeDate, items[i].Key}]++
+		appendItemTSV(&data, syncID, &items[i], tagSets[i])
 	}
-	var fresh, merged bytes.Buffer
-	var nfresh, nmerged int
-	for i := range items {
-		li := &items[i]
-		id := itemID{li.AccountID, li.ChargeDate, li.Key}
-		if _, ok := stored[id]; ok || seen[id] > 1 {
-			appendItemTSV(&merged, syncID, li, tagSets[i])
-			nmerged++
-		} else {
-			appendItemTSV(&fresh, syncID, li, tagSets[i])
-			nfresh++
-		}
-	}
-
-	if nmerged > 0 {
-		defer func() {
-			// Dropped here so an idle pooled connection does not hold a batch in memory.
-			// Failing to drop is harmless: the next use of this session recreates it.
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "DROP TEMPORARY TABLE IF EXISTS "+stageItems); err != nil {
-				slog.WarnContext(ctx, "store: drop staging table", "error", err.Error())
-			}
-		}()
-		// CREATE … SELECT … WHERE 1 = 0 copies the column types of cost_line_items and
-		// none of its secondary indexes; seq keeps the batch order, and gives the table
-		// the primary key that sql_require_primary_key demands where it is set. Run
-		// outside a transaction: MySQL 8.0 with GTIDs allows that for temporary tables.
-		for _, q := range []string{
-			"DROP TEMPORARY TABLE IF EXISTS " + stageItems,
-			"CREATE TEMPORARY TABLE " + stageItems + " (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY) SELECT " +
-				strings.Join(lineItemCols, ", ") + " FROM cost_line_items WHERE 1 = 0",
-		} {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("create staging table: %w", Translate(err))
-			}
-		}
-		if _, err := s.loadInto(ctx, conn, stageItems, "", lineItemCols, merged.Bytes()); err != nil {
-			return err
-		}
-	}
-
-	update := make([]string, len(lineItemUpdate))
-	for i, c := range lineItemUpdate {
-		update[i] = c + " = VALUES(" + c + ")"
-	}
-	cols := strings.Join(lineItemCols, ", ")
-	mergeItems := "INSERT INTO cost_line_items (" + cols + ") SELECT " + cols + " FROM " + stageItems +
-		" ORDER BY seq ON DUPLICATE KEY UPDATE " + strings.Join(update, ", ")
-
 	return retryLocked(ctx, func() error {
-		tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		err = func() error {
-			if nfresh > 0 {
-				n, err := s.loadInto(ctx, tx, "cost_line_items", "", lineItemCols, fresh.Bytes())
-				if err != nil {
-					return err
-				}
-				if n != int64(nfresh) {
-					// Another writer stored some of these keys since storedKeys looked,
-					// and LOCAL skipped them: the multi-row upsert handles every case.
-					return errLoadDeclined
-				}
-			}
-			if nmerged > 0 {
-				if _, err := tx.ExecContext(ctx, mergeItems); err != nil {
-					return fmt.Errorf("merge staged items: %w", err)
-				}
-			}
-			return nil
-		}()
-		if err != nil {
+		if _, err := s.loadInto(ctx, tx, "cost_line_items", "REPLACE", lineItemCols, data.Bytes()); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
@@ -186,66 +95,6 @@ func (s *Store) stageLineItems(ctx context.Context, syncID int64, items []billin
 		}
 		return nil
 	})
-}
-
-// storedKeys returns which natural keys of items cost_line_items holds already. It looks
-// up only the batch's own keys, so its cost follows the batch and not the size of the day.
-// The keys go into the statement as hex literals: they are SHA-256 digests the normaliser
-// made, not input, and a statement with thousands of `?` spent more time being prepared
-// than run (a fifth of an ingest before this change).
-func storedKeys(ctx context.Context, conn *sql.Conn, items []billing.LineItem) (map[itemID]struct{}, error) {
-	type day struct {
-		account int64
-		date    string
-	}
-	var order []day
-	keys := map[day][]billing.Key{}
-	for i := range items {
-		d := day{items[i].AccountID, items[i].ChargeDate}
-		if _, ok := keys[d]; !ok {
-			order = append(order, d)
-		}
-		keys[d] = append(keys[d], items[i].Key)
-	}
-	const per = 5000
-	out := map[itemID]struct{}{}
-	var q []byte
-	for _, d := range order {
-		all := keys[d]
-		for start := 0; start < len(all); start += per {
-			chunk := all[start:min(start+per, len(all))]
-			q = append(q[:0], "SELECT item_key FROM cost_line_items WHERE charge_date = ? AND account_id = ? AND item_key IN ("...)
-			for i, k := range chunk {
-				if i > 0 {
-					q = append(q, ',')
-				}
-				q = append(q, "X'"...)
-				q = hex.AppendEncode(q, k[:])
-				q = append(q, '\'')
-			}
-			q = append(q, ')')
-			rows, err := conn.QueryContext(ctx, string(q), d.date, d.account)
-			if err != nil {
-				return nil, fmt.Errorf("read stored keys: %w", Translate(err))
-			}
-			for rows.Next() {
-				var key []byte
-				if err := rows.Scan(&key); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("read stored keys: %w", Translate(err))
-				}
-				id := itemID{account: d.account, day: d.date}
-				copy(id.key[:], key)
-				out[id] = struct{}{}
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("read stored keys: %w", Translate(err))
-			}
-		}
-	}
-	return out, nil
 }
 
 // execer is what loadInto needs from a connection or a transaction.
