@@ -66,7 +66,7 @@ const txRows = 10_000
 // items it wrote. Each run of up to txRows items is one transaction, so a failure leaves
 // earlier runs stored: callers re-run the day, which is idempotent.
 //
-// On MySQL the items go through LOAD DATA LOCAL INFILE staging (see loaddata.go) when the
+// On MySQL the items go through LOAD DATA LOCAL INFILE … REPLACE (see loaddata.go) when the
 // server allows it, else through multi-row upserts; SQLite always uses the latter.
 func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billing.LineItem) (int64, error) {
 	var written int64
@@ -78,7 +78,7 @@ func (s *Store) UpsertLineItems(ctx context.Context, syncID int64, items []billi
 		}
 		err = errLoadDeclined
 		if s.loadDataUsable() {
-			err = s.stageLineItems(ctx, syncID, chunk, tagSets)
+			err = s.loadLineItems(ctx, syncID, chunk, tagSets)
 		}
 		if errors.Is(err, errLoadDeclined) {
 			err = s.writeTx(ctx, func(tx *sql.Tx) error { return upsertLineItemsTx(ctx, tx, s.dialect, syncID, chunk, tagSets) })

@@ -46,7 +46,7 @@ const (
 func (s *Store) loadState() *atomic.Int32 { return &s.loadData }
 
 // UseLoadData chooses how UpsertLineItems writes on MySQL: with enabled, through LOAD
-// DATA LOCAL INFILE staging when the server allows it (the default, probed on first
+// DATA LOCAL INFILE … REPLACE when the server allows it (the default, probed on first
 // use); without, always through multi-row INSERT … ON DUPLICATE KEY UPDATE. Both give
 // the same rows. SQLite stores ignore it.
 func (s *Store) UseLoadData(enabled bool) {
@@ -57,7 +57,7 @@ func (s *Store) UseLoadData(enabled bool) {
 	}
 }
 
-// loadDataUsable reports whether the next batch should try the staging path.
+// loadDataUsable reports whether the next batch should try LOAD DATA.
 func (s *Store) loadDataUsable() bool {
 	if s.dialect != MySQL {
 		return false
@@ -73,10 +73,10 @@ var errLoadDeclined = errors.New("load data declined")
 
 var readerSeq atomic.Uint64
 
-// stageLineItems writes items (at most one transaction's worth), tagSets[i] the tag set of
+// loadLineItems writes items (at most one transaction's worth), tagSets[i] the tag set of
 // items[i], with one LOAD DATA LOCAL INFILE … REPLACE in one transaction. It returns
 // errLoadDeclined when the caller should use the multi-row upsert.
-func (s *Store) stageLineItems(ctx context.Context, syncID int64, items []billing.LineItem, tagSets []int64) error {
+func (s *Store) loadLineItems(ctx context.Context, syncID int64, items []billing.LineItem, tagSets []int64) error {
 	var data bytes.Buffer
 	for i := range items {
 		appendItemTSV(&data, syncID, &items[i], tagSets[i])
