@@ -87,24 +87,27 @@ const maxCachedTagSets = 200_000
 func (s *Store) tagSetIDs(ctx context.Context, items []billing.LineItem) ([]int64, error) {
 	ids := make([]int64, len(items))
 	hashes := make([][32]byte, len(items))
-	var missing map[[32]byte][]billing.Tag
 	var buf []byte
+	for i := range items {
+		if len(items[i].Tags) > 0 {
+			buf = tagSetText(buf[:0], items[i].Tags)
+			hashes[i] = sha256.Sum256(buf)
+		}
+	}
+	var missing map[[32]byte][]billing.Tag
 	s.tagSets.mu.Lock()
 	for i := range items {
 		if len(items[i].Tags) == 0 {
 			continue
 		}
-		buf = tagSetText(buf[:0], items[i].Tags)
-		h := sha256.Sum256(buf)
-		hashes[i] = h
-		if id, ok := s.tagSets.ids[h]; ok {
+		if id, ok := s.tagSets.ids[hashes[i]]; ok {
 			ids[i] = id
 			continue
 		}
 		if missing == nil {
 			missing = map[[32]byte][]billing.Tag{}
 		}
-		missing[h] = items[i].Tags
+		missing[hashes[i]] = items[i].Tags
 	}
 	s.tagSets.mu.Unlock()
 	if len(missing) == 0 {
