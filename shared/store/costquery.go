@@ -48,15 +48,6 @@ const (
 	fromLineItems               // cost_line_items: everything
 )
 
-func hasDim(dims []cost.Dim, kind string) bool {
-	for _, d := range dims {
-		if d.Kind == kind {
-			return true
-		}
-	}
-	return false
-}
-
 // pickSource returns the smallest source that holds every dimension q touches, and no
 // smaller than least (a caller that reads product columns or line-item columns says so),
 // with the tag key or attribute that source is read for.
@@ -67,7 +58,7 @@ func pickSource(q cost.Query, least source) (source, string) {
 		dims = append(dims, f.Dim)
 	}
 	onlyAccounts, tagKey, oneTag := true, "", true
-	attr, oneAttr, regions, subs := "", true, true, true
+	attr, oneAttr, regions, product := "", true, true, false
 	for _, d := range dims {
 		if d.Kind == cost.DimAccount {
 			continue
@@ -86,9 +77,7 @@ func pickSource(q cost.Query, least source) (source, string) {
 		if d.Kind != cost.DimProduct && d.Kind != cost.DimRegion {
 			regions = false
 		}
-		if d.Kind == cost.DimProduct || !d.InRollup() {
-			subs = false
-		}
+		product = product || d.Kind == cost.DimProduct
 	}
 	switch {
 	case least <= fromTotals && onlyAccounts:
@@ -97,9 +86,9 @@ func pickSource(q cost.Query, least source) (source, string) {
 		return fromTags, tagKey
 	case least <= fromAttrs && oneAttr && attr != "":
 		return fromAttrs, attr
-	case least <= fromRegions && regions && hasDim(dims, cost.DimProduct):
+	case least <= fromRegions && regions && product:
 		return fromRegions, ""
-	case least <= fromSubs && subs:
+	case least <= fromSubs && q.InRollup() && !product:
 		// Also for region alone and for no dimension at all: a fifth of the rows of
 		// cost_daily_regions, which keeps the product.
 		return fromSubs, ""

@@ -214,28 +214,6 @@ func retryLocked(ctx context.Context, fn func() error) error {
 	}
 }
 
-// inTxOpts is InTx with transaction options.
-func (s *Store) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", Translate(err))
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			tx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return Translate(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", Translate(err))
-	}
-	return nil
-}
-
 // uniqueStrings returns the distinct non-empty values of in, sorted.
 func uniqueStrings(in []string) []string {
 	out := make([]string, 0, len(in))

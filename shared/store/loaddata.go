@@ -81,33 +81,15 @@ func (s *Store) loadLineItems(ctx context.Context, syncID int64, items []billing
 	for i := range items {
 		appendItemTSV(&data, syncID, &items[i], tagSets[i])
 	}
-	return retryLocked(ctx, func() error {
-		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		if _, err := s.loadInto(ctx, tx, "cost_line_items", "REPLACE", lineItemCols, data.Bytes()); err != nil {
-			_ = tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
-		return nil
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		return s.loadInto(ctx, tx, "cost_line_items", lineItemCols, data.Bytes())
 	})
 }
 
-// execer is what loadInto needs from a connection or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // loadInto streams data (TSV rows in cols order, item_key in hex) into table with LOAD
-// DATA LOCAL INFILE and returns how many rows it stored. dup is "" (a duplicate key is
-// skipped) or "REPLACE". It returns errLoadDeclined when the server refuses LOCAL INFILE
-// or reports warnings.
-func (s *Store) loadInto(ctx context.Context, db execer, table, dup string, cols []string, data []byte) (int64, error) {
+// DATA LOCAL INFILE … REPLACE in tx. It returns errLoadDeclined when the server refuses
+// LOCAL INFILE or reports warnings.
+func (s *Store) loadInto(ctx context.Context, tx *sql.Tx, table string, cols []string, data []byte) error {
 	name := "cloudlens_" + table + "_" + strconv.FormatUint(readerSeq.Add(1), 10)
 	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
 	defer mysql.DeregisterReaderHandler(name)
@@ -121,11 +103,10 @@ func (s *Store) loadInto(ctx context.Context, db execer, table, dup string, cols
 	}
 	// The stream is utf8mb4 whatever the connection's character set; item_key travels as
 	// hex so no key byte can be taken for a separator or an escape.
-	q := "LOAD DATA LOCAL INFILE 'Reader::" + name + "' " + dup + " INTO TABLE " + table + " CHARACTER SET utf8mb4" +
+	q := "LOAD DATA LOCAL INFILE 'Reader::" + name + "' REPLACE INTO TABLE " + table + " CHARACTER SET utf8mb4" +
 		" FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'" +
 		" (" + strings.Join(list, ", ") + ") SET item_key = UNHEX(@item_key)"
-	res, err := db.ExecContext(ctx, q)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, q); err != nil {
 		var me *mysql.MySQLError
 		// 1148 ER_NOT_ALLOWED_COMMAND (MySQL 5.7, MariaDB), 3948 ER_CLIENT_LOCAL_FILES_DISABLED
 		// (MySQL 8.0), 4166 ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB 10.5+): local_infile is off.
@@ -135,9 +116,9 @@ func (s *Store) loadInto(ctx context.Context, db execer, table, dup string, cols
 					"line items are written with multi-row upserts, which are slower. On RDS MySQL 8.0, set the "+
 					"local_infile parameter to ON to enable the faster path.", "mysql_error", me.Number)
 			}
-			return 0, errLoadDeclined
+			return errLoadDeclined
 		}
-		return 0, fmt.Errorf("load %s: %w", table, err)
+		return fmt.Errorf("load %s: %w", table, err)
 	}
 	if s.loadState().CompareAndSwap(loadProbe, loadWorks) {
 		slog.InfoContext(ctx, "store: line items are written through LOAD DATA LOCAL INFILE")
@@ -145,17 +126,13 @@ func (s *Store) loadInto(ctx context.Context, db execer, table, dup string, cols
 	// LOCAL turns data errors (a value too long for its column) into warnings and keeps
 	// going; the upsert path reports them as the errors they are, so it takes over.
 	var warnings int64
-	if err := db.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&warnings); err != nil {
-		return 0, fmt.Errorf("load %s: read warnings: %w", table, err)
+	if err := tx.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&warnings); err != nil {
+		return fmt.Errorf("load %s: read warnings: %w", table, err)
 	}
 	if warnings > 0 {
-		return 0, errLoadDeclined
+		return errLoadDeclined
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("load %s: %w", table, err)
-	}
-	return n, nil
+	return nil
 }
 
 // appendItemTSV appends li, with the id of its tag set, as one LOAD DATA row in lineItemCols order.

@@ -198,10 +198,8 @@ func TestUpsertLineItemsStagingAndFallback(t *testing.T) {
 		for _, m := range modes {
 			t.Run(m.name, func(t *testing.T) {
 				ctx := t.Context()
-				for _, tbl := range []string{"cost_line_items"} {
-					if _, err := s.DB().ExecContext(ctx, "DELETE FROM "+tbl); err != nil {
-						t.Fatal(err)
-					}
+				if _, err := s.DB().ExecContext(ctx, "DELETE FROM cost_line_items"); err != nil {
+					t.Fatal(err)
 				}
 				s.UseLoadData(m.loadData)
 				for _, st := range steps {

@@ -179,8 +179,13 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back when it
 // returns an error or panics. Errors come back translated.
-func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.inTxOpts(ctx, nil, fn)
+}
+
+// inTxOpts is InTx with transaction options.
+func (s *Store) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", Translate(err))
 	}
