@@ -9,6 +9,27 @@ import (
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
 
+// dailyResource is one cost_daily_resources row of account 3, an ECS resource in Hangzhou
+// named after its id; effective cost equals billed cost.
+type dailyResource struct {
+	day, resource string
+	list, billed  int64
+}
+
+// insertDailyResources writes rows straight into cost_daily_resources, as a schema before
+// the monthly roll-up's migrations held them.
+func insertDailyResources(t *testing.T, s *store.Store, rows []dailyResource) {
+	t.Helper()
+	for _, r := range rows {
+		if _, err := s.DB().ExecContext(t.Context(), `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code,
+  region_id, currency, resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
+VALUES (?, 3, ?, 'ecs', 'cn-hangzhou', 'CNY', ?, ?, ?, ?, ?, ?, 1)`,
+			r.day, r.resource, r.resource+" name", r.day[:7], r.day, r.list, r.billed, r.billed); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestResourceDaysBackfill writes daily resource rows in the schema before migration 0007 and
 // migrates: the monthly resource roll-up is rebuilt with its per-day columns, so drill-down
 // over part of a month answers from history stored before the migration.
@@ -18,24 +39,13 @@ func TestResourceDaysBackfill(t *testing.T) {
 		if err := store.MigrateTo(ctx, s, 6); err != nil {
 			t.Fatal(err)
 		}
-		rows := []struct {
-			day, resource string
-			list, billed  int64
-		}{
+		insertDailyResources(t, s, []dailyResource{
 			{"2025-01-01", "i-a", 5_000_000, 4_000_000},
 			{"2025-01-02", "i-a", 5_000_000, 4_000_000},
 			{"2025-01-31", "i-a", 9_000_000, 1_000_000},
 			{"2025-01-15", "i-b", 7_000_000, 6_000_000},
 			{"2025-02-01", "i-b", 3_000_000, 3_000_000},
-		}
-		for _, r := range rows {
-			if _, err := s.DB().ExecContext(ctx, `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code,
-  region_id, currency, resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
-VALUES (?, 3, ?, 'ecs', 'cn-hangzhou', 'CNY', ?, ?, ?, ?, ?, ?, 1)`,
-				r.day, r.resource, r.resource+" name", r.day[:7], r.day, r.list, r.billed, r.billed); err != nil {
-				t.Fatal(err)
-			}
-		}
+		})
 		if err := s.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -55,6 +55,13 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 					return fmt.Errorf("build cost_monthly_resources %s: %w", m, err)
 				}
 			}
+			// A month's cost moves the running totals of every later month of the account's
+			// series, so they are recomputed here too, in the same transaction.
+			for _, step := range resourceSeriesSteps[s.dialect] {
+				if _, err := tx.ExecContext(ctx, step.sql, accountID); err != nil {
+					return fmt.Errorf("%s: %w", step.name, err)
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -92,6 +99,80 @@ SELECT billing_period, account_id, resource_id, service_code, region_id, currenc
 FROM cost_daily_resources
 WHERE account_id = ? AND charge_date >= ? AND charge_date <= ?
 GROUP BY billing_period, account_id, resource_id, service_code, region_id, currency`
+}
+
+// resourceSeriesSteps recompute one account's running totals per resource series (migration
+// 0009), per dialect; each statement takes the account id once. In order: drop the zero rows
+// that filled months without cost, fill them again for every month between a series' first
+// and last, set each row's prior_* to the sum of the series' earlier months, and replace the
+// series' lifetimes. The statements are the migration's backfill limited to one account.
+var resourceSeriesSteps = map[Dialect][]struct{ name, sql string }{
+	MySQL:  resourceSeriesSQL(MySQL),
+	SQLite: resourceSeriesSQL(SQLite),
+}
+
+func resourceSeriesSQL(d Dialect) []struct{ name, sql string } {
+	const series = "account_id, resource_id, service_code, region_id, currency"
+	const sameRow = `c.billing_period = r.billing_period AND c.account_id = r.account_id AND c.resource_id = r.resource_id
+  AND c.service_code = r.service_code AND c.region_id = r.region_id AND c.currency = r.currency`
+	nextMonth, dayCount := "strftime('%Y-%m', period || '-01', '+1 month')", sqliteBitCount("days_present")
+	if d == MySQL {
+		nextMonth, dayCount = "DATE_FORMAT(CONCAT(period, '-01') + INTERVAL 1 MONTH, '%Y-%m')", "BIT_COUNT(days_present)"
+	}
+	priors := `(
+  SELECT billing_period, ` + series + `,
+    SUM(list_cost) OVER w - list_cost AS prior_list,
+    SUM(billed_cost) OVER w - billed_cost AS prior_billed,
+    SUM(effective_cost) OVER w - effective_cost AS prior_effective,
+    SUM(` + dayCount + `) OVER w - ` + dayCount + ` AS prior_days
+  FROM cost_monthly_resources WHERE account_id = ?
+  WINDOW w AS (PARTITION BY resource_id, service_code, region_id, currency ORDER BY billing_period)
+) AS r`
+	const set = "prior_list = r.prior_list, prior_billed = r.prior_billed, prior_effective = r.prior_effective, prior_days = r.prior_days"
+	// MySQL updates through a join and wants the target's columns named; SQLite has UPDATE …
+	// FROM and refuses qualified names on the left of SET.
+	// Only rows whose totals moved are written: MariaDB spent 0.7 s of a 10 M line-item
+	// account's 0.9 s visiting unchanged rows otherwise.
+	const changed = `(c.prior_list <> r.prior_list OR c.prior_billed <> r.prior_billed OR c.prior_effective <> r.prior_effective
+  OR c.prior_days <> r.prior_days)`
+	update := "UPDATE cost_monthly_resources AS c JOIN " + priors + " ON " + sameRow + " SET c." + strings.ReplaceAll(set, ", prior_", ", c.prior_") +
+		" WHERE " + changed
+	if d == SQLite {
+		update = "UPDATE cost_monthly_resources AS c SET " + set + " FROM " + priors + " WHERE " + sameRow + " AND " + changed
+	}
+	return []struct{ name, sql string }{
+		{"clear the empty months of cost_monthly_resources", "DELETE FROM cost_monthly_resources WHERE account_id = ? AND line_items = 0"},
+		{"fill the empty months of cost_monthly_resources", `INSERT INTO cost_monthly_resources (billing_period, ` + series + `, resource_name)
+WITH RECURSIVE spans AS (
+  SELECT ` + series + `, MIN(billing_period) AS period, MAX(billing_period) AS last_period, MAX(resource_name) AS resource_name
+  FROM cost_monthly_resources WHERE account_id = ?
+  GROUP BY ` + series + `
+  UNION ALL
+  SELECT ` + series + `, ` + nextMonth + `, last_period, resource_name
+  FROM spans WHERE period < last_period
+)
+SELECT r.period, r.account_id, r.resource_id, r.service_code, r.region_id, r.currency, r.resource_name
+FROM spans r LEFT JOIN cost_monthly_resources c ON c.billing_period = r.period AND c.account_id = r.account_id
+  AND c.resource_id = r.resource_id AND c.service_code = r.service_code AND c.region_id = r.region_id AND c.currency = r.currency
+WHERE c.account_id IS NULL`},
+		{"running totals of cost_monthly_resources", update},
+		{"clear cost_resource_lifetimes", "DELETE FROM cost_resource_lifetimes WHERE account_id = ?"},
+		{"build cost_resource_lifetimes", `INSERT INTO cost_resource_lifetimes (` + series + `, first_period, last_period,
+  resource_name, list_cost, billed_cost, effective_cost, days)
+SELECT ` + series + `, MIN(billing_period), MAX(billing_period),
+  MAX(resource_name), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(` + dayCount + `)
+FROM cost_monthly_resources WHERE account_id = ?
+GROUP BY ` + series},
+	}
+}
+
+// sqliteBitCount counts the set bits of a days_present column: SQLite has no BIT_COUNT.
+func sqliteBitCount(col string) string {
+	bits := make([]string, 31)
+	for i := range bits {
+		bits[i] = fmt.Sprintf("((%s >> %d) & 1)", col, i)
+	}
+	return "(" + strings.Join(bits, " + ") + ")"
 }
 
 // resourceDayMetrics are the metrics cost_monthly_resources keeps per day of the month: the
