@@ -509,7 +509,17 @@ func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Quer
 	// bytes and only a new resource allocates strings. Sums are kept per series too, so that
 	// the product, region and name of a resource come from its series with cost in the range,
 	// as the line items would give them.
-	sums := map[string]*resourceSum{}
+	sums := make(map[string]*resourceSum, 4096)
+	var slab []resourceSum // resourceSums are allocated a block at a time
+	names := map[string]string{}
+	intern := func(b []byte) string { // products and regions are few: one string each
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
 	var mu sync.Mutex // guards sums while the reads run at once: the server works on one while this process adds up another
 	failed := make([]error, len(reads))
 	var wg sync.WaitGroup
@@ -536,11 +546,19 @@ func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Quer
 				mu.Lock()
 				t, ok := sums[string(buf)]
 				if !ok {
-					t = &resourceSum{ResourceCost: ResourceCost{AccountID: acct, ResourceID: string(resource), Currency: string(currency)}}
-					sums[string(buf)] = t
+					if len(slab) == cap(slab) {
+						slab = make([]resourceSum, 0, 1024)
+					}
+					// The key holds the resource id and currency; the fields share its bytes.
+					key := string(buf)
+					idAt := strings.IndexByte(key, 0) + 1
+					slab = append(slab, resourceSum{ResourceCost: ResourceCost{AccountID: acct,
+						ResourceID: key[idAt : idAt+len(resource)], Currency: key[idAt+len(resource)+1:]}})
+					t = &slab[len(slab)-1]
+					sums[key] = t
 				}
 				t.Cost += money.Micros(r.sign * value)
-				t.add(product, region, r.sign*(days+int64(bits.OnesCount64(uint64(dp&r.mask)))))
+				t.add(intern(product), intern(region), r.sign*(days+int64(bits.OnesCount64(uint64(dp&r.mask)))))
 				mu.Unlock()
 			}
 			failed[i] = rows.Err()
@@ -591,13 +609,17 @@ func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Quer
 
 	// Names of the winners' series with cost in the range, from their lifetimes: the largest,
 	// as the line items' MAX gives it unless a resource was renamed inside the range.
-	ids := make([]any, 0, len(out))
+	// Each winner is looked up by its (account, resource) primary-key prefix; a list of
+	// resource ids alone made MariaDB scan the whole table.
+	pairs := make([]string, 0, len(out))
+	args := make([]any, 0, 2*len(out)+len(filterArgs))
 	for _, r := range out {
-		ids = append(ids, r.ResourceID)
+		pairs = append(pairs, "(c.account_id = ? AND c.resource_id = ?)")
+		args = append(args, r.AccountID, r.ResourceID)
 	}
 	query := "SELECT c.account_id, c.resource_id, c.currency, c.service_code, c.region_id, c.resource_name" +
-		" FROM cost_resource_lifetimes c WHERE " + strings.Join(append([]string{"c.resource_id IN (" + placeholders(len(ids)) + ")"}, filters...), " AND ")
-	rows, err := s.db.QueryContext(ctx, query, append(ids, filterArgs...)...)
+		" FROM cost_resource_lifetimes c WHERE " + strings.Join(append([]string{"(" + strings.Join(pairs, " OR ") + ")"}, filters...), " AND ")
+	rows, err := s.db.QueryContext(ctx, query, append(args, filterArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: top resources: names: %w", Translate(err))
 	}
@@ -626,10 +648,12 @@ func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Quer
 }
 
 // resourceSum is one resource's cost in a range while topResourcesByMonth adds it up, with
-// the days with cost of each of its series (product and region).
+// the days with cost of each of its series (product and region). Nearly every resource has
+// one series, which series holds without an allocation of its own.
 type resourceSum struct {
 	ResourceCost
 	series []seriesDays
+	one    [1]seriesDays
 }
 
 type seriesDays struct {
@@ -637,14 +661,17 @@ type seriesDays struct {
 	days            int64
 }
 
-func (t *resourceSum) add(product, region []byte, days int64) {
+func (t *resourceSum) add(product, region string, days int64) {
 	for i := range t.series {
-		if t.series[i].product == string(product) && t.series[i].region == string(region) {
+		if t.series[i].product == product && t.series[i].region == region {
 			t.series[i].days += days
 			return
 		}
 	}
-	t.series = append(t.series, seriesDays{string(product), string(region), days})
+	if t.series == nil {
+		t.series = t.one[:0]
+	}
+	t.series = append(t.series, seriesDays{product, region, days})
 }
 
 func (t *resourceSum) days(product, region string) int64 {
