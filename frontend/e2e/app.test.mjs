@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { formatMoney, normalizeDecimal } from "../lib/format.mjs";
-import { exploreApiParams, parseExplorerQuery } from "../lib/query.mjs";
+import { commonApiParams, exploreApiParams, parseExplorerQuery, sliceQuery } from "../lib/query.mjs";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn, skipReason } from "./helpers.mjs";
 
 const skip = skipReason();
@@ -117,6 +117,46 @@ describe("CloudLens web app", { skip: skip || false }, () => {
     }
     await page.waitForTimeout(500);
     await screenshot(page, "explorer");
+  });
+
+  test("drilling into a product lists the API's top resources, and a resource's page adds up to its cost", async () => {
+    // 40 days back to yesterday always crosses a month boundary, the range drill-down reads
+    // from two months of running totals.
+    const day = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${BASE_URL}/explorer/?groupBy=product&granularity=day&start=${day(40)}&end=${day(1)}`);
+    await page.getByTestId("explorer-table").first().waitFor({ timeout: 15_000 });
+    const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+    const row = page.locator('[data-testid="explorer-row"]').first();
+    const key = JSON.parse(await row.getAttribute("data-key"));
+    await row.getByTestId("drill").click();
+
+    const want = await admin.get(`/costs/resources?${commonApiParams(sliceQuery(q, key))}`);
+    assert.ok(want.items.length > 0, "the product has resources with cost in the range");
+    const rows = page.locator('[data-testid="drilldown"] [data-testid="resource-row"]');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const shown = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute("data-resource-id"), tr.querySelector("[data-value]")?.getAttribute("data-value")]),
+    );
+    assert.deepEqual(
+      shown,
+      want.items.map((r) => [r.resourceId, normalizeDecimal(r.cost)]),
+      "drill-down rows",
+    );
+    await screenshot(page, "drilldown");
+
+    const top = want.items[0];
+    await rows.first().getByRole("link").click();
+    await page.waitForURL(/\/explorer\/resource\//);
+    const total = page.getByTestId("resource-total");
+    await total.waitFor({ timeout: 15_000 });
+    const series = await admin.get(`/costs/resources/${encodeURIComponent(top.resourceId)}?start=${q.start}&end=${q.end}&metric=${q.metric}`);
+    const same = series.items.find((s) => s.accountId === top.accountId && s.currency === top.currency);
+    assert.ok(same, "the resource's series holds the drilled account and currency");
+    assert.equal(normalizeDecimal(same.total), normalizeDecimal(top.cost), "series total equals the drill-down cost");
+    assert.equal(await total.getAttribute("data-value"), normalizeDecimal(series.total), "page total");
+    await page.getByTestId("resource-chart").waitFor();
+    await page.waitForTimeout(500);
+    await screenshot(page, "resource");
   });
 
   test("a new account with a bad secret fails its connection test", async () => {
