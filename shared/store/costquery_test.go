@@ -203,6 +203,23 @@ func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []store.
 	return rollup
 }
 
+// checkTopSums fails unless top holds n resources, each with a positive billed cost in q's
+// range equal to the sum over its generated items.
+func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []store.ResourceCost, n int) {
+	t.Helper()
+	if len(top) != n {
+		t.Fatalf("%s..%s: top %d resources: got %d", q.Start, q.End, n, len(top))
+	}
+	for _, r := range top {
+		want := data.Sum(func(li *billing.LineItem) bool {
+			return li.AccountID == r.AccountID && li.ResourceID == r.ResourceID && li.ChargeDate >= q.Start && li.ChargeDate <= q.End
+		}, costtest.Billed)
+		if int64(r.Cost) != int64(want[r.Currency]) || r.Cost <= 0 {
+			t.Fatalf("%s..%s: resource %s: %d, want %d", q.Start, q.End, r.ResourceID, r.Cost, want[r.Currency])
+		}
+	}
+}
+
 // TestTopResourcesRollup checks drill-down from cost_daily_resources against the line-item
 // path and against sums over the generated items.
 func TestTopResourcesRollup(t *testing.T) {
@@ -223,17 +240,7 @@ func TestTopResourcesRollup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(top) != 3 {
-			t.Fatalf("top 3 resources: got %d", len(top))
-		}
-		for _, r := range top {
-			want := data.Sum(func(li *billing.LineItem) bool {
-				return li.AccountID == r.AccountID && li.ResourceID == r.ResourceID && li.ChargeDate >= q.Start && li.ChargeDate <= q.End
-			}, costtest.Billed)
-			if int64(r.Cost) != int64(want[r.Currency]) || r.Cost <= 0 {
-				t.Fatalf("resource %s: %d, want %d", r.ResourceID, r.Cost, want[r.Currency])
-			}
-		}
+		checkTopSums(t, data, q, top, 3)
 		dropLineItems(t, s)
 		if again, err := s.TopResources(ctx, account.AllAccounts, q, 3); err != nil || !slices.Equal(again, top) {
 			t.Fatalf("without line items: %v (%v), want %v", again, err, top)
@@ -241,9 +248,9 @@ func TestTopResourcesRollup(t *testing.T) {
 	})
 }
 
-// TestTopResourcesMonths checks drill-down that reads whole months from cost_monthly_resources
-// and edge days from cost_daily_resources against the line-item path and against sums over
-// the generated items, for ranges of whole months, parts of a month and ranges spanning months.
+// TestTopResourcesMonths checks drill-down from cost_monthly_resources against the line-item
+// path and against sums over the generated items, for ranges of whole months, parts of a
+// month and ranges spanning months.
 func TestTopResourcesMonths(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -278,22 +285,12 @@ func TestTopResourcesMonths(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(top) != 5 {
-				t.Fatalf("%s: top 5 resources: got %d", r.name, len(top))
-			}
-			for _, res := range top {
-				want := data.Sum(func(li *billing.LineItem) bool {
-					return li.AccountID == res.AccountID && li.ResourceID == res.ResourceID && li.ChargeDate >= q.Start && li.ChargeDate <= q.End
-				}, costtest.Billed)
-				if int64(res.Cost) != int64(want[res.Currency]) || res.Cost <= 0 {
-					t.Fatalf("%s: resource %s: %d, want %d", r.name, res.ResourceID, res.Cost, want[res.Currency])
-				}
-			}
+			checkTopSums(t, data, q, top, 5)
 		}
 
-		// Every range comes from the monthly table, whole months from its totals and parts of
-		// months from its day columns: with January's daily resource rows gone, January and
-		// ranges inside it answer as before.
+		// Every range comes from the monthly table (its running totals and day columns), not
+		// from the daily resource rows: with January's daily rows gone, January and ranges
+		// inside it answer as before.
 		jan := cost.Query{Start: "2025-01-01", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
 		part := cost.Query{Start: "2025-01-02", End: "2025-01-09", Granularity: cost.Day, Metric: cost.Discount}
 		var before [2][]store.ResourceCost

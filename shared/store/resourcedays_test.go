@@ -30,6 +30,24 @@ VALUES (?, 3, ?, 'ecs', 'cn-hangzhou', 'CNY', ?, ?, ?, ?, ?, ?, 1)`,
 	}
 }
 
+// checkDailyResourceCosts fails unless drill-down over q lists exactly the resources of want
+// with their costs, and the name, product and region insertDailyResources gave them.
+func checkDailyResourceCosts(t *testing.T, s *store.Store, q cost.Query, want map[string]int64) {
+	t.Helper()
+	got, err := s.TopResources(t.Context(), account.AllAccounts, q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s..%s %s: %v, want %v", q.Start, q.End, q.Metric, got, want)
+	}
+	for _, r := range got {
+		if int64(r.Cost) != want[r.ResourceID] || r.ResourceName != r.ResourceID+" name" || r.Product != "ecs" || r.Region != "cn-hangzhou" {
+			t.Fatalf("%s..%s %s: %+v, want cost %d", q.Start, q.End, q.Metric, r, want[r.ResourceID])
+		}
+	}
+}
+
 // TestResourceDaysBackfill writes daily resource rows in the schema before migration 0007 and
 // migrates: the monthly resource roll-up is rebuilt with its per-day columns, so drill-down
 // over part of a month answers from history stored before the migration.
@@ -61,19 +79,7 @@ func TestResourceDaysBackfill(t *testing.T) {
 			{"2025-01-16", "2025-01-30", cost.Billed, map[string]int64{}},
 		}
 		for _, c := range cases {
-			q := cost.Query{Start: c.start, End: c.end, Granularity: cost.Day, Metric: c.metric}
-			got, err := s.TopResources(ctx, account.AllAccounts, q, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(c.want) {
-				t.Fatalf("%s..%s %s: %v, want %v", c.start, c.end, c.metric, got, c.want)
-			}
-			for _, r := range got {
-				if int64(r.Cost) != c.want[r.ResourceID] || r.ResourceName != r.ResourceID+" name" || r.Product != "ecs" || r.Region != "cn-hangzhou" {
-					t.Fatalf("%s..%s %s: %+v, want cost %d", c.start, c.end, c.metric, r, c.want[r.ResourceID])
-				}
-			}
+			checkDailyResourceCosts(t, s, cost.Query{Start: c.start, End: c.end, Granularity: cost.Day, Metric: c.metric}, c.want)
 		}
 	})
 }

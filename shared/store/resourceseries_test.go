@@ -89,6 +89,27 @@ func sumByResource(items []billing.LineItem, start, end string) []store.Resource
 	return out
 }
 
+// checkItemSums fails unless drill-down over start..end lists, in order, the resources
+// sumByResource finds in items, with their billed costs and the names seriesItems gave them.
+func checkItemSums(t *testing.T, s *store.Store, items []billing.LineItem, start, end string) {
+	t.Helper()
+	q := cost.Query{Start: start, End: end, Granularity: cost.Day, Metric: cost.Billed}
+	got, err := s.TopResources(t.Context(), account.AllAccounts, q, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sumByResource(items, start, end)
+	if len(got) != len(want) {
+		t.Fatalf("%s..%s: %d resources, want %d: %v", start, end, len(got), len(want), got)
+	}
+	for j, r := range got {
+		if r.AccountID != want[j].AccountID || r.ResourceID != want[j].ResourceID || r.Cost != want[j].Cost ||
+			r.ResourceName != "server "+r.ResourceID[2:] || r.Product != "ecs" {
+			t.Fatalf("%s..%s #%d: %+v, want %+v", start, end, j, r, want[j])
+		}
+	}
+}
+
 // TestTopResourcesSeries compares drill-down from the running totals with the line-item path
 // and with sums over the items, for every range between a set of days that fall before,
 // inside, on the edges of and after the resources' lives.
@@ -118,21 +139,7 @@ func TestTopResourcesSeries(t *testing.T) {
 						compared += len(topBothWays(t, s, q, 100))
 					}
 				}
-				q := cost.Query{Start: start, End: end, Granularity: cost.Day, Metric: cost.Billed}
-				got, err := s.TopResources(ctx, account.AllAccounts, q, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := sumByResource(items, start, end)
-				if len(got) != len(want) {
-					t.Fatalf("%s..%s: %d resources, want %d: %v", start, end, len(got), len(want), got)
-				}
-				for j, r := range got {
-					if r.AccountID != want[j].AccountID || r.ResourceID != want[j].ResourceID || r.Cost != want[j].Cost ||
-						r.ResourceName != "server "+r.ResourceID[2:] || r.Product != "ecs" {
-						t.Fatalf("%s..%s #%d: %+v, want %+v", start, end, j, r, want[j])
-					}
-				}
+				checkItemSums(t, s, items, start, end)
 			}
 		}
 		if compared < 1000 {
@@ -158,20 +165,7 @@ func TestTopResourcesSeries(t *testing.T) {
 		}
 		loadItems(t, s, fixed)
 		for _, r := range [][2]string{{"2024-12-15", "2025-04-15"}, {"2025-01-20", "2025-03-10"}, {"2025-02-01", "2025-04-30"}} {
-			q := cost.Query{Start: r[0], End: r[1], Granularity: cost.Day, Metric: cost.Billed}
-			got, err := s.TopResources(ctx, account.AllAccounts, q, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := sumByResource(items, r[0], r[1])
-			if len(got) != len(want) {
-				t.Fatalf("after the correction, %s..%s: %v, want %v", r[0], r[1], got, want)
-			}
-			for j := range got {
-				if got[j].ResourceID != want[j].ResourceID || got[j].Cost != want[j].Cost {
-					t.Fatalf("after the correction, %s..%s #%d: %+v, want %+v", r[0], r[1], j, got[j], want[j])
-				}
-			}
+			checkItemSums(t, s, items, r[0], r[1])
 		}
 	})
 }
@@ -206,19 +200,7 @@ func TestResourceSeriesBackfill(t *testing.T) {
 			{"2025-02-15", "2025-04-02", map[string]int64{"i-a": 6_000_000, "i-c": 8_000_000}},
 		}
 		for _, c := range cases {
-			q := cost.Query{Start: c.start, End: c.end, Granularity: cost.Day, Metric: cost.Billed}
-			got, err := s.TopResources(ctx, account.AllAccounts, q, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(c.want) {
-				t.Fatalf("%s..%s: %v, want %v", c.start, c.end, got, c.want)
-			}
-			for _, r := range got {
-				if int64(r.Cost) != c.want[r.ResourceID] || r.ResourceName != r.ResourceID+" name" {
-					t.Fatalf("%s..%s: %+v, want cost %d", c.start, c.end, r, c.want[r.ResourceID])
-				}
-			}
+			checkDailyResourceCosts(t, s, cost.Query{Start: c.start, End: c.end, Granularity: cost.Day, Metric: cost.Billed}, c.want)
 		}
 	})
 }
