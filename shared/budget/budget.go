@@ -77,11 +77,28 @@ type Budget struct {
 	// AccountIDs is the scope's accounts; Filters narrow it in the explorer's syntax
 	// (dimension:in:v1,v2 or dimension:notin:v1,v2).
 	AccountIDs []int64
-	Filters    []string
+	// AllAccounts makes the scope every account, present and future: set when someone who may
+	// see every account creates a budget without choosing accounts.
+	AllAccounts bool
+	Filters     []string
 	Thresholds []Threshold
 	CreatedBy  int64
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Last is the latest evaluation kept with the budget; nil before the first.
+	Last *Snapshot
+}
+
+// Snapshot is the part of a Status kept with the budget, so that lists of budgets need no
+// cost query each.
+type Snapshot struct {
+	PeriodStart time.Time
+	AsOf        time.Time
+	Amount      money.Micros
+	Spent       money.Micros
+	Forecast    money.Micros
+	BurnDown    time.Time // zero: not within the period
+	EvaluatedAt time.Time
 }
 
 // Validate checks every field and reports the first problem naming the field, as the API

@@ -91,6 +91,20 @@ func Evaluate(b *Budget, today, asOf time.Time, history []money.Micros) Status {
 	return st
 }
 
+// Snapshot is what of st is kept with the budget, evaluated at at.
+func (st Status) Snapshot(at time.Time) Snapshot {
+	return Snapshot{PeriodStart: st.PeriodStart, AsOf: st.AsOf, Amount: st.Amount, Spent: st.Spent,
+		Forecast: st.Forecast, BurnDown: st.BurnDown, EvaluatedAt: at}
+}
+
+// Status rebuilds the headline figures of a kept snapshot (without the daily series).
+func (sn Snapshot) Status(p Period) Status {
+	start, end := Window(p, sn.PeriodStart)
+	return Status{PeriodStart: start, PeriodEnd: end, AsOf: sn.AsOf, Amount: sn.Amount, Spent: sn.Spent,
+		Forecast: sn.Forecast, Remaining: sn.Amount - sn.Spent, PercentSpent: percent(sn.Spent, sn.Amount),
+		PercentForecast: percent(sn.Forecast, sn.Amount), BurnDown: sn.BurnDown}
+}
+
 func percent(v, of money.Micros) float64 {
 	if of <= 0 {
 		return 0
