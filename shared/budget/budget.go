@@ -81,10 +81,10 @@ type Budget struct {
 	// see every account creates a budget without choosing accounts.
 	AllAccounts bool
 	Filters     []string
-	Thresholds []Threshold
-	CreatedBy  int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	Thresholds  []Threshold
+	CreatedBy   int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Last is the latest evaluation kept with the budget; nil before the first.
 	Last *Snapshot
 }
