@@ -9,9 +9,10 @@ import (
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
-// HistoryDays is how many days of daily cost before the last billed day a status needs: the
-// forecast model looks back eight weeks and calibrates itself on the errors of earlier cut-offs.
-const HistoryDays = 150
+// HistoryDays is how many days of daily cost up to the last billed day the forecast reads: the
+// same window as the cost forecast (twelve weeks), so a month budget's forecast over all of its
+// scope equals what the forecast endpoint says.
+const HistoryDays = 84
 
 // Point is the cumulative spend of the period up to and including Date.
 type Point struct {
@@ -72,9 +73,11 @@ func Evaluate(b *Budget, today, asOf time.Time, history []money.Micros) Status {
 		if from.Before(start) {
 			from = start
 		}
-		st.Forecast += cost.ForecastRange(history, asOf, from, end).Value
+		// The model sees the same window as the cost forecast, however long the period.
+		recent := history[max(0, len(history)-HistoryDays):]
+		st.Forecast += cost.ForecastRange(recent, asOf, from, end).Value
 		if st.BurnDown.IsZero() && st.Amount > 0 {
-			md := cost.Fit(history, asOf)
+			md := cost.Fit(recent, asOf)
 			pace := float64(cum)
 			for d := from; !d.After(end); d = d.AddDate(0, 0, 1) {
 				pace += md.Predict(d)
