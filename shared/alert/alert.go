@@ -4,6 +4,8 @@
 package alert
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -251,6 +253,17 @@ type Channel struct {
 
 // HasSecret reports whether an encrypted secret is stored.
 func (c Channel) HasSecret() bool { return len(c.SecretEnc) > 0 }
+
+// NewSecretRef returns a random reference for a new channel: the additional data its secret
+// is sealed to. It exists before the row does, so the secret can be sealed before the insert,
+// and a ciphertext copied onto another channel does not open.
+func NewSecretRef() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("alert: random: %v", err)) // crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(b)
+}
 
 // MaxRecipients caps an e-mail channel's recipient list.
 const MaxRecipients = 50

@@ -32,10 +32,6 @@ func scanChannel(sc interface{ Scan(...any) error }) (alert.Channel, error) {
 	return c, err
 }
 
-// NewSecretRef returns a random reference for a new channel, the additional data its secret is
-// sealed to. It exists before the row does, so the secret can be sealed before the insert.
-func NewSecretRef() string { return randomHex(16) }
-
 func randomHex(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -45,13 +41,13 @@ func randomHex(n int) string {
 }
 
 // CreateChannel inserts c and sets its ID and timestamps. c.SecretRef must be set when a
-// secret is (see NewSecretRef); one is made when it is empty.
+// secret is (see alert.NewSecretRef); one is made when it is empty.
 func (s *Store) CreateChannel(ctx context.Context, c *alert.Channel) error {
 	if c.SecretRef == "" {
 		if c.HasSecret() {
 			return errs.Invalid("store: a channel secret must be sealed to its SecretRef")
 		}
-		c.SecretRef = NewSecretRef()
+		c.SecretRef = alert.NewSecretRef()
 	}
 	t := now()
 	res, err := s.db.ExecContext(ctx, "INSERT INTO alert_channels (type, name, url, recipients, language, secret_enc, "+

@@ -28,7 +28,7 @@ func newChannel(t *testing.T, s *store.Store, name string) alert.Channel {
 func TestAlertChannelsAndRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		ref := store.NewSecretRef()
+		ref := alert.NewSecretRef()
 		ding := alert.Channel{Type: alert.ChannelDingTalk, Name: "运维群", URL: "https://oapi.dingtalk.com/robot/send?access_token=abc",
 			Language: alert.LanguageZh, SecretEnc: []byte{1, 2, 3, 0, 255}, SecretRef: ref}
 		if err := s.CreateChannel(ctx, &ding); err != nil {
