@@ -96,13 +96,13 @@ func (n *Notifier) Send(ctx context.Context, ch alert.Channel, secret string, a 
 func TestAlert(now time.Time, pageURL string) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindBudget, State: alert.StateFiring, Severity: alert.SeverityInfo,
-		Title:    "CloudLens test message",
-		Text:     "This channel is set up correctly: CloudLens alerts will arrive here.",
-		TitleZh:  "CloudLens 测试消息",
-		TextZh:   "此通知渠道配置正确，CloudLens 的告警将发送到这里。",
-		URL:      pageURL,
-		DedupKey: "test",
-		Data:     json.RawMessage(`{"test":true}`),
+		Title:     "CloudLens test message",
+		Text:      "This channel is set up correctly: CloudLens alerts will arrive here.",
+		TitleZh:   "CloudLens 测试消息",
+		TextZh:    "此通知渠道配置正确，CloudLens 的告警将发送到这里。",
+		URL:       pageURL,
+		DedupKey:  "test",
+		Data:      json.RawMessage(`{"test":true}`),
 		CreatedAt: now.UTC(), FiredAt: now.UTC(),
 	}
 }

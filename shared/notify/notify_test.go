@@ -266,7 +266,12 @@ func TestSizeLimits(t *testing.T) {
 			return len(m.Markdown.Content)
 		}, 4096},
 		{alert.ChannelSlack, func(b string) int {
-			var m struct{ Blocks []struct{ Type string; Text struct{ Text string } } }
+			var m struct {
+				Blocks []struct {
+					Type string
+					Text struct{ Text string }
+				}
+			}
 			decodeJSON(t, b, &m)
 			for _, bl := range m.Blocks {
 				if bl.Type == "section" {
