@@ -58,16 +58,16 @@ type Config struct {
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
 
-	AliyunEndpoint      string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
-	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
-	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
-	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
-	BackfillMonthsSet   bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
-	BillingSyncURL      string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
+	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
+	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
+	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	BackfillMonthsSet bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
+	BillingSyncURL    string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
 	// JobURLs maps a job function's name to its HTTP trigger (CLOUDLENS_<NAME>_URL, e.g.
 	// CLOUDLENS_BUDGETCHECK_URL), for "run now" and for jobs that start other jobs on FC.
-	JobURLs map[string]string
-	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
+	JobURLs             map[string]string
+	SyncConcurrency     int // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
 	AliyunQPS           float64
 	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
 	SyncOnStart         bool   // CLOUDLENS_SYNC_ON_START: local runner syncs bills once at start
