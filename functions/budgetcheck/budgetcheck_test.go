@@ -173,7 +173,9 @@ func TestBudgetBelowSpendAlertsOncePerThreshold(t *testing.T) {
 
 		// The jobs API shows the runs.
 		res := api.Do(http.MethodGet, "/api/v1/jobs/budgetcheck/runs", admin, nil)
-		var runs struct{ Items []struct{ Status, Trigger string } }
+		var runs struct {
+			Items []struct{ Status, Trigger string }
+		}
 		res.JSON(t, &runs)
 		if len(runs.Items) != 4 || runs.Items[0].Status != job.Succeeded || runs.Items[0].Trigger != job.TriggerManual {
 			t.Errorf("runs = %s", res.Body)
