@@ -71,7 +71,7 @@ func (a *api) syncNow(w http.ResponseWriter, r *http.Request) error {
 	if a.d.StartSync == nil {
 		return errs.E(errs.KindUnavailable, "sync now is not configured in this deployment (CLOUDLENS_BILLINGSYNC_URL)")
 	}
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: "manual", StartedAt: a.d.Now()}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual, StartedAt: a.d.Now()}
 	if err := a.d.Store.CreateSyncRun(r.Context(), &run); err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func TestSyncNowAndHistory(t *testing.T) {
 					t.Fatalf("started %v", started)
 				}
 				run, err := d.Store.GetSyncRun(t.Context(), good.ID, started[0][1])
-				if err != nil || run.Status != tc.run || run.Trigger != "manual" {
+				if err != nil || run.Status != tc.run || run.Trigger != store.TriggerManual {
 					t.Fatalf("run = %+v, %v", run, err)
 				}
 				if tc.status == 202 && int64(r.Map(t)["syncId"].(float64)) != run.ID {
@@ -156,7 +156,7 @@ func TestSyncNowAndHistory(t *testing.T) {
 
 		// History: newest first, with the run's figures; rejects listed per run.
 		fin := time.Now().UTC()
-		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: "timer", WindowStart: "2026-02-01",
+		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: store.TriggerTimer, WindowStart: "2026-02-01",
 			WindowEnd: "2026-03-09", Days: 37, Pages: 40, Rows: 1234, Rejected: 1, StartedAt: fin.Add(time.Hour), FinishedAt: &fin}
 		if err := d.Store.CreateSyncRun(t.Context(), &done); err != nil {
 			t.Fatal(err)

@@ -42,16 +42,10 @@ const (
 	CostsNamespace = "costs"
 )
 
-// Triggers recorded in sync_runs.trigger_kind.
-const (
-	TriggerTimer  = "timer"
-	TriggerManual = "manual"
-)
-
 // Job returns the timer job: every account, SyncConcurrency at a time.
 func Job(d *app.Deps) fcx.Job {
 	return func(ctx context.Context, _ fcx.TimerEvent) error {
-		return SyncAll(ctx, d, TriggerTimer)
+		return SyncAll(ctx, d, store.TriggerTimer)
 	}
 }
 

@@ -249,7 +249,7 @@ func TestSyncMatchesSimulatorAndIsIdempotent(t *testing.T) {
 			}
 			r := runs(t, d, a.ID)
 			if len(r) != 1 || r[0].Status != store.SyncSucceeded || r[0].WindowStart != "2026-02-01" || r[0].WindowEnd != "2026-03-11" ||
-				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != TriggerTimer {
+				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != store.TriggerTimer {
 				t.Fatalf("run of account %d: %+v", a.ID, r)
 			}
 		}
@@ -331,7 +331,7 @@ func TestResumeAfterCancelGivesSameTotals(t *testing.T) {
 func TestCrashedRunMarkedInterrupted(t *testing.T) {
 	d := apptest.Deps(t, storetest.SQLite(t))
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: TriggerTimer}
+	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: store.TriggerTimer}
 	if err := d.Store.CreateSyncRun(t.Context(), &crashed); err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +493,7 @@ func TestSyncNowHandler(t *testing.T) {
 	d.Config.JWTSecret = "internal-secret-internal-secret-0123"
 	c := apptest.Serve(t, New(d))
 	acc := e.accs[0]
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: TriggerManual}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
 	if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -532,7 +532,7 @@ func TestSyncNowHandler(t *testing.T) {
 	}
 
 	// fcx.InvokeAsync, as the accounts function calls it, sends what the handler accepts.
-	run2 := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: TriggerManual}
+	run2 := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
 	if err := d.Store.CreateSyncRun(t.Context(), &run2); err != nil {
 		t.Fatal(err)
 	}

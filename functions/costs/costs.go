@@ -16,6 +16,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -221,7 +222,7 @@ type calendar struct {
 func newCalendar(now time.Time) calendar {
 	y := cost.Yesterday(now)
 	n := y.AddDate(0, 0, 1)
-	c := calendar{y: y, monthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, cost.Shanghai)}
+	c := calendar{y: y, monthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, billing.Shanghai)}
 	c.mtd = !y.Before(c.monthStart)
 	c.lastStart = c.monthStart.AddDate(0, -1, 0)
 	c.lastEnd = c.monthStart.AddDate(0, 0, -1)

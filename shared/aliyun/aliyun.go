@@ -402,7 +402,7 @@ func classify(action string, err error) classified {
 		}
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s failed", action), retry: true, summary: err.Error()}
 	}
-	msg := clip(ae.Message, 300)
+	msg := errs.Clip(ae.Message, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
 	for _, p := range authCodes {
 		if strings.HasPrefix(ae.Code, p) {
@@ -433,11 +433,4 @@ func isConnError(err error) bool {
 
 func ctxError(action string, err error) error {
 	return errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: cancelled", action)
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

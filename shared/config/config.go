@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Mode says where the process runs, which decides what is required.
@@ -331,7 +333,9 @@ func (r *reader) level(name string) slog.Level {
 	return l
 }
 
-// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text locally.
+// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text
+// locally, with function (the default, when the context names none), request_id, job and
+// run_id taken from the context of every line (logx.Handler).
 func NewLogger(c Config, function string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	var h slog.Handler
@@ -340,9 +344,5 @@ func NewLogger(c Config, function string) *slog.Logger {
 	} else {
 		h = slog.NewTextHandler(os.Stderr, opts)
 	}
-	l := slog.New(h)
-	if function != "" {
-		l = l.With("function", function)
-	}
-	return l
+	return logx.New(h, function)
 }
