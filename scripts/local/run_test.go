@@ -58,7 +58,7 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 	if err != nil || again.Password != login.Password || again.Created {
 		t.Fatalf("admin after restart: %+v %v", again, err)
 	}
-	r, err := newRunner(d, m)
+	r, err := newRunner(ctx, d, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -309,7 +309,7 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 			return nil, cl.err
 		}
 		wait := f.o.Backoff(attempt + 1)
-		f.log.Warn("aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
+		f.log.WarnContext(ctx, "aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
 		if err := f.clock.Sleep(ctx, wait); err != nil {
 			f.failures.Add(1)
 			return nil, ctxError(action, err)

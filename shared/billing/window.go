@@ -46,6 +46,10 @@ func Plan(now time.Time, backfillMonths int, complete map[string]time.Time) Wind
 	return w
 }
 
+// SyncFunction is the function that performs sync runs; the accounts function invokes it for
+// "sync now" with a SyncRequest.
+const SyncFunction = "cloudlens-billingsync"
+
 // SyncRequest asks the billing sync to run one queued sync of one account now (the body of
 // the accounts function's asynchronous invocation of cloudlens-billingsync).
 type SyncRequest struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cache/cachetest"
 	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
@@ -50,13 +51,18 @@ func Deps(t testing.TB, s *store.Store) *app.Deps {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := logx.Discard()
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		log = logx.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}), "")
 	}
 	d := &app.Deps{Config: cfg, Log: log, Store: s, Cache: cachetest.New(t), Box: box, Now: time.Now}
-	d.Tokens, err = auth.NewTokens("test-secret-test-secret-test-secret!", cfg.AccessTokenTTL, func() time.Time { return d.Now() })
+	const jwtSecret = "test-secret-test-secret-test-secret!"
+	d.Tokens, err = auth.NewTokens(jwtSecret, cfg.AccessTokenTTL, func() time.Time { return d.Now() })
 	if err != nil {
+		t.Fatal(err)
+	}
+	d.Config.JWTSecret = jwtSecret
+	if d.InvocationKey, err = app.InvocationKey(jwtSecret); err != nil {
 		t.Fatal(err)
 	}
 	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: s, Keys: s, Now: func() time.Time { return d.Now() }}
