@@ -41,7 +41,7 @@ type Config struct {
 	RedisDB       int    // CLOUDLENS_REDIS_DB
 
 	SecretKey string // CLOUDLENS_SECRET_KEY (secret): base64 of 32 bytes, encrypts secrets at rest
-	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens
+	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens; app.InvocationKey derives the invocation key from it
 
 	AdminEmail    string // CLOUDLENS_ADMIN_EMAIL
 	AdminPassword string // CLOUDLENS_ADMIN_PASSWORD (secret)
