@@ -487,6 +487,19 @@ func TestMalformedItemRejectedRestIngested(t *testing.T) {
 	}
 }
 
+// queuedRun gives a test its own database, simulated account, trigger server and queued run.
+func queuedRun(t *testing.T) (*app.Deps, *apptest.Client, account.Account, store.SyncRun) {
+	t.Helper()
+	d := apptest.Deps(t, storetest.SQLite(t))
+	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
+	acc := e.accs[0]
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
+	if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
+		t.Fatal(err)
+	}
+	return d, apptest.Serve(t, New(d)), acc, run
+}
+
 // TestSyncNowHandler covers the signed HTTP trigger. Each case builds its own database,
 // simulator and queued run, so any case runs alone (-run 'TestSyncNowHandler/<name>') and in any
 // order (-shuffle=on).
@@ -514,14 +527,7 @@ func TestSyncNowHandler(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := apptest.Deps(t, storetest.SQLite(t))
-			e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-			c := apptest.Serve(t, New(d))
-			acc := e.accs[0]
-			run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
-			if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
-				t.Fatal(err)
-			}
+			d, c, acc, run := queuedRun(t)
 			if tc.replayed {
 				if err := Run(t.Context(), d, acc.ID, run.ID); err != nil {
 					t.Fatal(err)
@@ -549,14 +555,7 @@ func TestSyncNowHandler(t *testing.T) {
 
 	// fcx.InvokeAsync, as the accounts function's d.Invoke calls it, sends what the handler accepts.
 	t.Run("InvokeAsync", func(t *testing.T) {
-		d := apptest.Deps(t, storetest.SQLite(t))
-		e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-		c := apptest.Serve(t, New(d))
-		acc := e.accs[0]
-		run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
-		if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
-			t.Fatal(err)
-		}
+		d, c, acc, run := queuedRun(t)
 		if err := fcx.InvokeAsync(t.Context(), nil, c.URL()+"/", d.InvocationKey, billing.SyncRequest{AccountID: acc.ID, SyncID: run.ID}); err != nil {
 			t.Fatal(err)
 		}
