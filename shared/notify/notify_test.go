@@ -371,6 +371,8 @@ func TestGuardAddresses(t *testing.T) {
 		{"https://metadata.test/latest/meta-data", false, false},
 		{"https://100.100.100.200/latest/meta-data", false, false},
 		{"https://[::ffff:a9fe:a9fe]/", false, false},
+		{"https://[fe80::1%25eth0]/", false, false},
+		{"https://[fd00::1%25eth0]/", false, true},
 		{"https://user:pw@public.test/hook", false, false},
 		{"ftp://public.test/hook", false, false},
 		{"/relative", false, false},
