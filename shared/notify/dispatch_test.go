@@ -230,3 +230,50 @@ func TestDispatchersConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// A dispatcher that crashed after claiming loses nothing: once its lease runs out the next run
+// delivers, once. A deleted channel's delivery fails with the reason instead of waiting forever.
+func TestDispatcherAfterCrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		rec := newRecorder(t, always(200, ""))
+		c := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: rec.URL + "/hook", Language: alert.LanguageEn}
+		doomed := alert.Channel{Type: alert.ChannelWebhook, Name: "doomed", URL: rec.URL + "/old", Language: alert.LanguageEn}
+		for _, ch := range []*alert.Channel{&c, &doomed} {
+			if err := s.CreateChannel(ctx, ch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a := sample()
+		a.Deliveries = []alert.Delivery{{ChannelID: c.ID}, {ChannelID: doomed.ID}}
+		if _, err := s.RaiseAlerts(ctx, t0, nil, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteChannel(ctx, doomed.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The crashed run: claimed, never sent, never recorded.
+		if claims, err := s.ClaimDeliveries(ctx, t0, 10, 5*time.Minute); err != nil || len(claims) != 2 {
+			t.Fatalf("claim: %d, %v", len(claims), err)
+		}
+		n := notify.NewNotifier(notify.Guard{Local: true}, 5*time.Second, nil)
+		d := &notify.Dispatcher{Outbox: s, Sender: n, Now: clk.Now, Lease: 5 * time.Minute}
+		clk.Add(4 * time.Minute)
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{}) {
+			t.Fatalf("within the lease: %+v, %v", rep, err)
+		}
+		clk.Add(time.Minute)
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{Sent: 1, Failed: 1}) {
+			t.Fatalf("after the lease: %+v, %v", rep, err)
+		}
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{}) || len(rec.got()) != 1 {
+			t.Fatalf("again: %+v, %v, %d requests", rep, err, len(rec.got()))
+		}
+		got, _ := s.ListAlerts(ctx, store.AlertFilter{})
+		if dl := got[0].Deliveries[1]; dl.Status != alert.DeliveryFailed || dl.LastError != "the channel was deleted" {
+			t.Fatalf("deleted channel's delivery = %+v", dl)
+		}
+	})
+}

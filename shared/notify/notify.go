@@ -40,18 +40,19 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(string(e.Channel))
+	var parts []string
+	if e.Channel != "" {
+		parts = append(parts, string(e.Channel))
+	}
 	if e.Status != 0 && (e.Status < 200 || e.Status > 299) {
-		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+		parts = append(parts, "HTTP "+strconv.Itoa(e.Status))
 	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, ": %s", e.Code)
+	for _, p := range []string{e.Code, e.Message} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	}
-	return b.String()
+	return strings.Join(parts, ": ")
 }
 
 // Notifier sends one alert to one channel.
