@@ -277,3 +277,46 @@ func TestDispatcherAfterCrash(t *testing.T) {
 		}
 	})
 }
+
+// Several alerts for one robot are spaced to its rate limit; other channels are not held up.
+func TestDispatcherPacesEachChannel(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := t.Context()
+	t0 := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	ding := newRecorder(t, always(200, `{"errcode":0,"errmsg":"ok"}`))
+	hook := newRecorder(t, always(200, ""))
+	chDing := alert.Channel{Type: alert.ChannelDingTalk, Name: "ding", URL: ding.URL + "/robot/send?access_token=t", Language: alert.LanguageZh}
+	chHook := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: hook.URL + "/hook", Language: alert.LanguageEn}
+	for _, ch := range []*alert.Channel{&chDing, &chHook} {
+		if err := s.CreateChannel(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var alerts []alert.Alert
+	for i := range 3 {
+		a := sample()
+		a.DedupKey = "k" + strconv.Itoa(i)
+		a.Deliveries = []alert.Delivery{{ChannelID: chDing.ID}, {ChannelID: chHook.ID}}
+		alerts = append(alerts, a)
+	}
+	if _, err := s.RaiseAlerts(ctx, t0, nil, alerts...); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var waits []time.Duration
+	d := &notify.Dispatcher{Outbox: s, Sender: notify.NewNotifier(notify.Guard{Local: true}, 5*time.Second, nil),
+		Now: func() time.Time { return t0 }, Batch: 2,
+		Sleep: func(_ context.Context, w time.Duration) { mu.Lock(); waits = append(waits, w); mu.Unlock() }}
+	rep, err := d.Run(ctx)
+	if err != nil || rep.Sent != 6 {
+		t.Fatalf("%+v, %v", rep, err)
+	}
+	// Two waits of 3 s between the three DingTalk messages (across claim batches too), none
+	// for the webhook.
+	if len(waits) != 2 || waits[0] != 3*time.Second || waits[1] != 3*time.Second {
+		t.Fatalf("waits %v", waits)
+	}
+	if len(ding.got()) != 3 || len(hook.got()) != 3 {
+		t.Fatalf("ding %d, hook %d", len(ding.got()), len(hook.got()))
+	}
+}
