@@ -29,6 +29,15 @@ func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
+func createChannels(t *testing.T, s *store.Store, chs ...*alert.Channel) {
+	t.Helper()
+	for _, ch := range chs {
+		if err := s.CreateChannel(t.Context(), ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func newBox(t *testing.T) *secretbox.Box {
 	key, err := secretbox.GenerateKey()
 	if err != nil {
@@ -188,9 +197,7 @@ func TestDispatchersConcurrent(t *testing.T) {
 		ctx := t.Context()
 		rec := newRecorder(t, always(200, ""))
 		c := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: rec.URL + "/hook", Language: alert.LanguageEn}
-		if err := s.CreateChannel(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
+		createChannels(t, s, &c)
 		t0 := time.Now().UTC()
 		var alerts []alert.Alert
 		for i := range 40 {
@@ -241,11 +248,7 @@ func TestDispatcherAfterCrash(t *testing.T) {
 		rec := newRecorder(t, always(200, ""))
 		c := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: rec.URL + "/hook", Language: alert.LanguageEn}
 		doomed := alert.Channel{Type: alert.ChannelWebhook, Name: "doomed", URL: rec.URL + "/old", Language: alert.LanguageEn}
-		for _, ch := range []*alert.Channel{&c, &doomed} {
-			if err := s.CreateChannel(ctx, ch); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createChannels(t, s, &c, &doomed)
 		a := sample()
 		a.Deliveries = []alert.Delivery{{ChannelID: c.ID}, {ChannelID: doomed.ID}}
 		if _, err := s.RaiseAlerts(ctx, t0, nil, a); err != nil {
@@ -287,11 +290,7 @@ func TestDispatcherPacesEachChannel(t *testing.T) {
 	hook := newRecorder(t, always(200, ""))
 	chDing := alert.Channel{Type: alert.ChannelDingTalk, Name: "ding", URL: ding.URL + "/robot/send?access_token=t", Language: alert.LanguageZh}
 	chHook := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: hook.URL + "/hook", Language: alert.LanguageEn}
-	for _, ch := range []*alert.Channel{&chDing, &chHook} {
-		if err := s.CreateChannel(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createChannels(t, s, &chDing, &chHook)
 	var alerts []alert.Alert
 	for i := range 3 {
 		a := sample()
