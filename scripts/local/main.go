@@ -67,6 +67,7 @@ func run(manifestFile string) error {
 	}
 	defer stopDemo()
 	startLocalSync(ctx, d)
+	registerLocalJobs(d)
 
 	r, err := newRunner(d, m)
 	if err != nil {
@@ -124,7 +125,8 @@ func checkRegistry(m Manifest) error {
 	return nil
 }
 
-type job struct {
+// timerJob is one timer trigger of a function with the job it fires.
+type timerJob struct {
 	fn    Function
 	timer Timer
 	run   fcx.Job
@@ -135,7 +137,7 @@ type runner struct {
 	d    *app.Deps
 	m    Manifest
 	mux  *http.ServeMux
-	jobs []job
+	jobs []timerJob
 }
 
 func newRunner(d *app.Deps, m Manifest) (*runner, error) {
@@ -147,7 +149,7 @@ func newRunner(d *app.Deps, m Manifest) (*runner, error) {
 			handlers[f.Name] = e.API(d)
 		}
 		for _, t := range f.Timers {
-			r.jobs = append(r.jobs, job{fn: f, timer: t, run: e.Job(d)})
+			r.jobs = append(r.jobs, timerJob{fn: f, timer: t, run: e.Job(d)})
 		}
 	}
 	for _, rt := range m.Routes {

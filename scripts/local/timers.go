@@ -63,7 +63,7 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 }
 
 // invoke runs one job as FC would deliver a timer event to it.
-func (r *runner) invoke(ctx context.Context, j job, at time.Time) {
+func (r *runner) invoke(ctx context.Context, j timerJob, at time.Time) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	id := "local-" + hex.EncodeToString(b[:])
