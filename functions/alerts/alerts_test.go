@@ -43,7 +43,9 @@ func setup(t *testing.T, d *app.Deps) fixture {
 // wantInvalid fails unless res is a 400 whose message names field.
 func wantInvalid(t *testing.T, res apptest.Response, field string) {
 	t.Helper()
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	res.JSON(t, &e)
 	if res.Status != http.StatusBadRequest || !strings.Contains(e.Error.Message, field) {
 		t.Errorf("answer %d %s, want 400 naming %q", res.Status, res.Body, field)
