@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -112,6 +113,9 @@ func checkRegistry(m Manifest) error {
 			problems = append(problems, fmt.Sprintf("function %s has an HTTP trigger in s.yaml but no handler in the registry", f.Dir))
 		case len(f.Timers) > 0 && e.Job == nil:
 			problems = append(problems, fmt.Sprintf("function %s has a timer in s.yaml but no job in the registry", f.Dir))
+		case e.Work != nil && !slices.Contains(config.JobNames, f.Dir):
+			// StartJob finds a job's trigger on FC by CLOUDLENS_<NAME>_URL, read for JobNames only.
+			problems = append(problems, fmt.Sprintf("function %s is a startable job but not in config.JobNames", f.Dir))
 		}
 	}
 	for dir := range registry {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cloudlens/cloudlens/shared/app"
 )
 
 // TestFunctionsAgree is the guard DESIGN §2 asks for: the directories under functions/, the
@@ -44,6 +46,30 @@ func TestFunctionsAgree(t *testing.T) {
 		if _, err := os.Stat(filepath.Join("..", "..", "functions", f.Dir, "bootstrap", "main.go")); err != nil {
 			t.Errorf("function %s has no bootstrap/main.go", f.Dir)
 		}
+	}
+}
+
+// TestLocalJobs checks that every function whose work runs through app.Deps.Jobs is run in
+// process by StartJob locally, under its directory's name.
+func TestLocalJobs(t *testing.T) {
+	d := &app.Deps{}
+	registerLocalJobs(d)
+	var want, got []string
+	for dir, e := range registry {
+		if e.Work != nil {
+			want = append(want, dir)
+		}
+	}
+	for name, fn := range d.LocalJobs {
+		if fn == nil {
+			t.Errorf("local job %s has no work", name)
+		}
+		got = append(got, name)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if len(want) == 0 || !slices.Equal(want, got) {
+		t.Fatalf("local jobs %v, want %v", got, want)
 	}
 }
 
