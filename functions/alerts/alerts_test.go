@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,6 +51,17 @@ func wantInvalid(t *testing.T, res apptest.Response, field string) {
 	if res.Status != http.StatusBadRequest || !strings.Contains(e.Error.Message, field) {
 		t.Errorf("answer %d %s, want 400 naming %q", res.Status, res.Body, field)
 	}
+}
+
+// changed returns a copy of body with k set to v, or left out when v is nil.
+func changed(body map[string]any, k string, v any) map[string]any {
+	m := maps.Clone(body)
+	if v == nil {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
+	return m
 }
 
 // recorder is a chat platform or webhook receiver on loopback that keeps what it was sent.
@@ -190,18 +202,7 @@ func TestChannelValidation(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
 		f := setup(t, d)
 		ok := map[string]any{"type": "webhook", "name": "hook", "url": "http://127.0.0.1:9/hook"}
-		with := func(k string, v any) map[string]any {
-			m := map[string]any{}
-			for kk, vv := range ok {
-				m[kk] = vv
-			}
-			if v == nil {
-				delete(m, k)
-			} else {
-				m[k] = v
-			}
-			return m
-		}
+		with := func(k string, v any) map[string]any { return changed(ok, k, v) }
 		cases := []struct {
 			name  string
 			body  map[string]any
@@ -394,14 +395,7 @@ func TestRules(t *testing.T) {
 		}
 
 		ok := map[string]any{"name": "r", "kind": "anomaly", "channelIds": chIDs}
-		with := func(k string, v any) map[string]any {
-			m := map[string]any{}
-			for kk, vv := range ok {
-				m[kk] = vv
-			}
-			m[k] = v
-			return m
-		}
+		with := func(k string, v any) map[string]any { return changed(ok, k, v) }
 		cases := []struct {
 			name  string
 			body  map[string]any
