@@ -410,7 +410,13 @@ func classify(action string, err error) classified {
 		}
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s failed", action), retry: true, summary: err.Error()}
 	}
-	msg := clip(ae.Message, 300)
+	// SignatureDoesNotMatch quotes the server's string to sign, the whole signed query
+	// (AccessKeyId included): the first sentence says all a person needs.
+	msg := ae.Message
+	if i := strings.Index(msg, " server string to sign is"); i >= 0 {
+		msg = msg[:i]
+	}
+	msg = clip(msg, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
 	for _, p := range authCodes {
 		if strings.HasPrefix(ae.Code, p) {
