@@ -36,6 +36,9 @@ type Credentials struct {
 	AccessKeySecret string
 	SecurityToken   string
 	RoleARN         string
+	// Account is the CloudLens account the credentials belong to, named in logs (which
+	// never name the AccessKey); 0 when there is none yet (a connection test of new keys).
+	Account int64
 }
 
 // Options configure every client a Factory builds.
@@ -157,6 +160,7 @@ type client struct {
 	provider credentials.CredentialsProvider
 	role     *stsProvider // nil unless a RAM role is assumed
 	limiter  *rate.Limiter
+	account  int64
 }
 
 func (f *Factory) newClient(site string, c Credentials) (*client, error) {
@@ -168,7 +172,7 @@ func (f *Factory) newClient(site string, c Credentials) (*client, error) {
 		return nil, errs.Invalid("an AccessKey ID and secret are required")
 	}
 	endpoint, scheme := f.endpoint(ep.bss, f.o.Endpoint)
-	cl := &client{f: f, region: ep.region, endpoint: endpoint, scheme: scheme, limiter: f.limiter(c)}
+	cl := &client{f: f, region: ep.region, endpoint: endpoint, scheme: scheme, limiter: f.limiter(c), account: c.Account}
 	var base credentials.CredentialsProvider = credentials.NewStaticAKCredentialsProvider(c.AccessKeyID, c.AccessKeySecret)
 	if c.SecurityToken != "" {
 		base = credentials.NewStaticSTSCredentialsProvider(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
@@ -314,7 +318,10 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 			return nil, cl.err
 		}
 		wait := f.o.Backoff(attempt + 1)
-		f.log.Warn("aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
+		// The action and the account only: the request itself is signed (AccessKeyId,
+		// Signature, SecurityToken in its query) and never logged.
+		f.log.WarnContext(ctx, "aliyun: retrying", "action", action, "account_id", c.account, "attempt", attempt+1,
+			"error", cl.summary, "wait_ms", wait.Milliseconds())
 		if err := f.clock.Sleep(ctx, wait); err != nil {
 			f.failures.Add(1)
 			return nil, ctxError(action, err)
@@ -403,7 +410,7 @@ func classify(action string, err error) classified {
 		var ne net.Error
 		var ce sdkerrors.Error
 		if errors.As(err, &ne) || isConnError(err) {
-			return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: network error", action), retry: true, summary: err.Error()}
+			return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: network error (%s)", action, clip(err.Error(), 200)), retry: true, summary: err.Error()}
 		}
 		if errors.As(err, &ce) {
 			return classified{err: errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: client error %s", action, ce.ErrorCode()), summary: err.Error()}

@@ -54,7 +54,7 @@ type BillPage struct {
 	// TotalCount is the number of items of the whole answer, when the service sends it.
 	TotalCount    int
 	HasTotalCount bool
-	MaxResults    int // the page size asked for
+	MaxResults    int // the page size the service used (as it says, else as asked)
 	RequestID     string
 }
 
@@ -87,6 +87,7 @@ func (b *Billing) DescribeInstanceBill(ctx context.Context, q BillQuery) (BillPa
 		Data      struct {
 			NextToken  billing.Text    `json:"NextToken"`
 			TotalCount billing.Number  `json:"TotalCount"`
+			MaxResults billing.Number  `json:"MaxResults"`
 			Items      json.RawMessage `json:"Items"`
 		} `json:"Data"`
 	}
@@ -104,6 +105,10 @@ func (b *Billing) DescribeInstanceBill(ctx context.Context, q BillQuery) (BillPa
 			return BillPage{}, badResponse("DescribeInstanceBill", fmt.Errorf("TotalCount %q is not a count", clip(string(resp.Data.TotalCount), 40)))
 		}
 		page.HasTotalCount = true
+	}
+	// The page size the service used, which may be smaller than asked for.
+	if n, err := strconv.Atoi(string(resp.Data.MaxResults)); err == nil && n > 0 {
+		page.MaxResults = n
 	}
 	for _, b := range bodies {
 		var it billing.RawItem
