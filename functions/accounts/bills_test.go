@@ -1,12 +1,9 @@
 package accounts
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/cloudlens/cloudlens/shared/account"
-	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
@@ -19,23 +16,9 @@ import (
 // read too, so testing the connection answers 200 with the balance, never 500.
 func TestConnectionTestBalanceFormats(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
-		w := aliyunsim.NewWorld(aliyunsim.Config{Seed: 5, Accounts: 1, Resources: 1})
-		sim := aliyunsim.NewServer(w, aliyunsim.ServerOptions{})
-		addr, err := sim.Start()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = sim.Close() })
-		d.Sim = aliyun.NewFactory(aliyun.Options{Endpoint: addr, Insecure: true, QPS: 1000}, d.Log)
+		w, sim := startSim(t, d, aliyunsim.Config{Seed: 5, Accounts: 1, Resources: 1})
 		sa := w.Accounts()[0]
-		a := account.Account{Name: "Demo", UID: sa.UID, Site: account.Site(sa.Site), AuthType: account.AuthAccessKey,
-			AccessKeyID: sa.AccessKeyID, Demo: true, Status: account.StatusNew}
-		if err := d.SealSecret(&a, sa.AccessKeySecret); err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Store.CreateAccount(context.Background(), &a); err != nil {
-			t.Fatal(err)
-		}
+		a := addDemoAccount(t, d, sa, sa.AccessKeySecret)
 		c := apptest.Serve(t, New(d))
 		_, tok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, a.ID)
 		want := money.Micros(w.Balance(sa.UID).AvailableAmount).String()

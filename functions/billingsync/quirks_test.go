@@ -2,7 +2,6 @@ package billingsync
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -312,5 +311,4 @@ func TestSyncLogsCarryNoSecrets(t *testing.T) {
 	if !strings.Contains(text, `"action":"DescribeInstanceBill"`) {
 		t.Fatalf("the retry warnings do not name the action: %s", text)
 	}
-	_ = context.Background
 }
