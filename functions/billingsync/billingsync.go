@@ -503,10 +503,11 @@ func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 		if len(b.Duplicates) > 0 {
 			st.log.WarnContext(ctx, "the same charge was delivered twice; stored once", "day", day, "page", pages, "duplicates", len(b.Duplicates))
 		}
-		for _, li := range b.Items {
+		for i, li := range b.Items {
 			if li.ChargeDate != day {
 				// Stored under its own date it would escape this day's DeleteMissing and be counted twice.
-				rejects = append(rejects, reject(st.run.ID, acc.ID, day, "billing date "+li.ChargeDate+" outside the requested day", nil))
+				rejects = append(rejects, reject(st.run.ID, acc.ID, day, "billing date "+li.ChargeDate+" outside the requested day", page.Bodies[b.Positions[i]]))
+				rejected++
 				continue
 			}
 			keep = append(keep, li.Key)

@@ -418,12 +418,13 @@ func classify(action string, err error) classified {
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s failed", action), retry: true, summary: err.Error()}
 	}
 	// SignatureDoesNotMatch quotes the server's string to sign, the whole signed query
-	// (AccessKeyId included): the first sentence says all a person needs.
-	msg := ae.Message
-	if i := strings.Index(msg, " server string to sign is"); i >= 0 {
-		msg = msg[:i]
+	// (AccessKeyId included): the first sentence says all a person needs. The SDK's own
+	// error repeats the message, so the cleaned answer replaces it as the cause.
+	if i := strings.Index(ae.Message, " server string to sign is"); i >= 0 {
+		ae = &apiError{Status: ae.Status, Code: ae.Code, Message: ae.Message[:i], RequestID: ae.RequestID}
+		err = ae
 	}
-	msg = clip(msg, 300)
+	msg := clip(ae.Message, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
 	for _, p := range authCodes {
 		if strings.HasPrefix(ae.Code, p) {

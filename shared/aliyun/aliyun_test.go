@@ -673,3 +673,16 @@ func TestNetworkErrorsKeepNoSignedURL(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// SignatureDoesNotMatch quotes the signed query; the error keeps only its first sentence.
+func TestSignatureErrorKeepsNoSignedQuery(t *testing.T) {
+	body := errorBody("SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3D"+testCreds.AccessKeyID+"%26Action%3DDescribeInstanceBill")
+	_, b := newTestBilling(t, &fakeBSS{answers: []answer{{400, body}}}, Options{})
+	_, err := b.DescribeInstanceBill(context.Background(), BillQuery{BillingCycle: "2024-03"})
+	if errs.KindOf(err) != errs.KindUnauthorized || !strings.Contains(err.Error(), "Specified signature is not matched") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "AccessKeyId") || strings.Contains(err.Error(), testCreds.AccessKeyID) {
+		t.Fatalf("the error carries the signed query: %v", err)
+	}
+}

@@ -344,7 +344,9 @@ type Rejection struct {
 
 // Batch is the outcome of normalising one page of items.
 type Batch struct {
-	Items          []LineItem
+	Items []LineItem
+	// Positions[i] is the position of Items[i] in the input slice.
+	Positions      []int
 	Rejected       []Rejection
 	UnknownRegions map[string]int // region names with no known id, with their counts
 	// Twins counts items kept under an ordinal key: they share every identifying field
@@ -441,6 +443,7 @@ func NormalizePage(accountID int64, raws []RawItem, bodies []json.RawMessage, ke
 		}
 		b.Rounded += li.RoundedAmounts
 		b.Items = append(b.Items, li)
+		b.Positions = append(b.Positions, i)
 	}
 	return b
 }
