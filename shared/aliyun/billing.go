@@ -126,7 +126,7 @@ func (b *Billing) DescribeInstanceBill(ctx context.Context, q BillQuery) (BillPa
 func unreadable(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return errs.Wrap(errs.KindInvalid, err, "field %s is a JSON %s, which cannot be read as a %s", te.Field, te.Value, te.Struct)
+		return errs.Wrap(errs.KindInvalid, err, "field %s is a JSON %s, where the API documents a single value (text or number)", te.Field, te.Value)
 	}
 	return errs.Wrap(errs.KindInvalid, err, "the item is not readable: %s", clip(err.Error(), 200))
 }

@@ -132,7 +132,7 @@ type Text string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Text) UnmarshalJSON(b []byte) error {
-	s, err := scalarText(b, "text")
+	s, err := scalarText(b)
 	*t = Text(s)
 	return err
 }
@@ -145,7 +145,7 @@ type Number string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	s, err := scalarText(b, "number")
+	s, err := scalarText(b)
 	*n = Number(strings.TrimSpace(s))
 	return err
 }
@@ -153,7 +153,7 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 // scalarText returns the text of a JSON scalar: a string's content, a number's or a
 // boolean's literal, "" for null. Objects and arrays are an *json.UnmarshalTypeError,
 // which encoding/json completes with the field's name.
-func scalarText(b []byte, want string) (string, error) {
+func scalarText(b []byte) (string, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 {
 		return "", nil
@@ -170,7 +170,7 @@ func scalarText(b []byte, want string) (string, error) {
 		if b[0] == '[' {
 			kind = "array"
 		}
-		return "", &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[string](), Offset: 0, Field: "", Struct: want}
+		return "", &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[string]()}
 	}
 	return string(b), nil
 }
