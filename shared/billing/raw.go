@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // RawItem is one item of DescribeInstanceBill as received. It mirrors every field of
@@ -160,6 +161,11 @@ func scalarText(b []byte) (string, error) {
 	}
 	switch b[0] {
 	case '"':
+		// Most bill text has no escapes: take it as it is, without decoding it again
+		// (invalid UTF-8 goes the long way, which replaces it as encoding/json does).
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && utf8.Valid(b) {
+			return string(b[1 : len(b)-1]), nil
+		}
 		var s string
 		err := json.Unmarshal(b, &s)
 		return s, err
