@@ -1036,7 +1036,7 @@ export interface operations {
                 "application/json": {
                     email: string;
                     name?: string;
-                    /** @description At least 12 characters. */
+                    /** @description 10 characters to 72 bytes. */
                     password: string;
                     /** @description Defaults to viewer. */
                     role?: components["schemas"]["Role"];
