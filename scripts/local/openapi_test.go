@@ -72,7 +72,6 @@ type call struct {
 }
 
 type contract struct {
-	doc    *openapi3.T
 	router routers.Router
 	base   string
 	tokens map[string]string
@@ -256,7 +255,7 @@ func TestOpenAPIContract(t *testing.T) {
 	}
 	recorded := false
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
-		c := &contract{doc: doc, router: router, tokens: map[string]string{}, vars: map[string]string{}, seen: map[string]bool{}}
+		c := &contract{router: router, tokens: map[string]string{}, vars: map[string]string{}, seen: map[string]bool{}}
 		setupContract(t, d, m, c)
 		record := os.Getenv(envRecordFixtures) == "1" && !recorded
 		recorded = recorded || record
