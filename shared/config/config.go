@@ -26,6 +26,10 @@ const (
 	ModeLocal Mode = "local"
 )
 
+// JobNames are the job functions that can be started by an HTTP request ("run now", or a job
+// chaining the next); each has its trigger URL in CLOUDLENS_<NAME>_URL on Function Compute.
+var JobNames = []string{"billingsync", "budgetcheck", "alertdispatch"}
+
 // Config is every setting of CloudLens. Fields marked secret are masked by LogValue.
 type Config struct {
 	Mode Mode
@@ -54,13 +58,16 @@ type Config struct {
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
 
-	AliyunEndpoint      string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
-	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
-	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
-	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
-	BackfillMonthsSet   bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
-	BillingSyncURL      string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
-	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
+	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
+	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
+	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	BackfillMonthsSet bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
+	BillingSyncURL    string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
+	// JobURLs maps a job function's name to its HTTP trigger (CLOUDLENS_<NAME>_URL, e.g.
+	// CLOUDLENS_BUDGETCHECK_URL), for "run now" and for jobs that start other jobs on FC.
+	JobURLs             map[string]string
+	SyncConcurrency     int // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
 	AliyunQPS           float64
 	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
 	SyncOnStart         bool   // CLOUDLENS_SYNC_ON_START: local runner syncs bills once at start
@@ -166,6 +173,19 @@ func (c *Config) validate(r *reader) {
 		if u, err := url.Parse(c.BillingSyncURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
+	}
+	c.JobURLs = map[string]string{}
+	for _, name := range JobNames {
+		env := "CLOUDLENS_" + strings.ToUpper(name) + "_URL"
+		v := strings.TrimSpace(r.getenv(env))
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("%s %q is not an http(s) URL", env, v)
+			continue
+		}
+		c.JobURLs[name] = v
 	}
 	if c.LLMBaseURL != "" {
 		if u, err := url.Parse(c.LLMBaseURL); err != nil || u.Host == "" {
