@@ -973,7 +973,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "invalid";
+                    };
+                };
             };
         };
         /** @description No, an expired or a wrong credential (`unauthorized`). */
@@ -983,7 +988,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "unauthorized";
+                    };
+                };
             };
         };
         /** @description The caller's role does not allow this (`forbidden`). */
@@ -993,7 +1003,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "forbidden";
+                    };
+                };
             };
         };
         /** @description No such thing, or not visible to the caller (`not_found`). */
@@ -1003,7 +1018,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "not_found";
+                    };
+                };
             };
         };
         /** @description The change contradicts the current state (`conflict`). */
@@ -1013,7 +1033,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "conflict";
+                    };
+                };
             };
         };
         /** @description Too many attempts (`rate_limited`). */
@@ -1024,7 +1049,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "rate_limited";
+                    };
+                };
             };
         };
         /** @description A dependency (Redis, Alibaba Cloud, the sync function) is not available (`unavailable`). */
@@ -1034,7 +1064,12 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "unavailable";
+                    };
+                };
             };
         };
     };
