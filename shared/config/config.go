@@ -4,6 +4,8 @@
 package config
 
 import (
+	"github.com/cloudlens/cloudlens/shared/job"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,16 +28,15 @@ const (
 	ModeLocal Mode = "local"
 )
 
-// JobNames are the job functions that can be started by an HTTP request ("run now", or a job
-// chaining the next); each has its trigger URL in CLOUDLENS_<NAME>_URL on Function Compute.
-var JobNames = []string{"billingsync", "budgetcheck", "alertdispatch"}
-
 // Config is every setting of CloudLens. Fields marked secret are masked by LogValue.
 type Config struct {
 	Mode Mode
 
-	Addr    string // CLOUDLENS_ADDR, local runner listen address
-	DataDir string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
+	Addr string // CLOUDLENS_ADDR, local runner listen address
+	// PublicURL is where people open the web app (CLOUDLENS_PUBLIC_URL); alerts link back to
+	// it. Local mode defaults to the runner's own address; empty sends alerts without a link.
+	PublicURL string
+	DataDir   string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
 
 	MySQLDSN      string // CLOUDLENS_MYSQL_DSN (secret: may hold a password)
 	MySQLMaxOpen  int    // CLOUDLENS_MYSQL_MAX_OPEN
@@ -174,8 +175,19 @@ func (c *Config) validate(r *reader) {
 			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
 	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(r.getenv("CLOUDLENS_PUBLIC_URL")), "/")
+	if c.PublicURL == "" && c.Mode == ModeLocal && c.Addr != "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("CLOUDLENS_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
+		}
+	}
 	c.JobURLs = map[string]string{}
-	for _, name := range JobNames {
+	// Each job function can be started by a signed HTTP request ("run now", or a job chaining
+	// the next) at its trigger URL.
+	for _, name := range job.Names() {
 		env := "CLOUDLENS_" + strings.ToUpper(name) + "_URL"
 		v := strings.TrimSpace(r.getenv(env))
 		if v == "" {
