@@ -476,6 +476,66 @@ export interface paths {
         patch: operations["updateBudget"];
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every job function with its schedule and last run (admin) */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
+                name: components["parameters"]["JobName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job now (admin); it runs after the answer
+         * @description 503 when the job function cannot be started from here (its run is recorded as failed to start; its timer still runs it).
+         */
+        post: operations["runJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
+                name: components["parameters"]["JobName"];
+            };
+            cookie?: never;
+        };
+        /** A job's runs, newest first (admin) */
+        get: operations["listJobRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -926,6 +986,40 @@ export interface components {
         BudgetList: {
             items: components["schemas"]["BudgetSummary"][];
         };
+        JobRun: {
+            id: components["schemas"]["Id"];
+            job: string;
+            /**
+             * @description chain: started by the job before it.
+             * @enum {string}
+             */
+            trigger: "timer" | "manual" | "chain";
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "skipped" | "abandoned";
+            /** @description What the run did or why it failed, in words. */
+            message: string;
+            /** @description How many things the run handled (accounts, budgets, alerts). */
+            items: number;
+            /** @description The user who asked for it; null for timers and chains. */
+            requestedBy: components["schemas"]["Id"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            startedAt: components["schemas"]["Timestamp"] | null;
+            heartbeatAt: components["schemas"]["Timestamp"] | null;
+            finishedAt: components["schemas"]["Timestamp"] | null;
+        };
+        JobRunList: {
+            items: components["schemas"]["JobRun"][];
+        };
+        Job: {
+            name: string;
+            description: string;
+            /** @description The timer's cron expression (six fields, seconds first), with its CRON_TZ. */
+            schedule: string;
+            lastRun: components["schemas"]["JobRun"] | null;
+        };
+        JobList: {
+            items: components["schemas"]["Job"][];
+        };
     };
     responses: {
         /** @description Done; no body. */
@@ -1074,6 +1168,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
+        JobName: string;
         IdPath: components["schemas"]["Id"];
         /** @description First day of the range, inclusive. Default the first day of end's month. */
         Start: components["schemas"]["Date"];
@@ -1974,6 +2070,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs, in the order the jobs page shows them. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    runJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
+                name: components["parameters"]["JobName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run was queued and started. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runId: components["schemas"]["Id"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJobRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
+                name: components["parameters"]["JobName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunList"];
                 };
             };
             400: components["responses"]["BadRequest"];
