@@ -159,6 +159,40 @@ describe("CloudLens web app", { skip: skip || false }, () => {
     await screenshot(page, "resource");
   });
 
+  test("with top=1 the remainder row is labelled in the reader's language and offers no drill-down", async () => {
+    for (const [lang, word] of [
+      ["zh", "其他"],
+      ["en", "Others"],
+    ]) {
+      await page.evaluate((l) => localStorage.setItem("cloudlens.lang", l), lang);
+      await page.goto(`${BASE_URL}/explorer/?groupBy=product&top=1`);
+      const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+      assert.equal(q.top, 1);
+      const path = `/costs/explore?${exploreApiParams(q)}`;
+      await page.waitForSelector(`[data-testid="costs-view"][data-loaded="${path}"]`, { timeout: 15_000 });
+      const want = await admin.get(path);
+      const item = want.items.find((it) => it.groups.some((g) => g.other));
+      assert.ok(item, "the demo accounts bill more than one product, so top=1 leaves a remainder");
+      const other = item.groups.find((g) => g.other);
+      assert.deepEqual(other.key, {}, "the API's remainder has no dimension values");
+
+      const scope = `[data-testid="explore-result"][data-currency="${item.currency}"]`;
+      const row = page.locator(`${scope} [data-testid="explorer-row"][data-other="true"]`);
+      await page.waitForSelector(`${scope} [data-testid="explorer-row"][data-other="true"][data-label="${word}"]`, { timeout: 15_000 });
+      assert.equal(await row.count(), 1, "one remainder row");
+      assert.equal((await row.locator("td").first().innerText()).trim(), word, `the remainder reads "${word}" in ${lang}`);
+      assert.equal(normalizeDecimal(await row.getAttribute("data-total")), normalizeDecimal(other.total), "the remainder's total");
+      assert.equal(await row.getByTestId("drill").count(), 0, "no drill-down on the remainder");
+      const drillable = page.locator(`${scope} [data-testid="explorer-row"]:not([data-other]) [data-testid="drill"]`);
+      assert.equal(await drillable.count(), item.groups.length - 1, "every other row can be drilled into");
+      const series = JSON.parse(await page.locator(`${scope} [data-testid="explorer-chart"]`).getAttribute("data-series"));
+      assert.ok(series.includes(word), "the chart names the remainder the same way");
+      assert.ok(!series.includes(other.label), "the API's untranslated label is not shown");
+      await screenshot(page, `explorer-top1-${lang}`);
+    }
+    await page.evaluate(() => localStorage.setItem("cloudlens.lang", "zh"));
+  });
+
   test("a new account with a bad secret fails its connection test", async () => {
     const name = `e2e-bad-secret-${Date.now()}`;
     await page.goto(`${BASE_URL}/accounts/edit/`);

@@ -177,16 +177,6 @@ export function validateQuery(q) {
 }
 
 /**
- * Whether a group is the API's "others" bucket (everything past the top N), which cannot be
- * drilled into because it is not one slice.
- * @param {{key: Record<string, string>, label?: string}} g
- */
-export function isOthersGroup(g) {
-  const vals = Object.values(g.key || {});
-  return vals.length > 0 && vals.every((v) => v === "others");
-}
-
-/**
  * The query narrowed to one group, for drill-down: each of the group's dimension values becomes
  * an `in` filter (replacing any earlier filter on that dimension).
  * @param {ExplorerQuery} q
@@ -202,7 +192,7 @@ export function sliceQuery(q, key) {
 
 /**
  * @typedef {{period: string, cost: string}} Point
- * @typedef {{key: Record<string, string>, label: string, total: string, points: Point[]}} Group
+ * @typedef {{key: Record<string, string>, label: string, other?: boolean, total: string, points: Point[]}} Group
  * @typedef {{currency: string, total: string, periods: string[], groups: Group[]}} ExploreItem
  * @typedef {{key: Record<string, string>, label: string, total: string, values: string[], others: boolean}} PivotRow
  */
@@ -210,11 +200,14 @@ export function sliceQuery(q, key) {
 /**
  * Lays one currency's explore result out as a table: one row per group with a value for every
  * period (missing points are zero), per-period column totals (exact decimal sums) and the
- * API's grand total.
+ * API's grand total. The API marks the top-N remainder with `other: true` (its key is empty and
+ * its label is the untranslated word "others"); that row takes `othersLabel`, the word in the
+ * reader's language, and is flagged so that it offers no drill-down: it is not one slice.
  * @param {ExploreItem} item
+ * @param {string} othersLabel
  * @returns {{periods: string[], rows: PivotRow[], periodTotals: string[], total: string}}
  */
-export function pivotExplore(item) {
+export function pivotExplore(item, othersLabel) {
   const periods = item.periods || [];
   const rows = (item.groups || []).map((g) => {
     /** @type {Map<string, string>} */
@@ -222,10 +215,10 @@ export function pivotExplore(item) {
     for (const p of g.points || []) byPeriod.set(p.period, p.cost);
     return {
       key: g.key,
-      label: g.label,
+      label: g.other ? othersLabel : g.label,
       total: g.total,
       values: periods.map((p) => byPeriod.get(p) ?? "0"),
-      others: isOthersGroup(g),
+      others: g.other === true,
     };
   });
   const periodTotals = periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));

@@ -77,7 +77,7 @@ export interface OverviewItem {
   lastMonthSamePeriod: string;
   lastMonthTotal: string;
   changeAmount: string;
-  changePercent: string | number | null;
+  changePercent: number | null;
   forecast: { value: string; low: string; high: string } | null;
   topProducts: Ranked[];
   topAccounts: Ranked[];
@@ -92,6 +92,7 @@ export interface Overview {
 export interface ExploreGroup {
   key: Record<string, string>;
   label: string;
+  other?: boolean;
   total: string;
   points: { period: string; cost: string }[];
 }
@@ -108,7 +109,7 @@ export interface Explore {
   start: string;
   end: string;
   granularity: string;
-  groupBy: string[] | string;
+  groupBy: string[];
   metric: string;
   items: ExploreItem[];
 }
@@ -118,28 +119,30 @@ export interface ResourceCost {
   resourceName: string;
   product: string;
   region: string;
-  accountId: string | number;
+  accountId: number;
   currency: string;
   cost: string;
 }
 
-export interface ResourceSeries extends Partial<ResourceCost> {
-  demo?: boolean;
-  resourceId: string;
-  currency: string;
+export interface ResourceCostSeries extends ResourceCost {
+  total: string;
   points: { period: string; cost: string }[];
+}
+
+export interface ResourceSeries extends ResourceCostSeries {
+  demo: boolean;
+  items: ResourceCostSeries[];
 }
 
 export interface DiscountGroup {
   key: string;
-  name?: string;
-  label?: string;
+  label: string;
   listCost: string;
   billedCost: string;
   discount: string;
-  discountRate: string | number | null;
-  coupons?: string;
-  cashCoupons?: string;
+  discountRate: number;
+  coupons: string;
+  cashCoupons: string;
 }
 
 export interface DiscountItem {
@@ -147,7 +150,7 @@ export interface DiscountItem {
   listCost: string;
   billedCost: string;
   discount: string;
-  discountRate: string | number | null;
+  discountRate: number;
   coupons: string;
   cashCoupons: string;
   groups: DiscountGroup[];

@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatMoney,
   formatPercent,
+  formatRate,
   fromMicros,
   monthToDateRange,
   normalizeDecimal,
@@ -29,6 +30,13 @@ test("formatMoney uses the currency's symbol and thousands separators", () => {
   for (const [amount, currency, lang, want] of cases) {
     assert.equal(formatMoney(amount, currency, lang), want, `${amount} ${currency} ${lang}`);
   }
+});
+
+test("formatRate shows a fraction as an unsigned percentage", () => {
+  assert.equal(formatRate(0.1234, "en"), "12.3%");
+  assert.equal(formatRate(0, "zh"), "0.0%");
+  assert.equal(formatRate(1, "en"), "100.0%");
+  assert.equal(formatRate(Number.NaN, "en"), "—");
 });
 
 test("formatPercent shows the sign and one decimal", () => {

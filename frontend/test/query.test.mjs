@@ -122,10 +122,10 @@ test("pivotExplore aligns points to periods and totals columns exactly", () => {
         ],
       },
       { key: { product: "rds" }, label: "RDS", total: "20.20", points: [{ period: "2025-03-02", cost: "20.20" }] },
-      { key: { product: "others" }, label: "others", total: "10.10", points: [{ period: "2025-03-03", cost: "10.10" }] },
+      { key: {}, label: "others", other: true, total: "10.10", points: [{ period: "2025-03-03", cost: "10.10" }] },
     ],
   };
-  const p = pivotExplore(item);
+  const p = pivotExplore(item, "其他");
   assert.deepEqual(p.rows.map((r) => r.values), [
     ["10.10", "10.10", "10.10"],
     ["0", "20.20", "0"],
@@ -137,6 +137,6 @@ test("pivotExplore aligns points to periods and totals columns exactly", () => {
   assert.deepEqual(chartSeries(p), [
     { name: "ECS", data: [10.1, 10.1, 10.1] },
     { name: "RDS", data: [0, 20.2, 0] },
-    { name: "others", data: [0, 0, 10.1] },
+    { name: "其他", data: [0, 0, 10.1] },
   ]);
 });

@@ -2,13 +2,14 @@
 
 import { useState } from "react";
 import { AppShell } from "@/components/Shell";
-import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader, td, th } from "@/components/ui";
+import { Table } from "@/components/Table";
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
 import { api } from "@/lib/api";
 import { isAdmin, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import type { APIKey, List } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import { useApiGet, useInvalidate } from "@/lib/queries";
 
 export default function APIKeysPage() {
   return (
@@ -21,7 +22,8 @@ export default function APIKeysPage() {
 function APIKeys() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const keys = useFetch<List<APIKey>>("/api-keys");
+  const keys = useApiGet<List<APIKey>>("/api-keys");
+  const invalidate = useInvalidate();
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<APIKey | null>(null);
@@ -36,7 +38,7 @@ function APIKeys() {
     try {
       setCreated(await api.post<APIKey>("/api-keys", { name: name.trim() }));
       setName("");
-      keys.reload();
+      void invalidate("/api-keys");
     } catch (err) {
       setError(err);
     } finally {
@@ -50,7 +52,7 @@ function APIKeys() {
     try {
       await api.del(`/api-keys/${k.id}`);
       if (created?.id === k.id) setCreated(null);
-      keys.reload();
+      void invalidate("/api-keys");
     } catch (err) {
       setError(err);
     }
@@ -97,38 +99,31 @@ function APIKeys() {
         <ErrorBox error={error} />
       </Card>
       <Card>
-        <ErrorBox error={keys.error} onRetry={keys.reload} />
-        {keys.loading && !keys.data && <Loading />}
+        <ErrorBox error={keys.error} onRetry={() => void keys.refetch()} />
+        {keys.isLoading && <Loading />}
         {keys.data && keys.data.items.length === 0 && <Empty>{t("keys.empty")}</Empty>}
         {keys.data && keys.data.items.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-100" data-testid="keys-table">
-              <thead>
-                <tr>
-                  <th className={th}>{t("keys.name")}</th>
-                  <th className={th}>{t("keys.prefix")}</th>
-                  {isAdmin(user) && <th className={th}>{t("keys.owner")}</th>}
-                  <th className={th}>{t("common.createdAt")}</th>
-                  <th className={th}>{t("common.actions")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.data.items.map((k) => (
-                  <tr key={k.id} data-testid="key-row" data-name={k.name}>
-                    <td className={td}>{k.name}</td>
-                    <td className={`${td} font-mono text-xs`}>{k.prefix}…</td>
-                    {isAdmin(user) && <td className={td}>{k.userId ?? "—"}</td>}
-                    <td className={`${td} whitespace-nowrap`}>{formatDateTime(k.createdAt, lang)}</td>
-                    <td className={td}>
-                      <Button kind="danger" onClick={() => revoke(k)} data-testid="key-revoke">
-                        {t("keys.revoke")}
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="keys-table"
+            rows={keys.data.items}
+            rowKey={(k) => k.id}
+            rowAttrs={(k) => ({ "data-testid": "key-row", "data-name": k.name })}
+            columns={[
+              { key: "name", header: t("keys.name"), cell: (k) => k.name },
+              { key: "prefix", header: t("keys.prefix"), className: "font-mono text-xs", cell: (k) => `${k.prefix}…` },
+              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => k.userId ?? "—" }] : []),
+              { key: "created", header: t("common.createdAt"), className: "whitespace-nowrap", cell: (k) => formatDateTime(k.createdAt, lang) },
+              {
+                key: "actions",
+                header: t("common.actions"),
+                cell: (k) => (
+                  <Button kind="danger" onClick={() => revoke(k)} data-testid="key-revoke">
+                    {t("keys.revoke")}
+                  </Button>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
     </>

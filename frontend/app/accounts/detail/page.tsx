@@ -11,7 +11,7 @@ import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import type { Account, List, SyncRun } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import { useApiGet, useInvalidate } from "@/lib/queries";
 
 export default function AccountDetailPage() {
   return (
@@ -29,8 +29,9 @@ function AccountDetail() {
   const router = useRouter();
   const id = Number(useSearchParams().get("id"));
   const valid = Number.isInteger(id) && id > 0;
-  const acc = useFetch<Account>(valid ? `/accounts/${id}` : null);
-  const syncs = useFetch<List<SyncRun>>(valid ? `/accounts/${id}/syncs` : null);
+  const acc = useApiGet<Account>(valid ? `/accounts/${id}` : null);
+  const syncs = useApiGet<List<SyncRun>>(valid ? `/accounts/${id}/syncs` : null);
+  const invalidate = useInvalidate();
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const a = acc.data;
 
@@ -48,6 +49,9 @@ function AccountDetail() {
     if (!a || !window.confirm(t("common.confirmDelete", { name: a.name }))) return;
     try {
       await api.del(`/accounts/${a.id}`);
+      // The account and its costs are gone from every list and figure.
+      void invalidate("/accounts");
+      void invalidate("/costs");
       router.replace("/accounts/");
     } catch (e) {
       setDeleteError(e);
@@ -76,9 +80,9 @@ function AccountDetail() {
           </>
         )}
       </PageHeader>
-      <ErrorBox error={acc.error} onRetry={acc.reload} />
+      <ErrorBox error={acc.error} onRetry={() => void acc.refetch()} />
       <ErrorBox error={deleteError} />
-      {acc.loading && !a && <Loading />}
+      {acc.isLoading && <Loading />}
       {a && (
         <div className="space-y-5" data-testid="account-detail" data-account-id={a.id}>
           <Card>
@@ -116,15 +120,16 @@ function AccountDetail() {
                 <SyncNow
                   accountId={a.id}
                   onFinished={() => {
-                    acc.reload();
-                    syncs.reload();
+                    // A sync changes the account's status and every cost figure.
+                    void invalidate("/accounts");
+                    void invalidate("/costs");
                   }}
                 />
               </Card>
             )}
           </div>
           <Card title={t("acc.history")}>
-            <SyncHistory runs={syncs.data?.items} loading={syncs.loading} error={syncs.error} />
+            <SyncHistory runs={syncs.data?.items} loading={syncs.isLoading} error={syncs.error} />
           </Card>
         </div>
       )}

@@ -8,7 +8,7 @@ import { api } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 import type { Account, AuthType, Site } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import { useApiGet, useInvalidate } from "@/lib/queries";
 
 // Adds an account (no id) or edits one (?id=3). The AccessKey secret is write-only: the field
 // starts empty, and an empty field on edit keeps the stored secret.
@@ -50,7 +50,8 @@ function AccountEdit() {
   const router = useRouter();
   const idParam = useSearchParams().get("id");
   const id = idParam ? Number(idParam) : null;
-  const existing = useFetch<Account>(id ? `/accounts/${id}` : null);
+  const existing = useApiGet<Account>(id ? `/accounts/${id}` : null);
+  const invalidate = useInvalidate();
   const [form, setForm] = useState<Form>(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -100,6 +101,7 @@ function AccountEdit() {
     if (form.accessKeySecret !== "") body.accessKeySecret = form.accessKeySecret;
     try {
       const saved = id ? await api.patch<Account>(`/accounts/${id}`, body) : await api.post<Account>("/accounts", body);
+      await invalidate("/accounts");
       router.replace(`/accounts/detail/?id=${saved.id}`);
     } catch (err) {
       setError(err);
@@ -110,8 +112,8 @@ function AccountEdit() {
   return (
     <>
       <PageHeader title={id ? t("acc.editTitle") : t("acc.newTitle")} />
-      <ErrorBox error={existing.error} onRetry={existing.reload} />
-      {id && existing.loading && !existing.data ? (
+      <ErrorBox error={existing.error} onRetry={() => void existing.refetch()} />
+      {existing.isLoading ? (
         <Loading />
       ) : (
         <Card className="max-w-2xl">
