@@ -3,17 +3,19 @@
 // Pieces of the cloud-account pages: connection test, sync with progress, sync history.
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, ApiError } from "@/lib/api";
+import { useQueryClient } from "@tanstack/react-query";
+import { answer, ApiError, client } from "@/lib/api";
 import { formatDateTime, formatDuration, formatMoney, formatNumber } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List, SyncRun, TestResult } from "@/lib/types";
+import { syncsQuery } from "@/lib/queries";
+import type { Account, ConnectionTest, SyncRun } from "@/lib/types";
 import { Table } from "./Table";
 import { Button, Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 
 export function TestConnection({ accountId }: { accountId: number }) {
   const { t, lang } = useI18n();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<TestResult | null>(null);
+  const [result, setResult] = useState<ConnectionTest | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const run = async () => {
@@ -21,7 +23,7 @@ export function TestConnection({ accountId }: { accountId: number }) {
     setResult(null);
     setError(null);
     try {
-      setResult(await api.post<TestResult>(`/accounts/${accountId}/test`));
+      setResult(await answer(client.POST("/api/v1/accounts/{id}/test", { params: { path: { id: accountId } } })));
     } catch (e) {
       setError(e);
     } finally {
@@ -61,6 +63,7 @@ export function useSync(accountId: number, onFinished: () => void) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const finished = useRef(onFinished);
   finished.current = onFinished;
+  const queries = useQueryClient();
 
   useEffect(
     () => () => {
@@ -72,7 +75,8 @@ export function useSync(accountId: number, onFinished: () => void) {
   const poll = useCallback(
     async (id: number) => {
       try {
-        const list = await api.get<List<SyncRun>>(`/accounts/${accountId}/syncs`);
+        // Through the cache, so the history on the page follows the run as well.
+        const list = await queries.fetchQuery({ ...syncsQuery(accountId), staleTime: 0 });
         const r = list.items.find((x) => x.id === id) ?? null;
         setRun(r);
         // A "sync now" run is queued until the worker picks it up, then running.
@@ -88,14 +92,14 @@ export function useSync(accountId: number, onFinished: () => void) {
       }
       timer.current = setTimeout(() => void poll(id), POLL_MS);
     },
-    [accountId],
+    [accountId, queries],
   );
 
   const start = useCallback(async () => {
     setError(null);
     setRun(null);
     try {
-      const { syncId: id } = await api.post<{ syncId: number }>(`/accounts/${accountId}/sync`);
+      const { syncId: id } = await answer(client.POST("/api/v1/accounts/{id}/sync", { params: { path: { id: accountId } } }));
       setSyncId(id);
       void poll(id);
     } catch (e) {

@@ -5,7 +5,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { api, login as apiLogin, logout as apiLogout, onSignedOut, readSession } from "./api";
+import { answer, client, login as apiLogin, logout as apiLogout, onSignedOut, readSession } from "./api";
 import type { Me } from "./types";
 
 type Status = "loading" | "signedIn" | "signedOut" | "error";
@@ -43,7 +43,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       return;
     }
     try {
-      const me = await api.get<Me>("/auth/me");
+      const me = await answer(client.GET("/api/v1/auth/me"));
       setUser(me);
       setError(null);
       setStatus("signedIn");

@@ -8,8 +8,7 @@ import { Card, DemoBadge, Empty, ErrorBox, Loading, PageHeader } from "@/compone
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List } from "@/lib/types";
-import { useApiGet } from "@/lib/queries";
+import { useAccounts } from "@/lib/queries";
 
 export default function AccountsPage() {
   return (
@@ -22,13 +21,13 @@ export default function AccountsPage() {
 function Accounts() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const list = useApiGet<List<Account>>("/accounts");
+  const list = useAccounts();
   const items = list.data?.items;
 
   return (
     <>
       <PageHeader title={t("acc.title")}>
-        <DemoBadge show={list.data?.demo || items?.some((a) => a.demo)} />
+        <DemoBadge show={items?.some((a) => a.demo)} />
         {canEdit(user) && (
           <Link
             href="/accounts/edit/"

@@ -4,12 +4,12 @@ import { useState } from "react";
 import { AppShell } from "@/components/Shell";
 import { Table } from "@/components/Table";
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
-import { api } from "@/lib/api";
+import { answer, client } from "@/lib/api";
 import { isAdmin, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { APIKey, List } from "@/lib/types";
-import { useApiGet, useInvalidate } from "@/lib/queries";
+import type { APIKey, CreatedAPIKey } from "@/lib/types";
+import { useApiKeys, useInvalidate } from "@/lib/queries";
 
 export default function APIKeysPage() {
   return (
@@ -22,11 +22,11 @@ export default function APIKeysPage() {
 function APIKeys() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const keys = useApiGet<List<APIKey>>("/api-keys");
+  const keys = useApiKeys();
   const invalidate = useInvalidate();
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<APIKey | null>(null);
+  const [created, setCreated] = useState<Pick<CreatedAPIKey, "id" | "name" | "key"> | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -36,7 +36,7 @@ function APIKeys() {
     setError(null);
     setCopied(false);
     try {
-      setCreated(await api.post<APIKey>("/api-keys", { name: name.trim() }));
+      setCreated(await answer(client.POST("/api/v1/api-keys", { body: { name: name.trim() } })));
       setName("");
       void invalidate("/api-keys");
     } catch (err) {
@@ -50,7 +50,7 @@ function APIKeys() {
     if (!window.confirm(t("keys.confirmRevoke", { name: k.name }))) return;
     setError(null);
     try {
-      await api.del(`/api-keys/${k.id}`);
+      await client.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: k.id } } });
       if (created?.id === k.id) setCreated(null);
       void invalidate("/api-keys");
     } catch (err) {
@@ -72,7 +72,7 @@ function APIKeys() {
             {t("keys.add")}
           </Button>
         </form>
-        {created?.key && (
+        {created && (
           <div className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="new-key-box">
             <div className="text-sm font-medium text-amber-900">
               {t("keys.newKey")}: {created.name}
@@ -84,7 +84,7 @@ function APIKeys() {
               </code>
               <Button
                 onClick={async () => {
-                  await navigator.clipboard?.writeText(created.key ?? "");
+                  await navigator.clipboard?.writeText(created.key);
                   setCopied(true);
                 }}
               >
@@ -111,7 +111,7 @@ function APIKeys() {
             columns={[
               { key: "name", header: t("keys.name"), cell: (k) => k.name },
               { key: "prefix", header: t("keys.prefix"), className: "font-mono text-xs", cell: (k) => `${k.prefix}…` },
-              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => k.userId ?? "—" }] : []),
+              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => k.userId }] : []),
               { key: "created", header: t("common.createdAt"), className: "whitespace-nowrap", cell: (k) => formatDateTime(k.createdAt, lang) },
               {
                 key: "actions",

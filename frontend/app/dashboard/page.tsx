@@ -28,9 +28,9 @@ import {
 } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { chartSeries, pivotExplore } from "@/lib/query.mjs";
-import type { Account, Explore, List, Overview, OverviewItem, Ranked, SyncRun } from "@/lib/types";
+import type { Account, OverviewItem, TopEntry } from "@/lib/types";
 import { useQueries } from "@tanstack/react-query";
-import { apiQuery, useApiGet } from "@/lib/queries";
+import { syncsQuery, useAccounts, useExplore, useOverview } from "@/lib/queries";
 
 export default function DashboardPage() {
   return (
@@ -43,17 +43,10 @@ export default function DashboardPage() {
 function Dashboard() {
   const { t, lang } = useI18n();
   const range = useMemo(() => monthToDateRange(new Date()), []);
-  const overview = useApiGet<Overview>("/costs/overview");
-  const trend = useApiGet<Explore>(
-    `/costs/explore?${new URLSearchParams({
-      start: range.start,
-      end: range.end,
-      granularity: "day",
-      groupBy: "product",
-    })}`,
-  );
-  const accounts = useApiGet<List<Account>>("/accounts");
-  const demo = Boolean(overview.data?.demo || trend.data?.demo || accounts.data?.items?.some((a) => a.demo));
+  const overview = useOverview();
+  const trend = useExplore({ start: range.start, end: range.end, granularity: "day", groupBy: "product" });
+  const accounts = useAccounts();
+  const demo = Boolean(overview.data?.demo || trend.data?.demo || accounts.data?.items.some((a) => a.demo));
 
   return (
     <>
@@ -104,20 +97,14 @@ function Dashboard() {
 
 function CurrencyOverview({ item }: { item: OverviewItem }) {
   const { t, lang } = useI18n();
-  const change = item.changePercent;
-  let up = false;
-  try {
-    up = toMicros(item.changeAmount || "0") > 0n;
-  } catch {
-    up = false;
-  }
+  const up = toMicros(item.changeAmount) > 0n;
   return (
     <div className="mb-5" data-testid="overview" data-currency={item.currency}>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <Stat label={t("dash.mtd")}>
           <Money amount={item.monthToDate} currency={item.currency} testId="mtd" className="text-2xl font-semibold" />
           <div className={`mt-1 text-xs ${up ? "text-red-600" : "text-emerald-600"}`} data-testid="mtd-change">
-            {formatPercent(change, lang)} {t("dash.change")}
+            {formatPercent(item.changePercent, lang)} {t("dash.change")}
           </div>
         </Stat>
         <Stat label={t("dash.lastMonthSame")}>
@@ -127,19 +114,13 @@ function CurrencyOverview({ item }: { item: OverviewItem }) {
           <Money amount={item.lastMonthTotal} currency={item.currency} testId="last-month-total" className="text-2xl font-semibold" />
         </Stat>
         <Stat label={t("dash.forecast")}>
-          {item.forecast ? (
-            <>
-              <Money amount={item.forecast.value} currency={item.currency} testId="forecast" className="text-2xl font-semibold" />
-              <div className="mt-1 text-xs text-slate-500" data-testid="forecast-range">
-                {t("dash.forecastRange", {
-                  low: formatMoneyText(item.forecast.low, item.currency, lang),
-                  high: formatMoneyText(item.forecast.high, item.currency, lang),
-                })}
-              </div>
-            </>
-          ) : (
-            <span className="text-2xl font-semibold text-slate-400">—</span>
-          )}
+          <Money amount={item.forecast.value} currency={item.currency} testId="forecast" className="text-2xl font-semibold" />
+          <div className="mt-1 text-xs text-slate-500" data-testid="forecast-range">
+            {t("dash.forecastRange", {
+              low: formatMoneyText(item.forecast.low, item.currency, lang),
+              high: formatMoneyText(item.forecast.high, item.currency, lang),
+            })}
+          </div>
         </Stat>
       </div>
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -163,8 +144,8 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function RankList({ items, currency }: { items: Ranked[] | null | undefined; currency: string }) {
-  if (!items || items.length === 0) return <Empty />;
+function RankList({ items, currency }: { items: TopEntry[]; currency: string }) {
+  if (items.length === 0) return <Empty />;
   const max = Math.max(...items.map((i) => Number(i.cost) || 0), 1);
   return (
     <ul className="space-y-2.5">
@@ -172,7 +153,7 @@ function RankList({ items, currency }: { items: Ranked[] | null | undefined; cur
         <li key={i.key} data-testid="rank-row" data-key={i.key}>
           <div className="flex items-center justify-between gap-3 text-sm">
             <span className="truncate text-slate-700" title={i.key}>
-              {i.name || i.key}
+              {i.name}
             </span>
             <Money amount={i.cost} currency={currency} className="font-medium text-slate-900" />
           </div>
@@ -199,7 +180,7 @@ function SyncStatus({
   // The latest run per account: a handful of accounts, fetched side by side (and shared with
   // the account pages' history).
   const runs = useQueries({
-    queries: (accounts ?? []).map((a) => apiQuery<List<SyncRun>>(`/accounts/${a.id}/syncs`)),
+    queries: (accounts ?? []).map((a) => syncsQuery(a.id)),
   });
 
   return (

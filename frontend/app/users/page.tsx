@@ -15,12 +15,12 @@ import {
   PageHeader,
 } from "@/components/ui";
 import { Table } from "@/components/Table";
-import { api } from "@/lib/api";
+import { client } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List, Role, User } from "@/lib/types";
-import { useApiGet, useInvalidate } from "@/lib/queries";
+import type { Account, Role, User } from "@/lib/types";
+import { useAccounts, useInvalidate, useUsers } from "@/lib/queries";
 
 const ROLES: Role[] = ["admin", "editor", "viewer"];
 
@@ -35,8 +35,8 @@ export default function UsersPage() {
 function Users() {
   const { t, lang } = useI18n();
   const { user: me } = useAuth();
-  const users = useApiGet<List<User>>("/users");
-  const accounts = useApiGet<List<Account>>("/accounts");
+  const users = useUsers();
+  const accounts = useAccounts();
   const invalidate = useInvalidate();
   const reload = () => void invalidate("/users");
   const [editing, setEditing] = useState<User | "new" | null>(null);
@@ -46,7 +46,7 @@ function Users() {
   const toggle = async (u: User) => {
     setError(null);
     try {
-      await api.patch(`/users/${u.id}`, { disabled: !u.disabled });
+      await client.PATCH("/api/v1/users/{id}", { params: { path: { id: u.id } }, body: { disabled: !u.disabled } });
       reload();
     } catch (e) {
       setError(e);
@@ -56,7 +56,7 @@ function Users() {
     if (!window.confirm(t("common.confirmDelete", { name: u.email }))) return;
     setError(null);
     try {
-      await api.del(`/users/${u.id}`);
+      await client.DELETE("/api/v1/users/{id}", { params: { path: { id: u.id } } });
       reload();
     } catch (e) {
       setError(e);
@@ -170,11 +170,11 @@ function UserForm({
     setError(null);
     try {
       if (user) {
-        const body: Record<string, unknown> = { name, role, accountIds: grants };
-        if (password) body.password = password;
-        await api.patch(`/users/${user.id}`, body);
+        // An empty password field keeps the user's password.
+        const body = { name, role, accountIds: grants, ...(password ? { password } : {}) };
+        await client.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body });
       } else {
-        await api.post("/users", { email: email.trim(), name, password, role, accountIds: grants });
+        await client.POST("/api/v1/users", { body: { email: email.trim(), name, password, role, accountIds: grants } });
       }
       onSaved();
     } catch (err) {

@@ -4,8 +4,7 @@ import { DimensionSelect } from "@/components/DimensionSelect";
 import { Button, Card, Field, inputClass } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
 import { defaultQuery, GRANULARITIES, METRICS, type ExplorerQuery } from "@/lib/query.mjs";
-import { useApiGet } from "@/lib/queries";
-import type { Account, List } from "@/lib/types";
+import { useAccounts } from "@/lib/queries";
 import { AccountPicker } from "./AccountPicker";
 import { Filters } from "./Filters";
 
@@ -22,7 +21,7 @@ export function Controls({
   replace: (q: ExplorerQuery) => void;
 }) {
   const { t } = useI18n();
-  const accounts = useApiGet<List<Account>>("/accounts");
+  const accounts = useAccounts();
 
   return (
     <Card className="mb-5" testId="explorer-controls">
@@ -49,7 +48,7 @@ export function Controls({
           <select
             data-testid="q-granularity"
             value={q.granularity}
-            onChange={(e) => set({ granularity: e.target.value })}
+            onChange={(e) => set({ granularity: GRANULARITIES.find((g) => g === e.target.value) ?? q.granularity })}
             className={inputClass}
           >
             {GRANULARITIES.map((g) => (
@@ -92,7 +91,7 @@ export function Controls({
           />
         </Field>
         <Field label={t("exp.metric")}>
-          <select data-testid="q-metric" value={q.metric} onChange={(e) => set({ metric: e.target.value })} className={inputClass}>
+          <select data-testid="q-metric" value={q.metric} onChange={(e) => set({ metric: METRICS.find((m) => m === e.target.value) ?? q.metric })} className={inputClass}>
             {METRICS.map((m) => (
               <option key={m} value={m}>
                 {t(`metric.${m}`)}

@@ -6,9 +6,9 @@ import { stackedBarOption } from "@/components/charts";
 import { Card, DemoBadge, Empty, ErrorBox, Loading, Money } from "@/components/ui";
 import { sumDecimals } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import { chartSeries, exploreApiParams, pivotExplore, type ExplorerQuery } from "@/lib/query.mjs";
-import { useApiGet } from "@/lib/queries";
-import type { Explore, ExploreItem } from "@/lib/types";
+import { chartSeries, exploreApiQuery, pivotExplore, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
+import { useExplore } from "@/lib/queries";
+import type { ExploreItem } from "@/lib/types";
 import { DrillDown } from "./DrillDown";
 import { ExploreTable } from "./ExploreTable";
 import type { Drill } from "./useExplorerQuery";
@@ -17,11 +17,14 @@ import type { Drill } from "./useExplorerQuery";
 // group when one is opened.
 export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Drill | null; setDrill: (d: Drill | null) => void }) {
   const { t } = useI18n();
-  const explore = useApiGet<Explore>(`/costs/explore?${exploreApiParams(q)}`, { keepPrevious: true });
-  const loading = explore.isFetching && (explore.isPlaceholderData || !explore.data);
+  const query = exploreApiQuery(q);
+  const explore = useExplore(query, { keepPrevious: true });
+  // The answer on screen is the previous query's while the new one loads.
+  const stale = explore.isPlaceholderData;
+  const loaded = explore.data && !stale ? `/costs/explore?${toApiParams(query)}` : "";
   return (
     // data-loaded names the query whose answer is on screen, so tests wait for the right one.
-    <div data-testid="costs-view" data-loaded={loading ? "" : (explore.dataPath ?? "")}>
+    <div data-testid="costs-view" data-loaded={loaded}>
       <div className="mb-3 flex items-center gap-2">
         <DemoBadge show={explore.data?.demo} />
       </div>
@@ -32,7 +35,7 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
           <Empty />
         </Card>
       )}
-      <div className={loading ? "opacity-60 transition-opacity" : ""}>
+      <div className={stale ? "opacity-60 transition-opacity" : ""}>
         {explore.data?.items.map((item) => (
           <ExploreResult key={item.currency} q={q} item={item} onDrill={setDrill} />
         ))}

@@ -4,18 +4,14 @@ import { Table } from "@/components/Table";
 import { Card, DemoBadge, Empty, ErrorBox, inputClass, Loading, Money } from "@/components/ui";
 import { formatRate } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import { commonApiParams, type ExplorerQuery } from "@/lib/query.mjs";
-import { useApiGet } from "@/lib/queries";
-import type { Discounts } from "@/lib/types";
+import { rangeApiQuery, type ExplorerQuery } from "@/lib/query.mjs";
+import { useDiscounts } from "@/lib/queries";
 import { DISCOUNT_GROUPS, type DiscountGroup } from "./useExplorerQuery";
 
 // The discount tab: list price against what was billed, per currency and per group.
 export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group: DiscountGroup; setGroup: (g: DiscountGroup) => void }) {
   const { t, lang } = useI18n();
-  const params = commonApiParams(q);
-  params.delete("metric");
-  params.set("groupBy", group);
-  const res = useApiGet<Discounts>(`/costs/discounts?${params}`, { keepPrevious: true });
+  const res = useDiscounts({ ...rangeApiQuery(q), groupBy: group });
   return (
     <div data-testid="discounts">
       <div className="mb-3 flex flex-wrap items-center gap-3">

@@ -4,15 +4,14 @@ import Link from "next/link";
 import { Table } from "@/components/Table";
 import { Button, Card, Empty, ErrorBox, Loading, Money } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
-import { commonApiParams, sliceQuery, type ExplorerQuery } from "@/lib/query.mjs";
-import { useApiGet } from "@/lib/queries";
-import type { List, ResourceCost } from "@/lib/types";
+import { commonApiQuery, sliceQuery, type ExplorerQuery } from "@/lib/query.mjs";
+import { useResources } from "@/lib/queries";
 import type { Drill } from "./useExplorerQuery";
 
 // The top resources of one group, each linking to its own cost page.
 export function DrillDown({ q, drill, onClose }: { q: ExplorerQuery; drill: Drill; onClose: () => void }) {
   const { t } = useI18n();
-  const res = useApiGet<List<ResourceCost>>(`/costs/resources?${commonApiParams(sliceQuery(q, drill.key))}`);
+  const res = useResources(commonApiQuery(sliceQuery(q, drill.key)));
   return (
     <Card
       title={t("exp.drillTitle", { label: drill.label })}

@@ -6,12 +6,14 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import { parseExplorerQuery, toSearchParams, validateQuery, type ExplorerQuery } from "@/lib/query.mjs";
+import type { DiscountGroupBy as DiscountGroup } from "@/lib/types";
+
+export type { DiscountGroup };
 
 export type ExplorerView = "costs" | "discounts";
 
-// The groupings GET /costs/discounts accepts.
-export const DISCOUNT_GROUPS = ["product", "region", "subscriptionType", "month"] as const;
-export type DiscountGroup = (typeof DISCOUNT_GROUPS)[number];
+// The groupings GET /costs/discounts accepts (DiscountGroupBy in the contract).
+export const DISCOUNT_GROUPS: readonly DiscountGroup[] = ["product", "region", "subscriptionType", "month"];
 
 // The group a drill-down was opened on: its dimension values and its label.
 export interface Drill {

@@ -6,12 +6,11 @@ import { Suspense, useState } from "react";
 import { isNotFound, SyncHistory, SyncNow, TestConnection } from "@/components/accounts";
 import { AppShell } from "@/components/Shell";
 import { Button, Card, DemoBadge, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
+import { client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List, SyncRun } from "@/lib/types";
-import { useApiGet, useInvalidate } from "@/lib/queries";
+import { useAccount, useInvalidate, useSyncs } from "@/lib/queries";
 
 export default function AccountDetailPage() {
   return (
@@ -29,8 +28,8 @@ function AccountDetail() {
   const router = useRouter();
   const id = Number(useSearchParams().get("id"));
   const valid = Number.isInteger(id) && id > 0;
-  const acc = useApiGet<Account>(valid ? `/accounts/${id}` : null);
-  const syncs = useApiGet<List<SyncRun>>(valid ? `/accounts/${id}/syncs` : null);
+  const acc = useAccount(valid ? id : null);
+  const syncs = useSyncs(valid ? id : null);
   const invalidate = useInvalidate();
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const a = acc.data;
@@ -48,7 +47,7 @@ function AccountDetail() {
   const remove = async () => {
     if (!a || !window.confirm(t("common.confirmDelete", { name: a.name }))) return;
     try {
-      await api.del(`/accounts/${a.id}`);
+      await client.DELETE("/api/v1/accounts/{id}", { params: { path: { id: a.id } } });
       // The account and its costs are gone from every list and figure.
       void invalidate("/accounts");
       void invalidate("/costs");
@@ -99,7 +98,7 @@ function AccountDetail() {
               ) : (
                 <Item label={t("acc.roleArn")} value={a.roleArn} />
               )}
-              <Item label={t("acc.regions")} value={(a.regions ?? []).join(", ")} />
+              <Item label={t("acc.regions")} value={a.regions.join(", ")} />
               <div>
                 <dt className="text-xs text-slate-500">{t("acc.status")}</dt>
                 <dd className="mt-1">

@@ -9,8 +9,8 @@ import { AppShell } from "@/components/Shell";
 import { Table } from "@/components/Table";
 import { Card, DemoBadge, Empty, ErrorBox, Loading, Money, PageHeader } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
-import type { ResourceSeries } from "@/lib/types";
-import { useApiGet } from "@/lib/queries";
+import { METRICS } from "@/lib/query.mjs";
+import { useResource } from "@/lib/queries";
 
 // One resource's daily cost: the end of a drill-down from the explorer. The id travels as a
 // query parameter because a static export cannot have a page per unknown resource id.
@@ -33,7 +33,12 @@ function Resource() {
     const v = sp.get(k);
     if (v) params.set(k, v);
   }
-  const res = useApiGet<ResourceSeries>(id ? `/costs/resources/${encodeURIComponent(id)}?${params}` : null);
+  // The explorer's range and metric; one the API does not know is left to its default.
+  const res = useResource(id, {
+    start: sp.get("start") || undefined,
+    end: sp.get("end") || undefined,
+    metric: METRICS.find((m) => m === sp.get("metric")),
+  });
   const d = res.data;
   const points = useMemo(() => d?.points ?? [], [d]);
   const option = useMemo(
