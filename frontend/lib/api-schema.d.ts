@@ -708,7 +708,10 @@ export interface components {
             points: components["schemas"]["Point"][];
             items: components["schemas"]["ResourceSeries"][];
         };
-        /** @description discount / listCost as a fraction (0.1234 = 12.34 %), rounded to four decimals; 0 when listCost is 0. */
+        /**
+         * @description discount / listCost as a fraction (0.1234 = 12.34 %), rounded to four decimals; 0 when
+         *     listCost is 0. A number, never a string, and never a percent (unlike changePercent).
+         */
         DiscountRate: number;
         /** @description One group; `label` is the product's name for product groups and the key otherwise. */
         DiscountGroup: {
@@ -1036,7 +1039,7 @@ export interface operations {
                 "application/json": {
                     email: string;
                     name?: string;
-                    /** @description At least 12 characters. */
+                    /** @description 10 characters to 72 bytes. */
                     password: string;
                     /** @description Defaults to viewer. */
                     role?: components["schemas"]["Role"];
