@@ -247,31 +247,32 @@ export function sliceQuery(q, key) {
  */
 
 /**
- * Lays one currency's explore result out as a table: one row per group with a value for every
- * period (missing points are zero), per-period column totals (exact decimal sums) and the
- * API's grand total. The API marks the top-N remainder with `other: true` (its key is empty and
- * its label is the untranslated word "others"); that row takes `othersLabel`, the word in the
- * reader's language, and is flagged so that it offers no drill-down: it is not one slice.
+ * Lays one currency's explore result out as a table: one row per group with its value in every
+ * period (the API sends one point per period, in the order of `periods`), per-period column
+ * totals (exact decimal sums) and the API's grand total.
+ *
+ * Two groups carry an English word from the API as their label, and take the reader's word
+ * instead: the top-N remainder, marked `other: true` (key `{}`, label "others"), which is
+ * flagged so that it offers no drill-down (it is not one slice); and the single group of an
+ * answer without groupBy (key `{}`, label "total").
  * @param {ExploreItem} item
- * @param {string} othersLabel
+ * @param {{others: string, total: string}} words
  * @returns {{periods: string[], rows: PivotRow[], periodTotals: string[], total: string}}
  */
-export function pivotExplore(item, othersLabel) {
-  const periods = item.periods || [];
-  const rows = (item.groups || []).map((g) => {
-    /** @type {Map<string, string>} */
-    const byPeriod = new Map();
-    for (const p of g.points || []) byPeriod.set(p.period, p.cost);
+export function pivotExplore(item, words) {
+  const rows = item.groups.map((g) => {
+    const others = g.other === true;
+    const whole = !others && Object.keys(g.key).length === 0;
     return {
       key: g.key,
-      label: g.other ? othersLabel : g.label,
+      label: others ? words.others : whole ? words.total : g.label,
       total: g.total,
-      values: periods.map((p) => byPeriod.get(p) ?? "0"),
-      others: g.other === true,
+      values: g.points.map((p) => p.cost),
+      others,
     };
   });
-  const periodTotals = periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));
-  return { periods, rows, periodTotals, total: item.total };
+  const periodTotals = item.periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));
+  return { periods: item.periods, rows, periodTotals, total: item.total };
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   addDays,
@@ -33,6 +34,9 @@ test("formatMoney uses the currency's symbol and thousands separators", () => {
 });
 
 test("formatRate shows a fraction as an unsigned percentage", () => {
+  // The recorded discounts answer sends the rate as a 0..1 fraction (0.0771 = 7.71 %).
+  const discounts = JSON.parse(readFileSync(new URL("./fixtures/discounts.json", import.meta.url), "utf8"));
+  assert.equal(formatRate(discounts.items[0].discountRate, "en"), "7.7%");
   assert.equal(formatRate(0.1234, "en"), "12.3%");
   assert.equal(formatRate(0, "zh"), "0.0%");
   assert.equal(formatRate(1, "en"), "100.0%");

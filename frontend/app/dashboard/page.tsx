@@ -75,7 +75,7 @@ function Dashboard() {
         {trend.isLoading && <Loading />}
         {trend.data && trend.data.items.length === 0 && <Empty />}
         {trend.data?.items.map((item) => {
-          const pivot = pivotExplore(item, t("common.others"));
+          const pivot = pivotExplore(item, { others: t("common.others"), total: t("common.total") });
           const series = chartSeries(pivot);
           return (
             <div key={item.currency} className="mb-2">

@@ -47,7 +47,7 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
 
 function ExploreResult({ q, item, onDrill }: { q: ExplorerQuery; item: ExploreItem; onDrill: (d: Drill) => void }) {
   const { t, lang } = useI18n();
-  const pivot = useMemo(() => pivotExplore(item, t("common.others")), [item, t]);
+  const pivot = useMemo(() => pivotExplore(item, { others: t("common.others"), total: t("common.total") }), [item, t]);
   const series = chartSeries(pivot);
   const seriesTotals = pivot.rows.map((r) => sumDecimals(r.values));
   const option = useMemo(
