@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { formatMoney, normalizeDecimal } from "../lib/format.mjs";
-import { commonApiParams, exploreApiParams, parseExplorerQuery, sliceQuery } from "../lib/query.mjs";
+import { formatMoney, formatRate, normalizeDecimal } from "../lib/format.mjs";
+import { commonApiParams, exploreApiParams, parseExplorerQuery, rangeApiQuery, sliceQuery, toApiParams } from "../lib/query.mjs";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn, skipReason } from "./helpers.mjs";
 
 const skip = skipReason();
@@ -191,6 +191,21 @@ describe("CloudLens web app", { skip: skip || false }, () => {
       await screenshot(page, `explorer-top1-${lang}`);
     }
     await page.evaluate(() => localStorage.setItem("cloudlens.lang", "zh"));
+  });
+
+  test("the discount tab shows the API's groups and its rate as a percentage", async () => {
+    await page.goto(`${BASE_URL}/explorer/?view=discounts&dgroup=region`);
+    await page.getByTestId("discount-item").first().waitFor({ timeout: 15_000 });
+    const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+    const want = await admin.get(`/costs/discounts?${toApiParams({ ...rangeApiQuery(q), groupBy: "region" })}`);
+    assert.ok(want.items.length > 0, "the demo bills have discounts");
+    for (const item of want.items) {
+      const scope = page.locator(`[data-testid="discount-item"][data-currency="${item.currency}"]`);
+      assert.equal((await scope.getByTestId("discount-rate").innerText()).trim(), formatRate(item.discountRate, "zh"), "rate");
+      const keys = await scope.getByTestId("discount-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-key")));
+      assert.deepEqual(keys, item.groups.map((g) => g.key), "one row per group, in the API's order");
+    }
+    await screenshot(page, "discounts");
   });
 
   test("a new account with a bad secret fails its connection test", async () => {

@@ -4,20 +4,14 @@
 
 import { QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./api";
-
-export const MAX_RETRIES = 2;
-
-export function shouldRetry(failures: number, error: unknown): boolean {
-  if (error instanceof ApiError && error.status < 500) return false;
-  return failures < MAX_RETRIES;
-}
+import { shouldRetry } from "./retry.mjs";
 
 export function newQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
         staleTime: 30_000,
-        retry: shouldRetry,
+        retry: (failures, error) => shouldRetry(failures, error instanceof ApiError ? error.status : undefined),
         // A bill sync changes figures behind the page's back; coming back to the tab shows them.
         refetchOnWindowFocus: true,
       },

@@ -40,7 +40,7 @@ export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group:
         </Card>
       )}
       {res.data?.items.map((d) => (
-        <div key={d.currency} className="mb-5 space-y-4">
+        <div key={d.currency} className="mb-5 space-y-4" data-testid="discount-item" data-currency={d.currency}>
           <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
             {(
               [
@@ -67,7 +67,7 @@ export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group:
             <Table
               rows={d.groups}
               rowKey={(g) => g.key}
-              rowAttrs={() => ({ "data-testid": "discount-row" })}
+              rowAttrs={(g) => ({ "data-testid": "discount-row", "data-key": g.key })}
               columns={[
                 { key: "group", header: t(`dim.${group}`), cell: (g) => g.label },
                 { key: "list", header: t("exp.listCost"), numeric: true, cell: (g) => <Money amount={g.listCost} currency={d.currency} /> },
