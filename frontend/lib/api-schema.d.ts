@@ -420,6 +420,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The budgets the caller may see (every account of the budget's scope granted), with their kept status */
+        get: operations["listBudgets"];
+        put?: never;
+        /** Create a budget (editor or admin) */
+        post: operations["createBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a budget with this body would show now, without keeping it */
+        post: operations["previewBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One budget with its live status, daily cumulative series and past periods */
+        get: operations["getBudget"];
+        put?: never;
+        post?: never;
+        /** Delete a budget (editor or admin) */
+        delete: operations["deleteBudget"];
+        options?: never;
+        head?: never;
+        /** Change a budget (editor or admin); absent fields keep their value */
+        patch: operations["updateBudget"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -764,6 +820,111 @@ export interface components {
             /** @description The month being forecast (the month of the day after asOf). */
             month: components["schemas"]["Month"];
             items: components["schemas"]["ForecastItem"][];
+        };
+        /** @description Alert when spend (actual) or the period-end forecast (forecast) reaches percent of the amount. */
+        BudgetThreshold: {
+            percent: number;
+            /** @enum {string} */
+            basis: "actual" | "forecast";
+        };
+        /**
+         * @description Body of create, preview and update. On create and preview name, period and amount are
+         *     required; no accountIds means every account the caller may see; no currency means the
+         *     scope's billing currency; no thresholds means 50/80/100 % actual and 100 % forecast.
+         *     On update absent fields keep their value.
+         */
+        BudgetInput: {
+            name?: string;
+            period?: components["schemas"]["BudgetPeriod"];
+            /** @description Per period; a JSON number is accepted too. */
+            amount?: components["schemas"]["Money"];
+            /** @enum {string} */
+            currency?: "CNY" | "USD";
+            /** @description Twelve amounts, January first, replacing amount month by month; empty to clear. */
+            monthAmounts?: components["schemas"]["Money"][];
+            accountIds?: components["schemas"]["Id"][];
+            filters?: string[];
+            thresholds?: components["schemas"]["BudgetThreshold"][];
+        };
+        /** @enum {string} */
+        BudgetPeriod: "month" | "quarter" | "year";
+        /** @description The budget in its current period as of the last billed day. */
+        BudgetStatus: {
+            periodStart: components["schemas"]["Date"];
+            periodEnd: components["schemas"]["Date"];
+            asOf: components["schemas"]["Date"];
+            /** @description The amount of this period. */
+            amount: components["schemas"]["Money"];
+            spent: components["schemas"]["Money"];
+            /** @description Spend expected by the period's end. */
+            forecast: components["schemas"]["Money"];
+            remaining: components["schemas"]["Money"];
+            /** @description spent / amount in percent (87.5 means 87.5 %), one decimal. */
+            percentSpent: number;
+            /** @description forecast / amount in percent, one decimal. */
+            percentForecast: number;
+            /** @description The day spend reaches the amount, actually or at the forecast pace; null when it does not within the period. */
+            burnDownDate: components["schemas"]["Date"] | null;
+            /** @description When the kept status was computed; absent in a preview. */
+            evaluatedAt?: components["schemas"]["Timestamp"];
+        };
+        BudgetPoint: {
+            date: components["schemas"]["Date"];
+            cumulative: components["schemas"]["Money"];
+        };
+        BudgetPastPeriod: {
+            /** @description 2026-11, 2026-Q4 or 2026. */
+            period: string;
+            start: components["schemas"]["Date"];
+            amount: components["schemas"]["Money"];
+            spent: components["schemas"]["Money"];
+        };
+        /**
+         * @description A budget. `allAccounts` true means every account, now and later (budgets of admins made
+         *     without accountIds); otherwise `accountIds` is the scope.
+         */
+        Budget: {
+            /**
+             * Format: int64
+             * @description 0 in a preview only.
+             */
+            id: number;
+            name: string;
+            period: components["schemas"]["BudgetPeriod"];
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            currency: "CNY" | "USD";
+            /** @description Twelve amounts, January first, or null when every period uses amount. */
+            monthAmounts: components["schemas"]["Money"][] | null;
+            accountIds: components["schemas"]["Id"][];
+            allAccounts: boolean;
+            filters: string[];
+            thresholds: components["schemas"]["BudgetThreshold"][];
+            createdBy: components["schemas"]["Id"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            status: components["schemas"]["BudgetStatus"];
+        };
+        /** @description A budget as listed; its status is the one kept by the last evaluation. */
+        BudgetSummary: components["schemas"]["Budget"] & {
+            id?: unknown;
+            status?: unknown;
+        };
+        /** @description A budget with its daily cumulative series of the current period and its past periods (newest first); both are absent when empty. */
+        BudgetDetail: {
+            id?: unknown;
+            series?: components["schemas"]["BudgetPoint"][];
+            history?: components["schemas"]["BudgetPastPeriod"][];
+        } & components["schemas"]["Budget"];
+        /** @description A budget not kept (id 0, zero createdAt and updatedAt, createdBy the caller) with the status and series it would have now. */
+        BudgetPreview: {
+            /** @constant */
+            id?: 0;
+            status?: unknown;
+            series?: components["schemas"]["BudgetPoint"][];
+        } & components["schemas"]["Budget"];
+        BudgetList: {
+            items: components["schemas"]["BudgetSummary"][];
         };
     };
     responses: {
@@ -1632,6 +1793,158 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listBudgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budgets. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetInput"];
+            };
+        };
+        responses: {
+            /** @description The new budget with its status, series and history. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    previewBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetInput"];
+            };
+        };
+        responses: {
+            /** @description The would-be budget (id 0, zero timestamps) with its status and series. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetInput"];
+            };
+        };
+        responses: {
+            /** @description The changed budget. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/budgets"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
@@ -24,5 +25,6 @@ var registry = map[string]entry{
 	"auth":        {API: auth.New},
 	"accounts":    {API: accounts.New},
 	"billingsync": {API: billingsync.New, Job: billingsync.Job},
+	"budgets":     {API: budgets.New},
 	"costs":       {API: costs.New},
 }
