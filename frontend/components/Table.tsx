@@ -19,8 +19,8 @@ export interface Column<T> {
   className?: string;
 }
 
-// Attributes a row carries for tests and styling (data-testid, data-key, ...).
-type RowAttrs = Record<string, string | number | undefined>;
+// data-* attributes of the table or of a row, for tests (data-testid, data-key, ...).
+type Attrs = Record<string, string | number | undefined>;
 
 export function Table<T>({
   columns,
@@ -31,19 +31,20 @@ export function Table<T>({
   attrs,
   footer,
   empty,
-  striped = false,
+  hover = false,
 }: {
   columns: Column<T>[];
   rows: T[];
   rowKey: (row: T, index: number) => string | number;
-  rowAttrs?: (row: T, index: number) => RowAttrs;
+  rowAttrs?: (row: T, index: number) => Attrs;
   testId?: string;
-  attrs?: RowAttrs;
+  attrs?: Attrs;
   // The footer row(s), rendered as given.
   footer?: React.ReactNode;
   // Shown as the only row when there are no rows; without it an empty table has no body rows.
   empty?: React.ReactNode;
-  striped?: boolean;
+  // Highlights the row under the pointer (wide tables, where the eye loses the row).
+  hover?: boolean;
 }) {
   return (
     <div className="overflow-x-auto">
@@ -64,7 +65,7 @@ export function Table<T>({
             </tr>
           )}
           {rows.map((row, i) => (
-            <tr key={rowKey(row, i)} {...rowAttrs?.(row, i)} className={striped ? "hover:bg-slate-50" : undefined}>
+            <tr key={rowKey(row, i)} {...rowAttrs?.(row, i)} className={hover ? "hover:bg-slate-50" : undefined}>
               {columns.map((c) => (
                 <td key={c.key} className={`${c.numeric ? tdNum : td} ${c.className ?? ""}`}>
                   {c.cell(row, i)}

@@ -47,7 +47,7 @@ function Accounts() {
             testId="accounts-table"
             rows={items}
             rowKey={(a) => a.id}
-            striped
+            hover
             rowAttrs={(a) => ({ "data-testid": "account-row", "data-account-id": a.id, "data-name": a.name })}
             columns={[
               {

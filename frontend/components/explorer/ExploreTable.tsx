@@ -96,7 +96,7 @@ export function ExploreTable({
       rows={pivot.rows}
       rowKey={(_, i) => i}
       empty={<Empty />}
-      striped
+      hover
       rowAttrs={(r) => ({
         "data-testid": "explorer-row",
         "data-label": r.label,
