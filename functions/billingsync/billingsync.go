@@ -23,6 +23,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -46,9 +47,24 @@ const (
 )
 
 // Job returns the timer job: every account, SyncConcurrency at a time.
-func Job(d *app.Deps) fcx.Job {
-	return func(ctx context.Context, _ fcx.TimerEvent) error {
-		return SyncAll(ctx, d, store.TriggerTimer)
+func Job(d *app.Deps) fcx.Job { return d.TimerJob(Name, syncAll(d, store.TriggerTimer)) }
+
+// Name is the job's name in job_runs, the jobs API and CLOUDLENS_BILLINGSYNC_URL.
+const Name = "billingsync"
+
+// syncAll is the sync of every account as a job run (timer, or the jobs API's "run now"),
+// recorded in job_runs beside each account's sync_runs. When it is done, budgets are checked
+// against the new bills, even if some accounts failed: the others' figures moved.
+func syncAll(d *app.Deps, trigger string) job.Func {
+	return func(ctx context.Context, items func(int64)) (string, error) {
+		err := SyncAll(ctx, d, trigger)
+		if ctx.Err() == nil {
+			d.Chain(ctx, "budgetcheck")
+		}
+		if err != nil {
+			return "", err
+		}
+		return "every account synced", nil
 	}
 }
 

@@ -51,17 +51,23 @@ func (d *Deps) JobHandler(name string, fn job.Func) http.Handler {
 		if err != nil {
 			return err
 		}
-		var in JobRequest
-		if err := json.Unmarshal(body, &in); err != nil || in.Job != name || in.RunID <= 0 {
-			return errs.Invalid("the body must be {\"job\":%q,\"runId\":…}", name)
-		}
-		run, err := d.Jobs().Execute(r.Context(), name, job.TriggerManual, in.RunID, fn)
-		if err != nil {
-			return err
-		}
-		return httpx.OK(w, map[string]any{"runId": run.ID, "status": run.Status})
+		return d.ServeJobRequest(w, r, body, name, fn)
 	}))
 	return mux
+}
+
+// ServeJobRequest performs the run a verified JobRequest body names, for trigger handlers
+// that take other signed requests too (billing sync's "sync now" of one account).
+func (d *Deps) ServeJobRequest(w http.ResponseWriter, r *http.Request, body []byte, name string, fn job.Func) error {
+	var in JobRequest
+	if err := json.Unmarshal(body, &in); err != nil || in.Job != name || in.RunID <= 0 {
+		return errs.Invalid("the body must be {\"job\":%q,\"runId\":…}", name)
+	}
+	run, err := d.Jobs().Execute(r.Context(), name, job.TriggerManual, in.RunID, fn)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, map[string]any{"runId": run.ID, "status": run.Status})
 }
 
 // FunctionName is the Function Compute name of the function in functions/<dir>.
