@@ -6,6 +6,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
@@ -25,4 +26,5 @@ var registry = map[string]entry{
 	"accounts":    {API: accounts.New},
 	"billingsync": {API: billingsync.New, Job: billingsync.Job},
 	"costs":       {API: costs.New},
+	"costexport":  {API: costexport.New},
 }

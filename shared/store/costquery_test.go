@@ -185,7 +185,7 @@ func TestCostRowsTagRollup(t *testing.T) {
 // topBothWays returns the top resources of q from the roll-ups, failing unless the line-item
 // path gives the same: a filter on the subscription type, which the resource roll-ups lack,
 // sends the same query to the line items.
-func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []store.ResourceCost {
+func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []cost.ResourceCost {
 	t.Helper()
 	rollup, err := s.TopResources(t.Context(), account.AllAccounts, q, limit)
 	if err != nil {
@@ -205,7 +205,7 @@ func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []store.
 
 // checkTopSums fails unless top holds n resources, each with a positive billed cost in q's
 // range equal to the sum over its generated items.
-func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []store.ResourceCost, n int) {
+func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []cost.ResourceCost, n int) {
 	t.Helper()
 	if len(top) != n {
 		t.Fatalf("%s..%s: top %d resources: got %d", q.Start, q.End, n, len(top))
@@ -293,7 +293,7 @@ func TestTopResourcesMonths(t *testing.T) {
 		// inside it answer as before.
 		jan := cost.Query{Start: "2025-01-01", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
 		part := cost.Query{Start: "2025-01-02", End: "2025-01-09", Granularity: cost.Day, Metric: cost.Discount}
-		var before [2][]store.ResourceCost
+		var before [2][]cost.ResourceCost
 		for i, q := range []cost.Query{jan, part} {
 			if before[i], err = s.TopResources(ctx, account.AllAccounts, q, 100); err != nil || len(before[i]) == 0 {
 				t.Fatalf("%s..%s: %d rows (%v)", q.Start, q.End, len(before[i]), err)
