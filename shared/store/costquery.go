@@ -37,6 +37,13 @@ const (
 	fromLineItems               // cost_line_items: everything
 )
 
+// table is the table a source reads; the tag roll-up adds the totals of days without the key.
+func (s source) table() string {
+	return [...]string{fromTotals: "cost_daily_totals", fromTags: "cost_daily_tags", fromAttrs: "cost_daily_attrs",
+		fromRegions: "cost_daily_regions", fromSubs: "cost_daily_subscriptions", fromDaily: "cost_daily",
+		fromLineItems: "cost_line_items"}[s]
+}
+
 // pickSource returns the smallest source that holds every dimension q touches, and no
 // smaller than least (a caller that reads product columns or line-item columns says so),
 // with the tag key or attribute that source is read for.
@@ -166,8 +173,6 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 		return b
 	}
 	switch b.source {
-	case fromTotals:
-		b.from = "cost_daily_totals c"
 	case fromTags:
 		b.tagKey = key
 		// The scope goes inside both halves too, so the indexes see it.
@@ -180,15 +185,9 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 		b.joinArgs = append(b.joinArgs, args...)
 		b.joinArgs = append(b.joinArgs, b.tagKey, q.Start, q.End)
 	case fromAttrs:
-		b.from, b.attr = "cost_daily_attrs c", key
-	case fromRegions:
-		b.from = "cost_daily_regions c"
-	case fromSubs:
-		b.from = "cost_daily_subscriptions c"
-	case fromDaily:
-		b.from = "cost_daily c"
+		b.from, b.attr = b.source.table()+" c", key
 	default:
-		b.from = "cost_line_items c"
+		b.from = b.source.table() + " c"
 	}
 	if b.source == fromAttrs {
 		b.where = append(b.where, "c.attr = ?")
