@@ -58,8 +58,8 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 // (migration 0009): a series' cost from s to e is R(e) - R(s-1), R(t) being its cost up to
 // and including day t. Whatever the length of the range it reads two months of
 // cost_monthly_resources, one row per series in each (monthReads says which), adds the rows
-// up per resource here rather than in SQL (sumResources; BENCHMARKS.md, "Cost analysis",
-// says why), keeps the largest (rank) and names them (nameResources).
+// up per resource here rather than in SQL (sumResources; BENCHMARKS.md, "Measured choices in
+// the store", says why), keeps the largest (rank) and names them (nameResources).
 // b is buildCost's answer for the line items, whose two date conditions lead.
 func (s *Store) topResourcesByMonth(ctx context.Context, b *costSQL, q cost.Query, limit int) ([]cost.ResourceCost, error) {
 	first, last, err := monthSpans(q.Start, q.End)
