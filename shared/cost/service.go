@@ -91,7 +91,8 @@ func FormatDay(t time.Time) string { return t.Format(time.DateOnly) }
 func SumRange(s []money.Micros, start, from, to time.Time) money.Micros {
 	var t money.Micros
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		i := int(d.Sub(start).Hours()/24 + 0.5)
+		// Rounded, not truncated: a day before start must not land on index 0.
+		i := int(math.Round(d.Sub(start).Hours() / 24))
 		if i >= 0 && i < len(s) {
 			t += s[i]
 		}
