@@ -99,11 +99,7 @@ func (s Service) Discounts(ctx context.Context, scope account.Scope, q Query, by
 	if err != nil {
 		return Discounts{}, err
 	}
-	l, err := s.Labels(ctx, scope, q)
-	if err != nil {
-		return Discounts{}, err
-	}
-	demo, err := s.demo(ctx, scope, q, l)
+	l, demo, err := s.labelled(ctx, scope, q)
 	if err != nil {
 		return Discounts{}, err
 	}

@@ -171,13 +171,18 @@ func (l Labels) Demo(ids []int64) bool {
 	return false
 }
 
-// demo reports whether any account with costs in the slice q is a demo account.
-func (s Service) demo(ctx context.Context, scope account.Scope, q Query, l Labels) (bool, error) {
+// labelled reads the labels of the slice q and whether any account with costs in it is a
+// demo account.
+func (s Service) labelled(ctx context.Context, scope account.Scope, q Query) (Labels, bool, error) {
+	l, err := s.Labels(ctx, scope, q)
+	if err != nil {
+		return l, false, err
+	}
 	ids, err := s.Store.CostAccounts(ctx, scope, q)
 	if err != nil {
-		return false, err
+		return l, false, err
 	}
-	return l.Demo(ids), nil
+	return l, l.Demo(ids), nil
 }
 
 // Exploration is the explorer's answer to a query: one series per currency.
@@ -193,11 +198,7 @@ func (s Service) Explore(ctx context.Context, scope account.Scope, q Query) (Exp
 	if err != nil {
 		return Exploration{}, err
 	}
-	l, err := s.Labels(ctx, scope, q)
-	if err != nil {
-		return Exploration{}, err
-	}
-	demo, err := s.demo(ctx, scope, q, l)
+	l, demo, err := s.labelled(ctx, scope, q)
 	if err != nil {
 		return Exploration{}, err
 	}
@@ -221,10 +222,7 @@ func (s Service) Recent(ctx context.Context, scope account.Scope, c Calendar) (R
 		return out, err
 	}
 	window := Query{Start: FormatDay(c.HistStart), End: FormatDay(c.Yesterday)}
-	if out.Labels, err = s.Labels(ctx, scope, window); err != nil {
-		return out, err
-	}
-	out.Demo, err = s.demo(ctx, scope, window, out.Labels)
+	out.Labels, out.Demo, err = s.labelled(ctx, scope, window)
 	return out, err
 }
 
