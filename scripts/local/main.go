@@ -4,6 +4,8 @@
 package main
 
 import (
+	sharedjob "github.com/cloudlens/cloudlens/shared/job"
+
 	"context"
 	"errors"
 	"flag"
@@ -141,6 +143,16 @@ type runner struct {
 func newRunner(d *app.Deps, m Manifest) (*runner, error) {
 	r := &runner{d: d, m: m, mux: http.NewServeMux()}
 	handlers := map[string]http.Handler{}
+	// Every job function runs in this process: StartJob ("run now", a job chaining the next)
+	// finds its work here instead of invoking a function on Function Compute.
+	if d.LocalJobs == nil {
+		d.LocalJobs = map[string]sharedjob.Func{}
+	}
+	for dir, e := range registry {
+		if e.Work != nil {
+			d.LocalJobs[dir] = e.Work(d)
+		}
+	}
 	for _, f := range m.Functions {
 		e := registry[f.Dir]
 		if f.HTTP {

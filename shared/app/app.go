@@ -19,6 +19,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/config"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -42,6 +43,9 @@ type Deps struct {
 	// process in local mode, by an asynchronous invocation of cloudlens-billingsync on FC.
 	// Nil means "sync now" is not available in this deployment.
 	StartSync func(ctx context.Context, accountID, syncID int64) error
+	// LocalJobs holds the job functions this process runs itself (local mode: all of them);
+	// StartJob runs those in process and invokes the others on Function Compute.
+	LocalJobs map[string]job.Func
 
 	closers []func()
 }

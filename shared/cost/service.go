@@ -13,12 +13,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
-// CacheNamespace is the cache namespace of answers computed from cost data. The billing sync
-// bumps its version after every sync; every reader caches under it, so a cached answer never
-// outlives the data it was computed from. One constant, so a rename cannot silently stop the
-// invalidation.
-const CacheNamespace = "costs"
-
 // Store is what the cost service reads; shared/store implements it. Every call is limited to
 // the accounts in scope.
 type Store interface {
