@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,7 +20,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/budget"
-	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
 	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -27,7 +27,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
-var now = time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 
 // recorder is a webhook receiver that keeps every body it accepted.
 type recorder struct {
@@ -87,7 +87,7 @@ func TestBudgetBelowSpendAlertsOncePerThreshold(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
 		ctx := t.Context()
 		d.Now = func() time.Time { return now }
-		d.LocalJobs = map[string]job.Func{budgetcheck.Name: budgetcheck.Func(d)}
+		d.Invoke = apptest.Invoker(t, d, map[string]http.Handler{app.FunctionName(budgetcheck.Name): budgetcheck.New(d)})
 		data := costtest.Load(t, d.Store, costtest.Options{Seed: 4, Accounts: 1, Resources: 6, Now: now, Days: 90})
 		_, admin := apptest.User(t, d, "admin@example.com", auth.RoleAdmin)
 		api := apptest.Serve(t, jobs.New(d))

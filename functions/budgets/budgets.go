@@ -6,6 +6,7 @@ package budgets
 import (
 	"context"
 	"encoding/json"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"net/http"
 	"slices"
 	"strconv"
@@ -95,7 +96,7 @@ type budgetJSON struct {
 	Series       []pointJSON     `json:"series,omitempty"`
 }
 
-func date(t time.Time) string { return t.In(cost.Shanghai).Format(time.DateOnly) }
+func date(t time.Time) string { return t.In(billing.Shanghai).Format(time.DateOnly) }
 
 func toStatus(st budget.Status, evaluated *time.Time) *statusJSON {
 	out := &statusJSON{PeriodStart: date(st.PeriodStart), PeriodEnd: date(st.PeriodEnd), AsOf: date(st.AsOf),

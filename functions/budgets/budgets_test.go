@@ -12,13 +12,12 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/billing"
-	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
 // now is the test's "today": bills exist up to 2025-03-14.
-var now = time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 
 type fixture struct {
 	d                     *app.Deps

@@ -118,7 +118,7 @@ func requestScope(p auth.Principal, r *http.Request) (account.Scope, error) {
 	for _, v := range r.URL.Query()["accountId"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return account.Scope{}, errs.Invalid("accountId %q is not an account id", httpx.Clip(v, 40))
+			return account.Scope{}, errs.Invalid("accountId %q is not an account id", errs.Clip(v, 40))
 		}
 		ids = append(ids, id)
 	}

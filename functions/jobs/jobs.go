@@ -87,7 +87,7 @@ func entry(r *http.Request) (job.Entry, error) {
 	name := r.PathValue("name")
 	e, ok := job.Lookup(name)
 	if !ok {
-		return e, errs.NotFound("no job called %q", httpx.Clip(name, 40))
+		return e, errs.NotFound("no job called %q", errs.Clip(name, 40))
 	}
 	return e, nil
 }

@@ -6,6 +6,7 @@ package budget
 
 import (
 	"fmt"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"slices"
 	"strings"
 	"time"
@@ -220,13 +221,13 @@ func Window(p Period, day time.Time) (start, end time.Time) {
 	switch p {
 	case Quarter:
 		first := time.Month((int(d.Month())-1)/3*3 + 1)
-		start = time.Date(d.Year(), first, 1, 0, 0, 0, 0, cost.Shanghai)
+		start = time.Date(d.Year(), first, 1, 0, 0, 0, 0, billing.Shanghai)
 		return start, start.AddDate(0, 3, -1)
 	case Year:
-		start = time.Date(d.Year(), 1, 1, 0, 0, 0, 0, cost.Shanghai)
+		start = time.Date(d.Year(), 1, 1, 0, 0, 0, 0, billing.Shanghai)
 		return start, start.AddDate(1, 0, -1)
 	default:
-		start = time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, cost.Shanghai)
+		start = time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, billing.Shanghai)
 		return start, start.AddDate(0, 1, -1)
 	}
 }
@@ -261,8 +262,8 @@ func (b *Budget) AmountFor(start time.Time) money.Micros {
 }
 
 func dayOf(t time.Time) time.Time {
-	t = t.In(cost.Shanghai)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, cost.Shanghai)
+	t = t.In(billing.Shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, billing.Shanghai)
 }
 
 func days(from, to time.Time) int {

@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 func day(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, cost.Shanghai)
+	t, err := time.ParseInLocation(time.DateOnly, s, billing.Shanghai)
 	if err != nil {
 		panic(err)
 	}

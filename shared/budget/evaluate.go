@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"fmt"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
@@ -46,7 +47,7 @@ func Daily(ctx context.Context, c Costs, b *Budget, from, to time.Time) ([]money
 			if r.Currency != b.Currency {
 				continue
 			}
-			d, err := time.ParseInLocation(time.DateOnly, r.Period, cost.Shanghai)
+			d, err := time.ParseInLocation(time.DateOnly, r.Period, billing.Shanghai)
 			if err != nil {
 				return nil, fmt.Errorf("budget %d: period %q: %w", b.ID, r.Period, err)
 			}

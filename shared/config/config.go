@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Mode says where the process runs, which decides what is required.
@@ -45,7 +47,7 @@ type Config struct {
 	RedisDB       int    // CLOUDLENS_REDIS_DB
 
 	SecretKey string // CLOUDLENS_SECRET_KEY (secret): base64 of 32 bytes, encrypts secrets at rest
-	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens
+	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens; app.InvocationKey derives the invocation key from it
 
 	AdminEmail    string // CLOUDLENS_ADMIN_EMAIL
 	AdminPassword string // CLOUDLENS_ADMIN_PASSWORD (secret)
@@ -410,7 +412,9 @@ func (r *reader) level(name string) slog.Level {
 	return l
 }
 
-// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text locally.
+// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text
+// locally, with function (the default, when the context names none), request_id, job and
+// run_id taken from the context of every line (logx.Handler).
 func NewLogger(c Config, function string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	var h slog.Handler
@@ -419,9 +423,5 @@ func NewLogger(c Config, function string) *slog.Logger {
 	} else {
 		h = slog.NewTextHandler(os.Stderr, opts)
 	}
-	l := slog.New(h)
-	if function != "" {
-		l = l.With("function", function)
-	}
-	return l
+	return logx.New(h, function)
 }

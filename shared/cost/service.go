@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -63,7 +64,7 @@ type Calendar struct {
 func NewCalendar(now time.Time) Calendar {
 	y := Yesterday(now)
 	n := y.AddDate(0, 0, 1)
-	c := Calendar{Yesterday: y, MonthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, Shanghai)}
+	c := Calendar{Yesterday: y, MonthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, billing.Shanghai)}
 	c.MonthToDate = !y.Before(c.MonthStart)
 	c.LastStart = c.MonthStart.AddDate(0, -1, 0)
 	c.LastEnd = c.MonthStart.AddDate(0, 0, -1)

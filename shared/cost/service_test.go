@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -15,15 +16,15 @@ func TestNewCalendar(t *testing.T) {
 		yesterday, monthStart, lastStart, lastEnd, sameEnd, hist string
 		mtd                                                      bool
 	}{
-		{"mid-month", time.Date(2025, 3, 15, 10, 0, 0, 0, Shanghai),
+		{"mid-month", time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai),
 			"2025-03-14", "2025-03-01", "2025-02-01", "2025-02-28", "2025-02-14", "2024-12-21", true},
 		// On the first of a month no day of it is billed: the month is the new one, empty.
-		{"first of the month", time.Date(2025, 3, 1, 10, 0, 0, 0, Shanghai),
+		{"first of the month", time.Date(2025, 3, 1, 10, 0, 0, 0, billing.Shanghai),
 			"2025-02-28", "2025-03-01", "2025-02-01", "2025-02-28", "2025-02-28", "2024-12-07", false},
-		{"first of a month after a 31-day one", time.Date(2025, 6, 1, 0, 30, 0, 0, Shanghai),
+		{"first of a month after a 31-day one", time.Date(2025, 6, 1, 0, 30, 0, 0, billing.Shanghai),
 			"2025-05-31", "2025-06-01", "2025-05-01", "2025-05-31", "2025-05-31", "2025-03-09", false},
 		// The 30th of March has no match in February: the same period ends on its last day.
-		{"same period clamped", time.Date(2025, 3, 31, 12, 0, 0, 0, Shanghai),
+		{"same period clamped", time.Date(2025, 3, 31, 12, 0, 0, 0, billing.Shanghai),
 			"2025-03-30", "2025-03-01", "2025-02-01", "2025-02-28", "2025-02-28", "2025-01-06", true},
 		// Late evening UTC is already the next day in Shanghai.
 		{"UTC evening", time.Date(2025, 3, 15, 20, 0, 0, 0, time.UTC),
@@ -48,7 +49,7 @@ func TestNewCalendar(t *testing.T) {
 }
 
 func TestSumRange(t *testing.T) {
-	start := time.Date(2025, 3, 1, 0, 0, 0, 0, Shanghai)
+	start := time.Date(2025, 3, 1, 0, 0, 0, 0, billing.Shanghai)
 	s := []money.Micros{1, 2, 4, 8, 16}
 	day := func(d int) time.Time { return start.AddDate(0, 0, d) }
 	tests := []struct {

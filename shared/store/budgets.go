@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/budget"
-	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -93,7 +93,7 @@ func scanBudget(sc interface{ Scan(...any) error }) (budget.Budget, error) {
 
 // parseDay reads a YYYY-MM-DD billing day kept as text; empty is the zero time.
 func parseDay(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, dayText(s), cost.Shanghai)
+	t, err := time.ParseInLocation(time.DateOnly, dayText(s), billing.Shanghai)
 	if err != nil {
 		return time.Time{}
 	}
@@ -104,7 +104,7 @@ func dayArg(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(cost.Shanghai).Format(time.DateOnly)
+	return t.In(billing.Shanghai).Format(time.DateOnly)
 }
 
 // budgetScope returns the condition that keeps the budgets a scope may see: every account of

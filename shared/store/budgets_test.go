@@ -81,7 +81,7 @@ func TestBudgetsCRUDAndScope(t *testing.T) {
 			t.Errorf("after update = %+v", got)
 		}
 
-		day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, cost.Shanghai); return d }
+		day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, billing.Shanghai); return d }
 		sn := budget.Snapshot{PeriodStart: day("2026-11-01"), AsOf: day("2026-11-20"), Amount: 1_000_000_000, Spent: 700_000_000,
 			Forecast: 1_100_000_000, BurnDown: day("2026-11-28"), EvaluatedAt: time.Date(2026, 11, 21, 1, 2, 3, 456000, time.UTC)}
 		if err := s.SaveBudgetSnapshot(ctx, b.ID, sn); err != nil {
@@ -109,7 +109,7 @@ func TestBudgetsCRUDAndScope(t *testing.T) {
 func TestBudgetSpentEqualsLineItems(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 5, Accounts: 2, Resources: 8, Now: now, Days: 120})
 		acc := data.Accounts[0]
 		var product string

@@ -63,7 +63,7 @@ func dimsName(dims []cost.Dim) string {
 func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 3, Accounts: 3, Resources: 8, Now: now, Days: 40})
 		for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
 			for _, by := range [][]cost.Dim{nil, {{Kind: cost.DimAccount}}, {{Kind: cost.DimProduct}}, {{Kind: cost.DimAccount}, {Kind: cost.DimRegion}},
@@ -140,7 +140,7 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 func TestCostRowsTagRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 5, Accounts: 3, Resources: 12, Now: now, Days: 40})
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
 		app := cost.Dim{Kind: cost.DimTag, TagKey: "app"}
@@ -241,7 +241,7 @@ func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []cost.Res
 func TestTopResourcesRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 7, Accounts: 2, Resources: 10, Now: now, Days: 20})
 		for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
 			for _, f := range regionFilters {
@@ -272,7 +272,7 @@ func TestTopResourcesRollup(t *testing.T) {
 func TestTopResourcesMonths(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		// History from 2024-12-05 to 2025-03-14: December and March are partial months.
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 100})
 		var err error
@@ -357,7 +357,7 @@ func TestTopResourcesMonths(t *testing.T) {
 func TestCostRowsAttrRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 9, Accounts: 3, Resources: 12, Now: now, Days: 40})
 		rg := cost.Dim{Kind: cost.DimResourceGroup}
 		cu := cost.Dim{Kind: cost.DimCostUnit}
@@ -437,7 +437,7 @@ func TestCostRowsAttrRollup(t *testing.T) {
 // breakdown read from cost_daily and against sums over the generated items.
 func TestDiscountsRegionRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 40})
 		// Product and subscription type together are only in cost_daily: filters on both that
 		// keep every item force it.

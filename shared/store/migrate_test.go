@@ -266,7 +266,7 @@ func TestMigrateOnReopenedSQLite(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/db/cloudlens.db"
 	for i := range 2 {
-		s, err := store.OpenSQLite(ctx, path)
+		s, err := store.OpenSQLite(ctx, path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
