@@ -21,6 +21,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/job"
@@ -42,8 +43,6 @@ const (
 	// tried again, after throttlePause: throttling slows a run down instead of failing it.
 	throttleRounds = 20
 	throttlePause  = 2 * time.Second
-	// CostsNamespace is the cache namespace of cost queries; a sync bumps its version.
-	CostsNamespace = "costs"
 )
 
 // Job returns the timer job: every account, SyncConcurrency at a time.
@@ -283,7 +282,7 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 				}
 			}
 		}
-		if _, err := d.Cache.Bump(bg, CostsNamespace); err != nil {
+		if _, err := d.Cache.Bump(bg, cost.CacheNamespace); err != nil {
 			// Cached answers expire by TTL anyway; a failed bump delays fresh figures, it loses none.
 			log.WarnContext(bg, "cache version bump failed", "error", err.Error())
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
@@ -253,7 +254,7 @@ func TestSyncMatchesSimulatorAndIsIdempotent(t *testing.T) {
 				t.Fatalf("run of account %d: %+v", a.ID, r)
 			}
 		}
-		ver, err := d.Cache.Version(ctx, CostsNamespace)
+		ver, err := d.Cache.Version(ctx, cost.CacheNamespace)
 		if err != nil || ver == 0 {
 			t.Fatalf("costs cache version = %d, %v", ver, err)
 		}

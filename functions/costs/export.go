@@ -4,37 +4,17 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-// exportHeader is the header of the explorer's CSV and Excel exports: one row per currency,
-// group and period, the same figures the JSON answer holds.
-func exportHeader(res exploreJSON) []string {
-	h := []string{"currency"}
-	h = append(h, res.GroupBy...)
-	return append(h, "label", "period", res.Metric)
-}
-
-// exportRows calls fn for each row of the export.
-func exportRows(res exploreJSON, fn func(s cost.Series, g cost.Group, p cost.Point) error) error {
-	for _, s := range res.Items {
-		for _, g := range s.Groups {
-			for _, p := range g.Points {
-				if err := fn(s, g, p); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
+// The explorer's CSV and Excel exports: one row per currency, group and period, the same
+// figures as the JSON answer (cost.Exploration.EachExportRow). They stay in this function
+// because they share the explorer's path (/api/v1/costs/explore?format=…), which a
+// custom-domain route cannot send elsewhere; the FOCUS export is cloudlens-costexport's.
 
 func attachment(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("Content-Type", contentType)
@@ -42,31 +22,15 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("Cache-Control", "no-store")
 }
 
-func exportName(res exploreJSON, ext string) string {
-	return "cloudlens-costs-" + res.Start + "-" + res.End + "." + ext
-}
-
-func groupValues(res exploreJSON, g cost.Group) []string {
-	out := make([]string, len(res.GroupBy))
-	for i, d := range res.GroupBy {
-		if g.Other {
-			out[i] = cost.OthersLabel
-			continue
-		}
-		out[i] = g.Key[d]
-	}
-	return out
-}
-
-func writeExploreCSV(w http.ResponseWriter, res exploreJSON) error {
-	attachment(w, "text/csv; charset=utf-8", exportName(res, "csv"))
+func writeExploreCSV(w http.ResponseWriter, e cost.Exploration) error {
+	attachment(w, "text/csv; charset=utf-8", e.ExportName("csv"))
 	cw := csv.NewWriter(w)
-	if err := cw.Write(exportHeader(res)); err != nil {
+	if err := cw.Write(e.ExportHeader()); err != nil {
 		return err
 	}
-	err := exportRows(res, func(s cost.Series, g cost.Group, p cost.Point) error {
-		rec := append([]string{s.Currency}, groupValues(res, g)...)
-		return cw.Write(append(rec, g.Label, p.Period, p.Cost.String()))
+	err := e.EachExportRow(func(r cost.ExportRow) error {
+		rec := append([]string{r.Currency}, r.Values...)
+		return cw.Write(append(rec, r.Label, r.Period, r.Cost.String()))
 	})
 	cw.Flush()
 	if err == nil {
@@ -84,7 +48,7 @@ func streamErr(err error) error {
 	return errs.Wrap(errs.KindInternal, err, "export interrupted")
 }
 
-func writeExploreXLSX(w http.ResponseWriter, res exploreJSON) error {
+func writeExploreXLSX(w http.ResponseWriter, e cost.Exploration) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Costs"
@@ -99,7 +63,7 @@ func writeExploreXLSX(w http.ResponseWriter, res exploreJSON) error {
 	if err != nil {
 		return fmt.Errorf("costs: xlsx: %w", err)
 	}
-	header := exportHeader(res)
+	header := e.ExportHeader()
 	cells := make([]any, len(header))
 	for i, h := range header {
 		cells[i] = h
@@ -108,15 +72,15 @@ func writeExploreXLSX(w http.ResponseWriter, res exploreJSON) error {
 		return fmt.Errorf("costs: xlsx: %w", err)
 	}
 	n := 1
-	err = exportRows(res, func(s cost.Series, g cost.Group, p cost.Point) error {
+	err = e.EachExportRow(func(r cost.ExportRow) error {
 		n++
-		row := []any{s.Currency}
-		for _, v := range groupValues(res, g) {
+		row := []any{r.Currency}
+		for _, v := range r.Values {
 			row = append(row, v)
 		}
 		// The value is the exact amount; the cell format shows two decimals.
-		amount := excelize.Cell{StyleID: moneyStyle, Value: float64(p.Cost) / 1e6}
-		row = append(row, g.Label, p.Period, amount)
+		amount := excelize.Cell{StyleID: moneyStyle, Value: float64(r.Cost) / 1e6}
+		row = append(row, r.Label, r.Period, amount)
 		cell, err := excelize.CoordinatesToCellName(1, n)
 		if err != nil {
 			return err
@@ -129,77 +93,6 @@ func writeExploreXLSX(w http.ResponseWriter, res exploreJSON) error {
 	if err != nil {
 		return fmt.Errorf("costs: xlsx: %w", err)
 	}
-	attachment(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exportName(res, "xlsx"))
+	attachment(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", e.ExportName("xlsx"))
 	return streamErr(f.Write(w))
-}
-
-// parquetBatch is how many FOCUS rows are buffered before they go to the Parquet writer.
-const parquetBatch = 1024
-
-func (a *api) focus(w http.ResponseWriter, r *http.Request) error {
-	p, q, err := a.caller(r)
-	if err != nil {
-		return err
-	}
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "csv"
-	}
-	if format != "csv" && format != "parquet" {
-		return errs.Invalid("format must be csv or parquet")
-	}
-	if err := cost.CheckFocusHeader(cost.FocusColumns); err != nil {
-		return errs.Wrap(errs.KindInternal, err, "FOCUS export columns")
-	}
-	name := "cloudlens-focus-" + q.Start + "-" + q.End + "." + format
-	ctx := r.Context()
-	if format == "csv" {
-		attachment(w, "text/csv; charset=utf-8", name)
-		cw := csv.NewWriter(w)
-		if err := cw.Write(cost.FocusColumns); err != nil {
-			return streamErr(err)
-		}
-		err := a.d.Store.EachLineItem(ctx, p.Scope(), q, func(li *billing.LineItem) error {
-			rec, err := cost.ToFocus(li)
-			if err != nil {
-				return err
-			}
-			return cw.Write(rec.Values())
-		})
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
-		return streamErr(err)
-	}
-	attachment(w, "application/vnd.apache.parquet", name)
-	pw := parquet.NewGenericWriter[cost.FocusRecord](w, parquet.KeyValueMetadata("focus_version", cost.FocusVersion),
-		parquet.KeyValueMetadata("created_at", a.d.Now().UTC().Format(time.RFC3339)))
-	batch := make([]cost.FocusRecord, 0, parquetBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := pw.Write(batch)
-		batch = batch[:0]
-		return err
-	}
-	err = a.d.Store.EachLineItem(ctx, p.Scope(), q, func(li *billing.LineItem) error {
-		rec, err := cost.ToFocus(li)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, rec)
-		if len(batch) == parquetBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err == nil {
-		err = pw.Close()
-	}
-	return streamErr(err)
 }

@@ -308,7 +308,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 		un, n := timeRuns(ctx, runs, b.run)
 		key := b.name
 		cached, _ := timeRuns(ctx, runs, func(ctx context.Context) error {
-			_, _, err := cache.GetOrLoad(ctx, c, "costs", key, time.Hour, func(ctx context.Context) (int, error) { return 0, b.run(ctx) })
+			_, _, err := cache.GetOrLoad(ctx, c, cost.CacheNamespace, key, time.Hour, func(ctx context.Context) (int, error) { return 0, b.run(ctx) })
 			return err
 		})
 		name := b.name

@@ -8,6 +8,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/functions/budgetcheck"
 	"github.com/cloudlens/cloudlens/functions/budgets"
+	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
 	"github.com/cloudlens/cloudlens/shared/app"
@@ -27,4 +28,5 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	"jobs":          jobs.Function,
 	"alerts":        alerts.Function,
 	"alertdispatch": alertdispatch.Function,
+	"costexport":    costexport.Function,
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,34 +25,58 @@ func rowsText(rows []cost.Row) []string {
 	return out
 }
 
+// checkRollup fails unless q answers the same from its roll-up as from the line items, which
+// q with the neutral filters added reads (they keep every item; the test checks the two
+// queries read different tables, the second the line items).
+func checkRollup(t *testing.T, s *store.Store, q cost.Query, neutral ...cost.Filter) {
+	t.Helper()
+	rollup, err := s.CostRows(t.Context(), account.AllAccounts, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := store.CostTable(q)
+	q.Filters = append(slices.Clone(q.Filters), neutral...)
+	if items := store.CostTable(q); items != "cost_line_items" || table == items {
+		t.Fatalf("the roll-up query reads %s and the line-item query %s", table, items)
+	}
+	items, err := s.CostRows(t.Context(), account.AllAccounts, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
+		t.Fatalf("%s and line items differ:\n%v\n%v", table, a, b)
+	}
+}
+
+// dimsName names a group-by for a subtest: "total" when there is none.
+func dimsName(dims []cost.Dim) string {
+	if len(dims) == 0 {
+		return "total"
+	}
+	var parts []string
+	for _, d := range dims {
+		parts = append(parts, d.String())
+	}
+	return strings.Join(parts, "-")
+}
+
 func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 3, Accounts: 3, Resources: 8, Now: now, Days: 40})
-		// A filter that keeps everything but names a line-item dimension forces the line-item path.
-		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
 		for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
 			for _, by := range [][]cost.Dim{nil, {{Kind: cost.DimAccount}}, {{Kind: cost.DimProduct}}, {{Kind: cost.DimAccount}, {Kind: cost.DimRegion}},
 				{{Kind: cost.DimSubscriptionType}, {Kind: cost.DimChargeCategory}}, {{Kind: cost.DimRegion}},
 				{{Kind: cost.DimRegion}, {Kind: cost.DimSubscriptionType}}, {{Kind: cost.DimSubscriptionType}, {Kind: cost.DimProduct}}} {
 				for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Discount} {
-					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: by, Metric: m, Top: 10}
-					if !q.InRollup() {
-						t.Fatal("query should be answered from the roll-up")
-					}
-					rollup, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					q.Filters = []cost.Filter{neutral}
-					items, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
-						t.Fatalf("%s %v %s: roll-up and line items differ (%d vs %d rows)", g, by, m, len(a), len(b))
-					}
+					t.Run(string(g)+"/"+dimsName(by)+"/"+string(m), func(t *testing.T) {
+						q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: by, Metric: m, Top: 10}
+						if !q.InRollup() {
+							t.Fatal("query should be answered from the roll-up")
+						}
+						checkRollup(t, s, q, lineItemFilters...)
+					})
 				}
 			}
 		}
@@ -135,19 +160,10 @@ func TestCostRowsTagRollup(t *testing.T) {
 		for _, c := range cases {
 			for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
 				for _, m := range []cost.Metric{cost.Billed, cost.Discount} {
-					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
-					rollup, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					q.Filters = append(slices.Clone(c.filters), neutral)
-					items, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
-						t.Fatalf("%s %s %s: tag roll-up and line items differ:\n%v\n%v", c.name, g, m, a, b)
-					}
+					t.Run(c.name+"/"+string(g)+"/"+string(m), func(t *testing.T) {
+						q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
+						checkRollup(t, s, q, neutral)
+					})
 				}
 			}
 		}
@@ -185,7 +201,7 @@ func TestCostRowsTagRollup(t *testing.T) {
 // topBothWays returns the top resources of q from the roll-ups, failing unless the line-item
 // path gives the same: a filter on the subscription type, which the resource roll-ups lack,
 // sends the same query to the line items.
-func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []store.ResourceCost {
+func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []cost.ResourceCost {
 	t.Helper()
 	rollup, err := s.TopResources(t.Context(), account.AllAccounts, q, limit)
 	if err != nil {
@@ -205,7 +221,7 @@ func topBothWays(t *testing.T, s *store.Store, q cost.Query, limit int) []store.
 
 // checkTopSums fails unless top holds n resources, each with a positive billed cost in q's
 // range equal to the sum over its generated items.
-func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []store.ResourceCost, n int) {
+func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []cost.ResourceCost, n int) {
 	t.Helper()
 	if len(top) != n {
 		t.Fatalf("%s..%s: top %d resources: got %d", q.Start, q.End, n, len(top))
@@ -228,11 +244,13 @@ func TestTopResourcesRollup(t *testing.T) {
 		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 7, Accounts: 2, Resources: 10, Now: now, Days: 20})
 		for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
-			for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
-				q := cost.Query{Start: "2025-03-01", End: "2025-03-14", Granularity: cost.Day, Metric: m, Filters: filters}
-				if len(topBothWays(t, s, q, 25)) == 0 {
-					t.Fatalf("%s %v: no resources", m, filters)
-				}
+			for _, f := range regionFilters {
+				t.Run(string(m)+"/"+f.name, func(t *testing.T) {
+					q := cost.Query{Start: "2025-03-01", End: "2025-03-14", Granularity: cost.Day, Metric: m, Filters: f.filters}
+					if len(topBothWays(t, s, q, 25)) == 0 {
+						t.Fatalf("%s %v: no resources", m, f.filters)
+					}
+				})
 			}
 		}
 		q := cost.Query{Start: "2025-03-01", End: "2025-03-14", Granularity: cost.Day, Metric: cost.Billed}
@@ -273,19 +291,23 @@ func TestTopResourcesMonths(t *testing.T) {
 		}
 		for _, r := range ranges {
 			for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective, cost.Discount} {
-				for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
-					q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: m, Filters: filters}
-					if len(topBothWays(t, s, q, 100)) == 0 {
-						t.Fatalf("%s %s %v: no resources", r.name, m, filters)
-					}
+				for _, f := range regionFilters {
+					t.Run(r.name+"/"+string(m)+"/"+f.name, func(t *testing.T) {
+						q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: m, Filters: f.filters}
+						if len(topBothWays(t, s, q, 100)) == 0 {
+							t.Fatalf("%s %s %v: no resources", r.name, m, f.filters)
+						}
+					})
 				}
 			}
-			q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: cost.Billed}
-			top, err := s.TopResources(ctx, account.AllAccounts, q, 5)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkTopSums(t, data, q, top, 5)
+			t.Run(r.name+"/sums", func(t *testing.T) {
+				q := cost.Query{Start: r.start, End: r.end, Granularity: cost.Day, Metric: cost.Billed}
+				top, err := s.TopResources(ctx, account.AllAccounts, q, 5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkTopSums(t, data, q, top, 5)
+			})
 		}
 
 		// Every range comes from the monthly table (its running totals and day columns), not
@@ -293,7 +315,7 @@ func TestTopResourcesMonths(t *testing.T) {
 		// inside it answer as before.
 		jan := cost.Query{Start: "2025-01-01", End: "2025-01-31", Granularity: cost.Day, Metric: cost.Billed}
 		part := cost.Query{Start: "2025-01-02", End: "2025-01-09", Granularity: cost.Day, Metric: cost.Discount}
-		var before [2][]store.ResourceCost
+		var before [2][]cost.ResourceCost
 		for i, q := range []cost.Query{jan, part} {
 			if before[i], err = s.TopResources(ctx, account.AllAccounts, q, 100); err != nil || len(before[i]) == 0 {
 				t.Fatalf("%s..%s: %d rows (%v)", q.Start, q.End, len(before[i]), err)
@@ -360,19 +382,10 @@ func TestCostRowsAttrRollup(t *testing.T) {
 		for _, c := range cases {
 			for _, g := range []cost.Granularity{cost.Day, cost.Week, cost.Month} {
 				for _, m := range []cost.Metric{cost.Billed, cost.Discount, cost.Effective} {
-					q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
-					rollup, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					q.Filters = append(slices.Clone(c.filters), c.neutral)
-					items, err := s.CostRows(ctx, account.AllAccounts, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if a, b := rowsText(rollup), rowsText(items); len(a) == 0 || !slices.Equal(a, b) {
-						t.Fatalf("%s %s %s: attribute roll-up and line items differ:\n%v\n%v", c.name, g, m, a, b)
-					}
+					t.Run(c.name+"/"+string(g)+"/"+string(m), func(t *testing.T) {
+						q := cost.Query{Start: "2025-02-10", End: "2025-03-14", Granularity: g, GroupBy: c.groupBy, Filters: c.filters, Metric: m, Top: 10}
+						checkRollup(t, s, q, c.neutral)
+					})
 				}
 			}
 		}
@@ -420,51 +433,76 @@ func TestCostRowsAttrRollup(t *testing.T) {
 	})
 }
 
-// TestDiscountsRegionRollup checks discounts read from cost_daily_regions against the same
+// TestDiscountsRegionRollup checks discounts read from the smallest roll-up against the same
 // breakdown read from cost_daily and against sums over the generated items.
 func TestDiscountsRegionRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 40})
-		// A subscription-type filter is not in cost_daily_regions, so it forces cost_daily.
-		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}
-		for _, by := range []string{cost.DimProduct, cost.DimRegion, "month"} {
-			q := cost.Query{Start: "2025-02-01", End: "2025-03-14", Granularity: cost.Month, Metric: cost.Billed}
-			regions, err := s.Discounts(ctx, account.AllAccounts, q, by)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q.Filters = []cost.Filter{neutral}
-			daily, err := s.Discounts(ctx, account.AllAccounts, q, by)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(regions) < 2 || !slices.Equal(regions, daily) {
-				t.Fatalf("by %s: regions %v, daily %v", by, regions, daily)
-			}
-			if by != cost.DimRegion {
-				continue
-			}
-			want := map[string][2]int64{}
-			for i := range data.Items {
-				li := &data.Items[i]
-				if li.ChargeDate >= q.Start && li.ChargeDate <= q.End {
-					w := want[li.Currency+" "+li.RegionID]
-					w[0] += int64(li.ListCost)
-					w[1] += int64(li.BilledCost)
-					want[li.Currency+" "+li.RegionID] = w
-				}
-			}
-			got := map[string][2]int64{}
-			for _, r := range regions {
-				got[r.Currency+" "+r.Key] = [2]int64{int64(r.ListCost), int64(r.BilledCost)}
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("list and billed by region = %v, want %v", got, want)
-			}
+		// Product and subscription type together are only in cost_daily: filters on both that
+		// keep every item force it.
+		neutral := []cost.Filter{
+			{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}},
+			{Dim: cost.Dim{Kind: cost.DimProduct}, Exclude: true, Values: []string{"no such product"}},
+		}
+		for _, by := range []string{cost.DimProduct, cost.DimRegion, cost.ByMonth} {
+			t.Run(by, func(t *testing.T) { checkDiscounts(t, s, data, by, neutral) })
 		}
 	})
+}
+
+// checkDiscounts fails unless discounts by by read from the smallest roll-up equal the same
+// read from cost_daily (which the neutral filters force), and, by region, sums over the
+// generated items.
+func checkDiscounts(t *testing.T, s *store.Store, data costtest.Data, by string, neutral []cost.Filter) {
+	ctx := t.Context()
+	q := cost.Query{Start: "2025-02-01", End: "2025-03-14", Granularity: cost.Month, Metric: cost.Billed}
+	regions, err := s.Discounts(ctx, account.AllAccounts, q, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := store.DiscountTable(q, by)
+	q.Filters = neutral
+	if daily := store.DiscountTable(q, by); daily != "cost_daily" || table == daily {
+		t.Fatalf("the roll-up query reads %s and the cost_daily query %s", table, daily)
+	}
+	daily, err := s.Discounts(ctx, account.AllAccounts, q, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(regions) < 2 || !slices.Equal(regions, daily) {
+		t.Fatalf("by %s: regions %v, daily %v", by, regions, daily)
+	}
+	if by != cost.DimRegion {
+		return
+	}
+	want := map[string][2]int64{}
+	for i := range data.Items {
+		li := &data.Items[i]
+		if li.ChargeDate >= q.Start && li.ChargeDate <= q.End {
+			w := want[li.Currency+" "+li.RegionID]
+			w[0] += int64(li.ListCost)
+			w[1] += int64(li.BilledCost)
+			want[li.Currency+" "+li.RegionID] = w
+		}
+	}
+	got := map[string][2]int64{}
+	for _, r := range regions {
+		got[r.Currency+" "+r.Key] = [2]int64{int64(r.ListCost), int64(r.BilledCost)}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("list and billed by region = %v, want %v", got, want)
+	}
+}
+
+// regionFilters are the drill-down filters each case runs with: none, and one the resource
+// roll-ups answer.
+var regionFilters = []struct {
+	name    string
+	filters []cost.Filter
+}{
+	{"unfiltered", nil},
+	{"not hangzhou", []cost.Filter{{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}},
 }
 
 // dropLineItems deletes every line item and tag set, leaving the roll-ups.

@@ -11,7 +11,10 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/money"
 )
 
 // lineItemCols are the columns of cost_line_items a sync writes, in argument order.
@@ -236,4 +239,64 @@ func uniqueStrings(in []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+const lineItemColumns = "c.account_id, c.charge_date, c.item_key, c.billing_period, c.week_start, c.billing_account_id, " +
+	"c.billing_account_name, c.sub_account_id, c.sub_account_name, c.service_code, c.service_name, c.service_category, " +
+	"c.product_type, c.charge_category, c.charge_frequency, c.resource_id, c.resource_name, c.region_id, c.region_name, " +
+	"c.zone, c.list_cost, c.billed_cost, c.effective_cost, c.invoice_discount, c.coupon_deduction, " +
+	"c.cash_coupon_deduction, c.prepaid_card_deduction, c.pricing_quantity, c.pricing_unit, c.subscription_type, " +
+	"c.billing_item, c.billing_item_name, c.resource_group, c.cost_unit, c.currency"
+
+// EachLineItem streams the line items of the slice q (its filters apply; group-by and
+// granularity do not), with their tags, in primary-key order (date, account, key), calling fn for each. It stops
+// at fn's first error and returns it.
+func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Query, fn func(*billing.LineItem) error) error {
+	b := buildCost(scope, q, fromLineItems)
+	if b.empty {
+		return nil
+	}
+	b.joins = append(b.joins, " LEFT JOIN cost_tag_set_tags tg ON tg.tag_set_id = c.tag_set_id")
+	query, args := b.sql(lineItemColumns+", tg.tag_key, tg.tag_value", " ORDER BY c.charge_date, c.account_id, c.item_key, tg.tag_key")
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: line items: %w", Translate(err))
+	}
+	defer rows.Close()
+	var cur *billing.LineItem
+	for rows.Next() {
+		var li billing.LineItem
+		var key []byte
+		var m [7]int64
+		var tagKey, tagValue sql.NullString
+		if err := rows.Scan(&li.AccountID, &li.ChargeDate, &key, &li.BillingPeriod, &li.WeekStart, &li.BillingAccountID,
+			&li.BillingAccountName, &li.SubAccountID, &li.SubAccountName, &li.ServiceCode, &li.ServiceName, &li.ServiceCategory,
+			&li.ProductType, &li.ChargeCategory, &li.ChargeFrequency, &li.ResourceID, &li.ResourceName, &li.RegionID, &li.RegionName,
+			&li.Zone, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &li.PricingQuantity, &li.PricingUnit, &li.SubscriptionType,
+			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency, &tagKey, &tagValue); err != nil {
+			return fmt.Errorf("store: line items: %w", Translate(err))
+		}
+		li.ChargeDate, li.WeekStart = dayText(li.ChargeDate), dayText(li.WeekStart)
+		copy(li.Key[:], key)
+		if cur == nil || cur.AccountID != li.AccountID || cur.ChargeDate != li.ChargeDate || cur.Key != li.Key {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			li.ListCost, li.BilledCost, li.EffectiveCost = money.Micros(m[0]), money.Micros(m[1]), money.Micros(m[2])
+			li.InvoiceDiscount, li.CouponDeduction, li.CashCouponDeduction, li.PrepaidCardDeduction = money.Micros(m[3]), money.Micros(m[4]), money.Micros(m[5]), money.Micros(m[6])
+			cur = &li
+		}
+		if tagKey.Valid {
+			cur.Tags = append(cur.Tags, billing.Tag{Key: tagKey.String, Value: tagValue.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: line items: %w", Translate(err))
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
 }

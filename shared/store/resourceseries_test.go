@@ -68,7 +68,7 @@ func loadItems(t *testing.T, s *store.Store, items []billing.LineItem) {
 
 // sumByResource is the billed cost of every resource with an item in start..end, summed
 // over items, ranked as drill-down ranks.
-func sumByResource(items []billing.LineItem, start, end string) []store.ResourceCost {
+func sumByResource(items []billing.LineItem, start, end string) []cost.ResourceCost {
 	type key struct {
 		account  int64
 		resource string
@@ -79,11 +79,11 @@ func sumByResource(items []billing.LineItem, start, end string) []store.Resource
 			sums[key{it.AccountID, it.ResourceID}] += it.BilledCost
 		}
 	}
-	var out []store.ResourceCost
+	var out []cost.ResourceCost
 	for k, v := range sums {
-		out = append(out, store.ResourceCost{AccountID: k.account, ResourceID: k.resource, Cost: v})
+		out = append(out, cost.ResourceCost{AccountID: k.account, ResourceID: k.resource, Cost: v})
 	}
-	slices.SortFunc(out, func(x, y store.ResourceCost) int {
+	slices.SortFunc(out, func(x, y cost.ResourceCost) int {
 		return cmp.Or(cmp.Compare(y.Cost, x.Cost), cmp.Compare(x.ResourceID, y.ResourceID), cmp.Compare(x.AccountID, y.AccountID))
 	})
 	return out
@@ -149,7 +149,7 @@ func TestTopResourcesSeries(t *testing.T) {
 		// The refund cancels the charge: across both days the resource still counts, at zero.
 		q := cost.Query{Start: "2025-01-01", End: "2025-02-28", Granularity: cost.Day, Metric: cost.Billed}
 		top, err := s.TopResources(ctx, account.AllAccounts, q, 100)
-		if err != nil || !slices.ContainsFunc(top, func(r store.ResourceCost) bool { return r.ResourceID == "i-6" && r.Cost == 0 }) {
+		if err != nil || !slices.ContainsFunc(top, func(r cost.ResourceCost) bool { return r.ResourceID == "i-6" && r.Cost == 0 }) {
 			t.Fatalf("refunded resource missing from %v (%v)", top, err)
 		}
 

@@ -129,8 +129,8 @@ func resourceSeriesSQL(d Dialect) []struct{ name, sql string } {
   FROM cost_monthly_resources WHERE account_id = ?
   WINDOW w AS (PARTITION BY resource_id, service_code, region_id, currency ORDER BY billing_period)
 ) AS r`
-	// Only rows whose totals moved are written: MariaDB spent 0.7 s of a 10 M line-item
-	// account's 0.9 s visiting unchanged rows otherwise.
+	// Only rows whose totals moved are written: otherwise most of the time goes on rewriting
+	// unchanged rows (BENCHMARKS.md, "Measured choices in the store").
 	const changed = `(c.prior_list <> r.prior_list OR c.prior_billed <> r.prior_billed OR c.prior_effective <> r.prior_effective
   OR c.prior_days <> r.prior_days)`
 	// MySQL updates through a join and wants the target's columns named; SQLite has UPDATE …
