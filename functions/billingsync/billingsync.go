@@ -21,6 +21,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -46,7 +47,7 @@ const (
 // Job returns the timer job: every account, SyncConcurrency at a time.
 func Job(d *app.Deps) fcx.Job {
 	return func(ctx context.Context, _ fcx.TimerEvent) error {
-		return SyncAll(ctx, d, store.TriggerTimer)
+		return SyncAll(ctx, d, job.TriggerTimer)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/budgets"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
@@ -16,5 +17,6 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	"auth":        auth.Function,
 	"accounts":    accounts.Function,
 	"billingsync": billingsync.Function,
+	"budgets":     budgets.Function,
 	"costs":       costs.Function,
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -54,6 +55,9 @@ type Deps struct {
 	// Build points it at the configured trigger URLs; the local runner points it at the same
 	// function's handler in this process. Nil means no function can be invoked here.
 	Invoke func(ctx context.Context, function string, payload any) error
+	// LocalJobs holds the job functions this process runs itself (local mode: all of them);
+	// StartJob runs those in process and invokes the others on Function Compute.
+	LocalJobs map[string]job.Func
 
 	closers []func()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -26,6 +27,10 @@ const (
 	// ModeLocal is `make run` / self-hosting: embedded SQLite and Redis stand in for what is unset.
 	ModeLocal Mode = "local"
 )
+
+// JobNames are the job functions that can be started by an HTTP request ("run now", or a job
+// chaining the next); each has its trigger URL in CLOUDLENS_<NAME>_URL on Function Compute.
+var JobNames = []string{"billingsync", "budgetcheck", "alertdispatch"}
 
 // Config is every setting of CloudLens. Fields marked secret are masked by LogValue.
 type Config struct {
@@ -55,13 +60,16 @@ type Config struct {
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
 
-	AliyunEndpoint      string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
-	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
-	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
-	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
-	BackfillMonthsSet   bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
-	BillingSyncURL      string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
-	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
+	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
+	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
+	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	BackfillMonthsSet bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
+	BillingSyncURL    string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
+	// JobURLs maps a job function's name to its HTTP trigger (CLOUDLENS_<NAME>_URL, e.g.
+	// CLOUDLENS_BUDGETCHECK_URL), for "run now" and for jobs that start other jobs on FC.
+	JobURLs             map[string]string
+	SyncConcurrency     int // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
 	AliyunQPS           float64
 	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
 	SyncOnStart         bool   // CLOUDLENS_SYNC_ON_START: local runner syncs bills once at start
@@ -72,6 +80,14 @@ type Config struct {
 	OSSEndpoint         string // CLOUDLENS_OSS_ENDPOINT
 	OSSBucket           string // CLOUDLENS_OSS_BUCKET
 	ShutdownGracePeriod time.Duration
+
+	// Alert e-mail. No host means e-mail channels cannot deliver (the others still can).
+	SMTPHost     string // CLOUDLENS_SMTP_HOST
+	SMTPPort     int    // CLOUDLENS_SMTP_PORT: default 587 (starttls), 465 (tls), 25 (none)
+	SMTPUsername string // CLOUDLENS_SMTP_USERNAME: empty means no authentication
+	SMTPPassword string // CLOUDLENS_SMTP_PASSWORD (secret)
+	SMTPFrom     string // CLOUDLENS_SMTP_FROM: sender, "alerts@example.com" or "CloudLens <alerts@example.com>"
+	SMTPTLS      string // CLOUDLENS_SMTP_TLS: starttls (default) | tls | none (local mode only)
 }
 
 // Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
@@ -115,7 +131,13 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		OSSEndpoint:         r.str("CLOUDLENS_OSS_ENDPOINT", ""),
 		OSSBucket:           r.str("CLOUDLENS_OSS_BUCKET", ""),
 		ShutdownGracePeriod: r.duration("CLOUDLENS_SHUTDOWN_GRACE", 10*time.Second, time.Second, 5*time.Minute),
+		SMTPHost:            r.str("CLOUDLENS_SMTP_HOST", ""),
+		SMTPUsername:        r.str("CLOUDLENS_SMTP_USERNAME", ""),
+		SMTPPassword:        r.secret("CLOUDLENS_SMTP_PASSWORD"),
+		SMTPFrom:            r.str("CLOUDLENS_SMTP_FROM", ""),
+		SMTPTLS:             r.oneOf("CLOUDLENS_SMTP_TLS", "starttls", "starttls", "tls", "none"),
 	}
+	c.SMTPPort = r.integer("CLOUDLENS_SMTP_PORT", map[string]int{"starttls": 587, "tls": 465, "none": 25}[c.SMTPTLS], 1, 65535)
 	c.validate(&r)
 	if len(r.problems) > 0 {
 		return c, fmt.Errorf("configuration: %d problem(s):\n  - %s", len(r.problems), strings.Join(r.problems, "\n  - "))
@@ -154,11 +176,25 @@ func (c *Config) validate(r *reader) {
 			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
 	}
+	c.JobURLs = map[string]string{}
+	for _, name := range JobNames {
+		env := "CLOUDLENS_" + strings.ToUpper(name) + "_URL"
+		v := strings.TrimSpace(r.getenv(env))
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("%s %q is not an http(s) URL", env, v)
+			continue
+		}
+		c.JobURLs[name] = v
+	}
 	if c.LLMBaseURL != "" {
 		if u, err := url.Parse(c.LLMBaseURL); err != nil || u.Host == "" {
 			r.problem("CLOUDLENS_LLM_BASE_URL %q is not a URL", c.LLMBaseURL)
 		}
 	}
+	c.validateSMTP(r)
 	if c.Mode == ModeFunction {
 		// Deployed functions share state through MySQL and Redis; an embedded stand-in would
 		// silently give every instance its own empty database.
@@ -174,6 +210,32 @@ func (c *Config) validate(r *reader) {
 		if c.JWTSecret == "" {
 			r.problem("CLOUDLENS_JWT_SECRET is required for a deployed function (at least 32 characters)")
 		}
+	}
+}
+
+// validateSMTP checks the alert e-mail settings: all or nothing, a usable sender, and no
+// unencrypted SMTP outside local mode (the password and the alerts would cross the network
+// in the clear).
+func (c *Config) validateSMTP(r *reader) {
+	if c.SMTPHost == "" {
+		if c.SMTPUsername != "" || c.SMTPPassword != "" || c.SMTPFrom != "" {
+			r.problem("CLOUDLENS_SMTP_HOST is required when other CLOUDLENS_SMTP_* settings are given")
+		}
+		return
+	}
+	if strings.ContainsAny(c.SMTPHost, ":/ ") {
+		r.problem("CLOUDLENS_SMTP_HOST %q must be a host name without port or scheme (the port is CLOUDLENS_SMTP_PORT)", c.SMTPHost)
+	}
+	if c.SMTPFrom == "" {
+		r.problem("CLOUDLENS_SMTP_FROM is required with CLOUDLENS_SMTP_HOST")
+	} else if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		r.problem("CLOUDLENS_SMTP_FROM %q is not an e-mail address", c.SMTPFrom)
+	}
+	if (c.SMTPUsername == "") != (c.SMTPPassword == "") {
+		r.problem("CLOUDLENS_SMTP_USERNAME and CLOUDLENS_SMTP_PASSWORD must be set together")
+	}
+	if c.SMTPTLS == "none" && c.Mode == ModeFunction {
+		r.problem("CLOUDLENS_SMTP_TLS=none is only allowed in local mode; use starttls or tls")
 	}
 }
 
@@ -196,6 +258,11 @@ func (c Config) LogValue() slog.Value {
 		slog.String("llm_base_url", c.LLMBaseURL),
 		slog.String("llm_api_key", mask(c.LLMAPIKey)),
 		slog.String("llm_model", c.LLMModel),
+		slog.String("smtp_host", c.SMTPHost),
+		slog.Int("smtp_port", c.SMTPPort),
+		slog.String("smtp_username", c.SMTPUsername),
+		slog.String("smtp_password", mask(c.SMTPPassword)),
+		slog.String("smtp_tls", c.SMTPTLS),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +39,11 @@ func TestMigrationFilesLockstep(t *testing.T) {
 }
 
 func TestMigrateIdempotentAndConcurrent(t *testing.T) {
-	want := len(migrationFiles(t, "mysql"))
+	// Helpers take numbers from separate ranges, so versions have gaps: compare with the
+	// number of files and the highest number among them.
+	files := migrationFiles(t, "mysql")
+	want := len(files)
+	wantMax, _ := strconv.Atoi(files[len(files)-1][:4])
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		// storetest already migrated once; run again in sequence, then four at once.
@@ -61,8 +66,8 @@ func TestMigrateIdempotentAndConcurrent(t *testing.T) {
 		if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &maxVersion); err != nil {
 			t.Fatal(err)
 		}
-		if n != want || maxVersion != want {
-			t.Fatalf("schema_migrations has %d rows up to version %d, want %d", n, maxVersion, want)
+		if n != want || maxVersion != wantMax {
+			t.Fatalf("schema_migrations has %d rows up to version %d, want %d up to %d", n, maxVersion, want, wantMax)
 		}
 	})
 }
