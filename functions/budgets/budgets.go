@@ -12,9 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
+
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/budget"
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/cost"

@@ -2,10 +2,14 @@ package main
 
 import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
+	"github.com/cloudlens/cloudlens/functions/alertdispatch"
+	"github.com/cloudlens/cloudlens/functions/alerts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/budgetcheck"
 	"github.com/cloudlens/cloudlens/functions/budgets"
 	"github.com/cloudlens/cloudlens/functions/costs"
+	"github.com/cloudlens/cloudlens/functions/jobs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -14,9 +18,13 @@ import (
 // bootstrap/main.go hands to app.Main on Function Compute: the runner builds each function
 // exactly as it is deployed. A test checks the set against functions/* and s.yaml.
 var registry = map[string]func(d *app.Deps) fcx.Options{
-	"auth":        auth.Function,
-	"accounts":    accounts.Function,
-	"billingsync": billingsync.Function,
-	"budgets":     budgets.Function,
-	"costs":       costs.Function,
+	"auth":          auth.Function,
+	"accounts":      accounts.Function,
+	"billingsync":   billingsync.Function,
+	"costs":         costs.Function,
+	"budgets":       budgets.Function,
+	"budgetcheck":   budgetcheck.Function,
+	"jobs":          jobs.Function,
+	"alerts":        alerts.Function,
+	"alertdispatch": alertdispatch.Function,
 }

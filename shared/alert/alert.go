@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -118,6 +119,7 @@ const (
 	MaxURL      = 2000
 	MaxDedupKey = 255
 	MaxError    = 2000
+	MaxData     = 64 << 10 // bytes of Data
 )
 
 // Validate checks an alert as a job raises it.
@@ -146,6 +148,9 @@ func (a Alert) Validate() error {
 	}
 	if len(a.Data) > 0 && !json.Valid(a.Data) {
 		p = append(p, "data is not valid JSON")
+	}
+	if len(a.Data) > MaxData {
+		p = append(p, fmt.Sprintf("data is larger than %d bytes", MaxData))
 	}
 	for _, d := range a.Deliveries {
 		if d.ChannelID <= 0 {
@@ -254,6 +259,20 @@ type Channel struct {
 
 // HasSecret reports whether an encrypted secret is stored.
 func (c Channel) HasSecret() bool { return len(c.SecretEnc) > 0 }
+
+// RedactedURL is the channel URL as the API may show it: scheme and host only. The rest is a
+// credential on most platforms (DingTalk's access_token, WeCom's key, Slack's whole path).
+func (c Channel) RedactedURL() string {
+	u, err := url.Parse(c.URL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	out := u.Scheme + "://" + u.Host
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		out += "/…"
+	}
+	return out
+}
 
 // NewSecretRef returns a random reference for a new channel: the additional data its secret
 // is sealed to. It exists before the row does, so the secret can be sealed before the insert,

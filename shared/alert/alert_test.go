@@ -139,3 +139,18 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactedURL(t *testing.T) {
+	tests := map[string]string{
+		"https://oapi.dingtalk.com/robot/send?access_token=abc": "https://oapi.dingtalk.com/…",
+		"https://hooks.slack.com/services/T0/B0/XYZ":            "https://hooks.slack.com/…",
+		"https://example.com":                                   "https://example.com",
+		"http://127.0.0.1:9000/":                                "http://127.0.0.1:9000",
+		"not a url":                                             "",
+	}
+	for in, want := range tests {
+		if got := (alert.Channel{URL: in}).RedactedURL(); got != want {
+			t.Errorf("RedactedURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -26,7 +26,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
-	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -55,9 +54,6 @@ type Deps struct {
 	// Build points it at the configured trigger URLs; the local runner points it at the same
 	// function's handler in this process. Nil means no function can be invoked here.
 	Invoke func(ctx context.Context, function string, payload any) error
-	// LocalJobs holds the job functions this process runs itself (local mode: all of them);
-	// StartJob runs those in process and invokes the others on Function Compute.
-	LocalJobs map[string]job.Func
 
 	closers []func()
 }
@@ -139,11 +135,23 @@ func (d *Deps) build(ctx context.Context) error {
 	if d.InvocationKey, err = InvocationKey(jwtSecret); err != nil {
 		return err
 	}
+	// Functions started by signed asynchronous invocations on FC: billing sync's "sync now"
+	// and every job function's "run now" or chained start.
+	urls := map[string]string{}
 	if cfg.BillingSyncURL != "" {
-		d.Invoke = d.invokeURLs(map[string]string{billing.SyncFunction: cfg.BillingSyncURL})
+		urls[billing.SyncFunction] = cfg.BillingSyncURL
+	}
+	for name, u := range cfg.JobURLs {
+		urls[FunctionName(name)] = u
+	}
+	if len(urls) > 0 {
+		d.Invoke = d.invokeURLs(urls)
 	}
 	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Now: d.now}
-	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, Insecure: cfg.AliyunEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
+	// Plain HTTP goes only to an overriding endpoint (the simulator); Alibaba's own
+	// endpoints, STS included, are always HTTPS (see aliyun.Options).
+	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, STSEndpoint: cfg.AliyunSTSEndpoint,
+		Insecure: cfg.AliyunEndpoint != "" || cfg.AliyunSTSEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
 	return nil
 }
 

@@ -64,26 +64,18 @@ func (d *Deps) JobHandler(name string, fn job.Func) http.Handler {
 	return d.API(mux)
 }
 
-// StartJob starts the queued run runID of job name without waiting for it: in process when
-// the job is registered with LocalJobs (local mode), otherwise by a signed asynchronous
-// invocation of the job function's HTTP trigger (CLOUDLENS_<NAME>_URL). A job that cannot be
+// FunctionName is the Function Compute name of the function in functions/<dir>.
+func FunctionName(dir string) string { return "cloudlens-" + dir }
+
+// StartJob starts the queued run runID of job name without waiting for it, through d.Invoke:
+// a signed asynchronous invocation of the job function's HTTP trigger on FC
+// (CLOUDLENS_<NAME>_URL), the same function's handler in process locally. A job that cannot be
 // started here is errs.KindUnavailable; its run stays queued and the job's timer does the work.
 func (d *Deps) StartJob(ctx context.Context, name string, runID int64) error {
-	if fn, ok := d.LocalJobs[name]; ok {
-		go func() {
-			// Local mode only: the process is not frozen between requests, so the run may go
-			// on after the request that started it has been answered.
-			if _, err := d.Jobs().Execute(context.WithoutCancel(ctx), name, job.TriggerManual, runID, fn); err != nil {
-				d.Log.WarnContext(ctx, "job failed", "job", name, "run_id", runID, "error", err.Error())
-			}
-		}()
-		return nil
-	}
-	url := d.Config.JobURLs[name]
-	if url == "" {
+	if d.Invoke == nil {
 		return errs.E(errs.KindUnavailable, "%s cannot be started from here: CLOUDLENS_%s_URL is not set", name, strings.ToUpper(name))
 	}
-	return fcx.InvokeAsync(ctx, nil, url, d.InvocationKey, JobRequest{Job: name, RunID: runID})
+	return d.Invoke(ctx, FunctionName(name), JobRequest{Job: name, RunID: runID})
 }
 
 // Chain queues a run of job name and starts it; jobs call it to start the next job when

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
+
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"

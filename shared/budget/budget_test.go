@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
+
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -187,10 +188,10 @@ func TestEvaluate(t *testing.T) {
 		crossed[c.DedupKey] = c.Crossed
 	}
 	wantCrossed := map[string]bool{
-		"budget:7:2026-11:actual:50":    true,
-		"budget:7:2026-11:actual:80":    false,
-		"budget:7:2026-11:actual:100":   false,
-		"budget:7:2026-11:forecast:100": true,
+		"budget:7:2026-11-01:actual:50":    true,
+		"budget:7:2026-11-01:actual:80":    false,
+		"budget:7:2026-11-01:actual:100":   false,
+		"budget:7:2026-11-01:forecast:100": true,
 	}
 	for k, v := range wantCrossed {
 		if crossed[k] != v {
@@ -268,5 +269,38 @@ func TestPast(t *testing.T) {
 	}
 	if got[0][1].Format(time.DateOnly) != "2026-09-30" {
 		t.Errorf("last quarter ends %s", got[0][1].Format(time.DateOnly))
+	}
+}
+
+func TestAlert(t *testing.T) {
+	b := &Budget{ID: 7, Name: "ECS 生产", Period: Month, Amount: units(2000), Currency: "CNY", Thresholds: DefaultThresholds}
+	st := Evaluate(b, day("2026-11-16"), day("2026-11-15"), flat(HistoryDays, units(100)))
+	var fired []Crossing
+	for _, c := range Crossings(b, st) {
+		if c.Crossed {
+			fired = append(fired, c)
+		}
+	}
+	if len(fired) != 2 {
+		t.Fatalf("crossed %v, want 50 %% actual and 100 %% forecast", fired)
+	}
+	a := Alert(b, st, fired[1], "https://cloudlens.example.com", time.Unix(0, 0))
+	if err := a.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if a.Severity != "warning" || a.BudgetID != 7 || a.DedupKey != "budget:7:2026-11-01:forecast:100" {
+		t.Errorf("alert = %+v", a)
+	}
+	if a.URL != "https://cloudlens.example.com/budgets/detail/?id=7" {
+		t.Errorf("url = %s", a.URL)
+	}
+	if !strings.Contains(a.Title, "forecast to reach 100%") || !strings.Contains(a.TitleZh, "预计将达到 100%") {
+		t.Errorf("titles %q / %q", a.Title, a.TitleZh)
+	}
+	if a.Impact != st.Forecast-st.Amount || a.Impact <= 0 {
+		t.Errorf("impact = %s, want the forecast overspend", a.Impact)
+	}
+	if !strings.Contains(a.Text, "Amount reached on: 2026-11-20") || !strings.Contains(a.TextZh, "1500.00 CNY") {
+		t.Errorf("text:\n%s\n%s", a.Text, a.TextZh)
 	}
 }

@@ -1,10 +1,10 @@
 package budget
 
 import (
-	"fmt"
 	"math"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -127,15 +127,16 @@ type Crossing struct {
 	DedupKey string
 }
 
-// Severity ranks how urgent a crossing is.
-func (c Crossing) Severity() string {
+// Severity ranks how urgent a crossing is: money already over the amount is critical; most of
+// it spent, or the amount forecast to be exceeded, is a warning.
+func (c Crossing) Severity() alert.Severity {
 	switch {
 	case c.Threshold.Basis == Actual && c.Threshold.Percent >= 100:
-		return "critical"
-	case c.Threshold.Percent >= 100 || c.Threshold.Percent >= 80:
-		return "warning"
+		return alert.SeverityCritical
+	case c.Threshold.Percent >= 80:
+		return alert.SeverityWarning
 	default:
-		return "info"
+		return alert.SeverityInfo
 	}
 }
 
@@ -152,7 +153,7 @@ func Crossings(b *Budget, st Status) []Crossing {
 			Threshold: t,
 			Crossed:   st.Amount > 0 && int64(v)*100 >= int64(st.Amount)*int64(t.Percent),
 			Value:     v,
-			DedupKey:  fmt.Sprintf("budget:%d:%s:%s:%d", b.ID, Label(b.Period, st.PeriodStart), t.Basis, t.Percent),
+			DedupKey:  alert.BudgetDedupKey(b.ID, st.PeriodStart.Format(time.DateOnly), string(t.Basis), t.Percent),
 		})
 	}
 	return out

@@ -4,6 +4,8 @@
 package config
 
 import (
+	"github.com/cloudlens/cloudlens/shared/job"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,16 +30,15 @@ const (
 	ModeLocal Mode = "local"
 )
 
-// JobNames are the job functions that can be started by an HTTP request ("run now", or a job
-// chaining the next); each has its trigger URL in CLOUDLENS_<NAME>_URL on Function Compute.
-var JobNames = []string{"billingsync", "budgetcheck", "alertdispatch"}
-
 // Config is every setting of CloudLens. Fields marked secret are masked by LogValue.
 type Config struct {
 	Mode Mode
 
-	Addr    string // CLOUDLENS_ADDR, local runner listen address
-	DataDir string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
+	Addr string // CLOUDLENS_ADDR, local runner listen address
+	// PublicURL is where people open the web app (CLOUDLENS_PUBLIC_URL); alerts link back to
+	// it. Local mode defaults to the runner's own address; empty sends alerts without a link.
+	PublicURL string
+	DataDir   string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
 
 	MySQLDSN      string // CLOUDLENS_MYSQL_DSN (secret: may hold a password)
 	MySQLMaxOpen  int    // CLOUDLENS_MYSQL_MAX_OPEN
@@ -61,6 +62,7 @@ type Config struct {
 	LogLevel  slog.Level
 
 	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	AliyunSTSEndpoint string // CLOUDLENS_ALIYUN_STS_ENDPOINT: host:port override for STS (RAM roles); else Alibaba's STS over HTTPS
 	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
 	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
 	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
@@ -115,6 +117,7 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		LogFormat:           r.oneOf("CLOUDLENS_LOG_FORMAT", map[Mode]string{ModeFunction: "json", ModeLocal: "text"}[mode], "json", "text"),
 		LogLevel:            r.level("CLOUDLENS_LOG_LEVEL"),
 		AliyunEndpoint:      r.str("CLOUDLENS_ALIYUN_ENDPOINT", ""),
+		AliyunSTSEndpoint:   r.str("CLOUDLENS_ALIYUN_STS_ENDPOINT", ""),
 		Demo:                r.boolean("CLOUDLENS_DEMO", mode == ModeLocal),
 		DemoSeed:            int64(r.integer("CLOUDLENS_DEMO_SEED", 42, 0, 1<<31-1)),
 		BackfillMonths:      r.integer("CLOUDLENS_BACKFILL_MONTHS", 6, 1, 18),
@@ -176,8 +179,19 @@ func (c *Config) validate(r *reader) {
 			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
 	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(r.getenv("CLOUDLENS_PUBLIC_URL")), "/")
+	if c.PublicURL == "" && c.Mode == ModeLocal && c.Addr != "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("CLOUDLENS_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
+		}
+	}
 	c.JobURLs = map[string]string{}
-	for _, name := range JobNames {
+	// Each job function can be started by a signed HTTP request ("run now", or a job chaining
+	// the next) at its trigger URL.
+	for _, name := range job.Names() {
 		env := "CLOUDLENS_" + strings.ToUpper(name) + "_URL"
 		v := strings.TrimSpace(r.getenv(env))
 		if v == "" {
@@ -253,6 +267,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_email", c.AdminEmail),
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.String("aliyun_endpoint", c.AliyunEndpoint),
+		slog.String("aliyun_sts_endpoint", c.AliyunSTSEndpoint),
 		slog.Bool("demo", c.Demo),
 		slog.Int("backfill_months", c.BackfillMonths),
 		slog.String("llm_base_url", c.LLMBaseURL),

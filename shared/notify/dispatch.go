@@ -27,7 +27,8 @@ type Sender interface {
 // Dispatcher delivers the outbox's due deliveries: each is sent, then marked sent at once (so a
 // receiver never gets it twice after accepting it), or marked failed with the receiver's reason
 // and retried on alert.RetrySchedule until it fails for good. Channels are served in parallel
-// and each channel's deliveries in order, so one channel that is down slows no other.
+// and each channel's deliveries in order, paced to the platform's rate limit, so one channel
+// that is down or busy slows no other.
 //
 // Run returns when nothing is due: it is meant to be called by a timer function and right
 // after alerts are raised, never left running in the background (Function Compute freezes
@@ -42,10 +43,32 @@ type Dispatcher struct {
 	Batch      int              // deliveries claimed at a time; 0: 20
 	Parallel   int              // channels served at once; 0: 4
 	Timeout    time.Duration    // per send; 0: 15 s
-	// Lease is how long a claim is held; 0: Batch × Timeout + 1 minute, so that a claim outlasts
-	// the slowest batch. A crashed dispatcher's deliveries are picked up when it runs out.
+	// Lease is how long a claim is held; 0: Batch × (Timeout + 3 s of pacing) + 1 minute, so
+	// that a claim outlasts the slowest batch. A crashed dispatcher's deliveries are picked up when it runs out.
 	Lease time.Duration
 	Log   *slog.Logger // nil logs nothing
+	// Sleep waits between two sends to one channel (see Pace); nil: a timer that ends early
+	// when ctx does.
+	Sleep func(ctx context.Context, d time.Duration)
+}
+
+// Pace is the least time between two messages to one channel, from the platforms' limits:
+// DingTalk and WeCom robots take 20 a minute (DingTalk then mutes the robot for 10 minutes),
+// Feishu 100 a minute and 5 a second, Slack about one a second.
+var Pace = map[alert.ChannelType]time.Duration{
+	alert.ChannelDingTalk: 3 * time.Second,
+	alert.ChannelWeCom:    3 * time.Second,
+	alert.ChannelFeishu:   600 * time.Millisecond,
+	alert.ChannelSlack:    time.Second,
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // Report counts what one Run did.
@@ -71,7 +94,7 @@ func (d *Dispatcher) defaults() (batch, parallel int, timeout, lease time.Durati
 		timeout = 15 * time.Second
 	}
 	if lease <= 0 {
-		lease = time.Duration(batch)*timeout + time.Minute
+		lease = time.Duration(batch)*(timeout+3*time.Second) + time.Minute
 	}
 	if now == nil {
 		now = time.Now
@@ -85,9 +108,14 @@ func (d *Dispatcher) defaults() (batch, parallel int, timeout, lease time.Durati
 // of Run, it is recorded on its delivery.
 func (d *Dispatcher) Run(ctx context.Context) (Report, error) {
 	batch, parallel, timeout, lease, now, log := d.defaults()
+	pause := d.Sleep
+	if pause == nil {
+		pause = sleep
+	}
 	var rep Report
 	var mu sync.Mutex
 	var errs []error
+	lastSent := map[int64]time.Time{} // channel → last send in this run, for Pace
 	for range maxRounds {
 		if ctx.Err() != nil {
 			break
@@ -114,8 +142,15 @@ func (d *Dispatcher) Run(ctx context.Context) (Report, error) {
 			wg.Go(func() {
 				defer func() { <-sem }()
 				for _, c := range byChannel[ch] {
+					mu.Lock()
+					last, seen := lastSent[ch]
+					mu.Unlock()
+					if wait := Pace[c.Channel.Type] - now().Sub(last); seen && wait > 0 {
+						pause(ctx, wait)
+					}
 					outcome, err := d.deliver(ctx, c, timeout, now, log)
 					mu.Lock()
+					lastSent[ch] = now()
 					switch outcome {
 					case alert.DeliverySent:
 						rep.Sent++

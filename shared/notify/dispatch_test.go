@@ -29,6 +29,15 @@ func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
+func createChannels(t *testing.T, s *store.Store, chs ...*alert.Channel) {
+	t.Helper()
+	for _, ch := range chs {
+		if err := s.CreateChannel(t.Context(), ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func newBox(t *testing.T) *secretbox.Box {
 	key, err := secretbox.GenerateKey()
 	if err != nil {
@@ -188,9 +197,7 @@ func TestDispatchersConcurrent(t *testing.T) {
 		ctx := t.Context()
 		rec := newRecorder(t, always(200, ""))
 		c := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: rec.URL + "/hook", Language: alert.LanguageEn}
-		if err := s.CreateChannel(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
+		createChannels(t, s, &c)
 		t0 := time.Now().UTC()
 		var alerts []alert.Alert
 		for i := range 40 {
@@ -229,4 +236,86 @@ func TestDispatchersConcurrent(t *testing.T) {
 			t.Fatalf("sent %d, received %d for %d alerts; want 40 of each", total, len(rec.got()), len(seen))
 		}
 	})
+}
+
+// A dispatcher that crashed after claiming loses nothing: once its lease runs out the next run
+// delivers, once. A deleted channel's delivery fails with the reason instead of waiting forever.
+func TestDispatcherAfterCrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		rec := newRecorder(t, always(200, ""))
+		c := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: rec.URL + "/hook", Language: alert.LanguageEn}
+		doomed := alert.Channel{Type: alert.ChannelWebhook, Name: "doomed", URL: rec.URL + "/old", Language: alert.LanguageEn}
+		createChannels(t, s, &c, &doomed)
+		a := sample()
+		a.Deliveries = []alert.Delivery{{ChannelID: c.ID}, {ChannelID: doomed.ID}}
+		if _, err := s.RaiseAlerts(ctx, t0, nil, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteChannel(ctx, doomed.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The crashed run: claimed, never sent, never recorded.
+		if claims, err := s.ClaimDeliveries(ctx, t0, 10, 5*time.Minute); err != nil || len(claims) != 2 {
+			t.Fatalf("claim: %d, %v", len(claims), err)
+		}
+		n := notify.NewNotifier(notify.Guard{Local: true}, 5*time.Second, nil)
+		d := &notify.Dispatcher{Outbox: s, Sender: n, Now: clk.Now, Lease: 5 * time.Minute}
+		clk.Add(4 * time.Minute)
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{}) {
+			t.Fatalf("within the lease: %+v, %v", rep, err)
+		}
+		clk.Add(time.Minute)
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{Sent: 1, Failed: 1}) {
+			t.Fatalf("after the lease: %+v, %v", rep, err)
+		}
+		if rep, err := d.Run(ctx); err != nil || rep != (notify.Report{}) || len(rec.got()) != 1 {
+			t.Fatalf("again: %+v, %v, %d requests", rep, err, len(rec.got()))
+		}
+		got, _ := s.ListAlerts(ctx, store.AlertFilter{})
+		if dl := got[0].Deliveries[1]; dl.Status != alert.DeliveryFailed || dl.LastError != "the channel was deleted" {
+			t.Fatalf("deleted channel's delivery = %+v", dl)
+		}
+	})
+}
+
+// Several alerts for one robot are spaced to its rate limit; other channels are not held up.
+func TestDispatcherPacesEachChannel(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := t.Context()
+	t0 := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	ding := newRecorder(t, always(200, `{"errcode":0,"errmsg":"ok"}`))
+	hook := newRecorder(t, always(200, ""))
+	chDing := alert.Channel{Type: alert.ChannelDingTalk, Name: "ding", URL: ding.URL + "/robot/send?access_token=t", Language: alert.LanguageZh}
+	chHook := alert.Channel{Type: alert.ChannelWebhook, Name: "hook", URL: hook.URL + "/hook", Language: alert.LanguageEn}
+	createChannels(t, s, &chDing, &chHook)
+	var alerts []alert.Alert
+	for i := range 3 {
+		a := sample()
+		a.DedupKey = "k" + strconv.Itoa(i)
+		a.Deliveries = []alert.Delivery{{ChannelID: chDing.ID}, {ChannelID: chHook.ID}}
+		alerts = append(alerts, a)
+	}
+	if _, err := s.RaiseAlerts(ctx, t0, nil, alerts...); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var waits []time.Duration
+	d := &notify.Dispatcher{Outbox: s, Sender: notify.NewNotifier(notify.Guard{Local: true}, 5*time.Second, nil),
+		Now: func() time.Time { return t0 }, Batch: 2,
+		Sleep: func(_ context.Context, w time.Duration) { mu.Lock(); waits = append(waits, w); mu.Unlock() }}
+	rep, err := d.Run(ctx)
+	if err != nil || rep.Sent != 6 {
+		t.Fatalf("%+v, %v", rep, err)
+	}
+	// Two waits of 3 s between the three DingTalk messages (across claim batches too), none
+	// for the webhook.
+	if len(waits) != 2 || waits[0] != 3*time.Second || waits[1] != 3*time.Second {
+		t.Fatalf("waits %v", waits)
+	}
+	if len(ding.got()) != 3 || len(hook.got()) != 3 {
+		t.Fatalf("ding %d, hook %d", len(ding.got()), len(hook.got()))
+	}
 }

@@ -54,7 +54,8 @@ func prefixes(ss ...string) []netip.Prefix {
 
 // CheckAddr returns nil when ip may be reached, else an error saying why not.
 func (g Guard) CheckAddr(ip netip.Addr) error {
-	ip = ip.Unmap()
+	// A zone would make every prefix test fail (netip never matches zoned addresses).
+	ip = ip.Unmap().WithZone("")
 	if nat64.Contains(ip) {
 		b := ip.As16()
 		ip = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})

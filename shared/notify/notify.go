@@ -40,18 +40,19 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(string(e.Channel))
+	var parts []string
+	if e.Channel != "" {
+		parts = append(parts, string(e.Channel))
+	}
 	if e.Status != 0 && (e.Status < 200 || e.Status > 299) {
-		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+		parts = append(parts, "HTTP "+strconv.Itoa(e.Status))
 	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, ": %s", e.Code)
+	for _, p := range []string{e.Code, e.Message} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	}
-	return b.String()
+	return strings.Join(parts, ": ")
 }
 
 // Notifier sends one alert to one channel.
@@ -195,13 +196,15 @@ func compose(lang alert.Language, a alert.Alert) message {
 	return m
 }
 
-// mdEscaper neutralises the Markdown that could turn text from bills (tag values, resource
-// names) into links, images, HTML or emphasis on the Markdown-rendering robots.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
-	"<", "&lt;", ">", "&gt;", "#", `\#`, "!", `\!`)
+// mdEscaper neutralises the Markdown in alert text (tag values and resource names come from
+// bills) that could make a link, an image, an HTML tag or a WeCom mention in a message CloudLens
+// signs: brackets become their full-width look-alikes. Backslash escapes are not used because
+// the robots' Markdown subsets do not all honour them, and would show the backslashes; emphasis
+// characters are left alone, being at worst cosmetic.
+var mdEscaper = strings.NewReplacer("[", "［", "]", "］", "<", "＜", ">", "＞")
 
 // cut returns s shortened to at most n bytes on a character boundary, marked with "…" when
-// shortened, and never ending inside an escape sequence of mdEscaper.
+// shortened.
 func cut(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -210,14 +213,7 @@ func cut(s string, n int) string {
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	s = s[:n]
-	if i := strings.LastIndexByte(s, '&'); i >= 0 && !strings.Contains(s[i:], ";") {
-		s = s[:i]
-	}
-	if trailing := len(s) - len(strings.TrimRight(s, `\`)); trailing%2 == 1 {
-		s = s[:len(s)-1]
-	}
-	return s + "…"
+	return s[:n] + "…"
 }
 
 // fit builds a request body from text and, while it is over limit bytes, shortens the text:
@@ -376,7 +372,7 @@ func DingTalkSign(secret, timestamp string) string {
 }
 
 func (n *Notifier) dingtalk(ctx context.Context, ch alert.Channel, secret string, m message) error {
-	head := "### " + mdEscaper.Replace(m.Title) + "\n\n**" + mdEscaper.Replace(m.Label) + "**\n\n"
+	head := "### " + mdEscaper.Replace(m.Title) + "\n\n**" + m.Label + "**\n\n"
 	body, err := fit(dingtalkLimit, mdEscaper.Replace(m.Text), func(text string) ([]byte, error) {
 		md := head + strings.ReplaceAll(text, "\n", "\n\n")
 		if m.URL == "" {
@@ -451,7 +447,7 @@ func (n *Notifier) feishu(ctx context.Context, ch alert.Channel, secret string, 
 	ts := strconv.FormatInt(n.Now().Unix(), 10)
 	body, err := fit(feishuLimit, mdEscaper.Replace(m.Text), func(text string) ([]byte, error) {
 		elements := []any{
-			map[string]any{"tag": "div", "text": map[string]string{"tag": "lark_md", "content": "**" + mdEscaper.Replace(m.Label) + "**\n" + text}},
+			map[string]any{"tag": "div", "text": map[string]string{"tag": "lark_md", "content": "**" + m.Label + "**\n" + text}},
 		}
 		if m.URL != "" {
 			elements = append(elements, map[string]any{"tag": "action", "actions": []any{map[string]any{
@@ -486,9 +482,9 @@ func (n *Notifier) wecom(ctx context.Context, ch alert.Channel, m message) error
 	}
 	var content []byte
 	_, err := fit(wecomLimit, mdEscaper.Replace(m.Text), func(text string) ([]byte, error) {
-		s := "**" + mdEscaper.Replace(m.Title) + "**\n<font color=\"" + color + "\">" + mdEscaper.Replace(m.Label) + "</font>\n" + text
+		s := "**" + mdEscaper.Replace(m.Title) + "**\n<font color=\"" + color + "\">" + m.Label + "</font>\n" + text
 		if m.URL != "" {
-			s += "\n[" + mdEscaper.Replace(m.Link) + "](" + m.URL + ")"
+			s += "\n[" + m.Link + "](" + m.URL + ")"
 		}
 		content = []byte(s)
 		return content, nil

@@ -114,7 +114,7 @@ func TestChannelRequests(t *testing.T) {
 		{
 			name: "dingtalk action card, signed in the query", typ: alert.ChannelDingTalk, lang: alert.LanguageZh,
 			path: "/robot/send?access_token=tok", secret: secret, answer: `{"errcode":0,"errmsg":"ok"}`,
-			want: `{"actionCard":{"btnOrientation":"0","singleTitle":"在 CloudLens 中查看","singleURL":"https://cloudlens.example.com/budgets/7","text":"### 预算 Prod 已达 80%\n\n**\\[严重\\] 预算**\n\n已花费 ¥800.00，预算 ¥1,000.00。\n\n最大产品：ecs\\_\\[prod\\]","title":"预算 Prod 已达 80%"},"msgtype":"actionCard"}`,
+			want: `{"actionCard":{"btnOrientation":"0","singleTitle":"在 CloudLens 中查看","singleURL":"https://cloudlens.example.com/budgets/7","text":"### 预算 Prod 已达 80%\n\n**[严重] 预算**\n\n已花费 ¥800.00，预算 ¥1,000.00。\n\n最大产品：ecs_［prod］","title":"预算 Prod 已达 80%"},"msgtype":"actionCard"}`,
 			check: func(t *testing.T, r request) {
 				// DingTalk's check: timestamp (ms) within an hour of its clock, and sign equal to
 				// base64(HmacSHA256(key=secret, timestamp+"\n"+secret)) once URL-decoded.
@@ -141,13 +141,13 @@ func TestChannelRequests(t *testing.T) {
 			name: "feishu interactive card, signed in the body", typ: alert.ChannelFeishu, lang: alert.LanguageEn,
 			path: "/open-apis/bot/v2/hook/abc", secret: secret, answer: `{"code":0,"data":{},"msg":"success"}`,
 			// Feishu's check: HmacSHA256 keyed with timestamp+"\n"+secret over an empty message.
-			want: `{"card":{"config":{"wide_screen_mode":true},"elements":[{"tag":"div","text":{"content":"**\\[Critical\\] Budget**\nSpent ¥800.00 of ¥1,000.00.\nTop product: ecs\\_\\[prod\\]","tag":"lark_md"}},{"actions":[{"tag":"button","text":{"content":"View in CloudLens","tag":"plain_text"},"type":"primary","url":"https://cloudlens.example.com/budgets/7"}],"tag":"action"}],"header":{"template":"red","title":{"content":"Budget Prod reached 80%","tag":"plain_text"}}},"msg_type":"interactive","sign":"` +
+			want: `{"card":{"config":{"wide_screen_mode":true},"elements":[{"tag":"div","text":{"content":"**[Critical] Budget**\nSpent ¥800.00 of ¥1,000.00.\nTop product: ecs_［prod］","tag":"lark_md"}},{"actions":[{"tag":"button","text":{"content":"View in CloudLens","tag":"plain_text"},"type":"primary","url":"https://cloudlens.example.com/budgets/7"}],"tag":"action"}],"header":{"template":"red","title":{"content":"Budget Prod reached 80%","tag":"plain_text"}}},"msg_type":"interactive","sign":"` +
 				hmacB64(sTS+"\n"+secret, "") + `","timestamp":"` + sTS + `"}`,
 		},
 		{
 			name: "wecom markdown", typ: alert.ChannelWeCom, lang: alert.LanguageZh,
 			path: "/cgi-bin/webhook/send?key=k", answer: `{"errcode":0,"errmsg":"ok"}`,
-			want: `{"markdown":{"content":"**预算 Prod 已达 80%**\n<font color=\"warning\">\\[严重\\] 预算</font>\n已花费 ¥800.00，预算 ¥1,000.00。\n最大产品：ecs\\_\\[prod\\]\n[在 CloudLens 中查看](https://cloudlens.example.com/budgets/7)"},"msgtype":"markdown"}`,
+			want: `{"markdown":{"content":"**预算 Prod 已达 80%**\n<font color=\"warning\">[严重] 预算</font>\n已花费 ¥800.00，预算 ¥1,000.00。\n最大产品：ecs_［prod］\n[在 CloudLens 中查看](https://cloudlens.example.com/budgets/7)"},"msgtype":"markdown"}`,
 		},
 		{
 			name: "slack blocks", typ: alert.ChannelSlack, lang: alert.LanguageEn,
@@ -371,6 +371,8 @@ func TestGuardAddresses(t *testing.T) {
 		{"https://metadata.test/latest/meta-data", false, false},
 		{"https://100.100.100.200/latest/meta-data", false, false},
 		{"https://[::ffff:a9fe:a9fe]/", false, false},
+		{"https://[fe80::1%25eth0]/", false, false},
+		{"https://[fd00::1%25eth0]/", false, true},
 		{"https://user:pw@public.test/hook", false, false},
 		{"ftp://public.test/hook", false, false},
 		{"/relative", false, false},
@@ -435,5 +437,68 @@ func TestGuardAtDial(t *testing.T) {
 	ch.URL = "http://100.100.100.200/latest/meta-data"
 	if err := local.Send(t.Context(), ch, "", sample()); !errors.As(err, &ne) || !ne.Permanent {
 		t.Fatalf("metadata address literal: %v", err)
+	}
+}
+
+// Text from bills (a tag value, a resource name) cannot turn into a link, an image, a tag or a
+// mention in the Markdown of a message CloudLens signs (plain-text fields are shown as typed).
+func TestTextFromBillsStaysText(t *testing.T) {
+	a := sample()
+	a.Title = "Idle disk [pay here](https://evil.example/a)"
+	a.Text = "tag owner=[pay here](https://evil.example/b) ![x](https://evil.example/c.png) <@all> <font color=\"info\">ok</font> <https://evil.example/d|click>"
+	a.TitleZh, a.TextZh = a.Title, a.Text
+	tests := []struct {
+		typ      alert.ChannelType
+		answer   string
+		markdown func(body string) string // the fields the platform renders as Markdown
+		bad      []string
+	}{
+		{alert.ChannelDingTalk, `{"errcode":0}`, func(b string) string {
+			var m struct{ ActionCard struct{ Text string } }
+			decodeJSON(t, b, &m)
+			return m.ActionCard.Text
+		}, []string{"](https://evil", "<@all>", "<font", "<https://evil"}},
+		{alert.ChannelFeishu, `{"code":0}`, func(b string) string {
+			var m struct {
+				Card struct {
+					Elements []struct{ Text struct{ Content string } }
+				}
+			}
+			decodeJSON(t, b, &m)
+			return m.Card.Elements[0].Text.Content
+		}, []string{"](https://evil", "<at", "<font", "<https://evil"}},
+		{alert.ChannelWeCom, `{"errcode":0}`, func(b string) string {
+			var m struct{ Markdown struct{ Content string } }
+			decodeJSON(t, b, &m)
+			return m.Markdown.Content
+		}, []string{"](https://evil", "<@all>", `<font color="info">ok`, "<https://evil"}},
+		{alert.ChannelSlack, "ok", func(b string) string {
+			var m struct {
+				Blocks []struct {
+					Type string
+					Text struct{ Text string }
+				}
+			}
+			decodeJSON(t, b, &m)
+			return m.Blocks[2].Text.Text
+		}, []string{"<@all>", "<https://evil", "<font"}},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.typ), func(t *testing.T) {
+			rec := newRecorder(t, always(200, tc.answer))
+			ch := alert.Channel{ID: 1, Type: tc.typ, Name: "x", URL: rec.URL + "/hook", Language: alert.LanguageEn}
+			if err := notifier().Send(t.Context(), ch, "", a); err != nil {
+				t.Fatal(err)
+			}
+			md := tc.markdown(rec.got()[0].Body)
+			for _, bad := range tc.bad {
+				if strings.Contains(md, bad) {
+					t.Fatalf("Markdown carries %q as markup:\n%s", bad, md)
+				}
+			}
+			if !strings.Contains(md, "evil.example/b") {
+				t.Fatalf("the text itself was dropped:\n%s", md)
+			}
+		})
 	}
 }

@@ -404,7 +404,12 @@ func (s *Store) RaiseAlertsTx(ctx context.Context, tx *sql.Tx, at time.Time, ale
 			continue
 		}
 		deliveries := make([]alert.Delivery, 0, len(a.Deliveries))
+		seen := map[int64]bool{}
 		for _, d := range a.Deliveries {
+			if seen[d.ChannelID] { // one message per channel, however many rules name it
+				continue
+			}
+			seen[d.ChannelID] = true
 			d.AlertID, d.Status, d.Attempts, d.LastError, d.SentAt, d.CreatedAt = a.ID, alert.DeliveryPending, 0, "", nil, at
 			if d.NextAttemptAt.IsZero() {
 				d.NextAttemptAt = at

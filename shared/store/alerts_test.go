@@ -170,7 +170,7 @@ func TestRaiseAlertsOutbox(t *testing.T) {
 			t.Fatalf("after rollback: %d alerts, %d audit rows", n, m)
 		}
 
-		raised, err := s.RaiseAlerts(ctx, t0, change, budgetAlert(key, c1.ID, c2.ID))
+		raised, err := s.RaiseAlerts(ctx, t0, change, budgetAlert(key, c1.ID, c2.ID, c1.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/billing"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/budget"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -286,4 +288,25 @@ func (s *Store) saveBudgetSnapshot(ctx context.Context, tx *sql.Tx, id int64, sn
 // AllBudgets returns every budget, for the job that evaluates them.
 func (s *Store) AllBudgets(ctx context.Context) ([]budget.Budget, error) {
 	return s.ListBudgets(ctx, account.Scope{All: true})
+}
+
+// SaveBudgetEvaluation keeps the evaluation sn of budget id and, in the same transaction,
+// raises the alerts of thresholds it crossed and resolves those of thresholds it no longer
+// crosses (spend fell back after a refund): the outbox of deliveries changes together with the
+// state that caused it, so a crash can neither lose an alert nor raise one twice. It returns
+// the alerts newly raised.
+func (s *Store) SaveBudgetEvaluation(ctx context.Context, id int64, sn budget.Snapshot, raise []alert.Alert, resolve []string) ([]alert.Alert, error) {
+	var raised []alert.Alert
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.saveBudgetSnapshot(ctx, tx, id, sn); err != nil {
+			return err
+		}
+		var err error
+		if raised, err = s.RaiseAlertsTx(ctx, tx, sn.EvaluatedAt, raise...); err != nil {
+			return err
+		}
+		_, err = s.ResolveAlertsTx(ctx, tx, sn.EvaluatedAt, resolve...)
+		return err
+	})
+	return raised, err
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cache/cachetest"
 	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
@@ -144,6 +146,12 @@ func (r Response) ErrorCode(t testing.TB) string {
 // Do sends a request. body may be nil, a string (sent as is) or any value (sent as JSON).
 func (c *Client) Do(method, path, token string, body any) Response {
 	c.t.Helper()
+	return c.DoWith(method, path, token, body, nil)
+}
+
+// DoWith is Do with extra request headers (Accept-Language, …).
+func (c *Client) DoWith(method, path, token string, body any, header http.Header) Response {
+	c.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -168,6 +176,9 @@ func (c *Client) Do(method, path, token string, body any) Response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	resp, err := c.srv.Client().Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -178,4 +189,31 @@ func (c *Client) Do(method, path, token string, body any) Response {
 		c.t.Fatal(err)
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Invoker is d.Invoke for tests, as the local runner does it: a signed request with the
+// payload goes to the named function's handler on a goroutine, as an asynchronous invocation
+// on Function Compute would. Functions not in handlers are unavailable.
+func Invoker(t testing.TB, d *app.Deps, handlers map[string]http.Handler) func(context.Context, string, any) error {
+	return func(_ context.Context, function string, payload any) error {
+		h := handlers[function]
+		if h == nil {
+			return errs.E(errs.KindUnavailable, "%s cannot be invoked in this test", function)
+		}
+		body, err := json.Marshal(payload)
+		if err != nil {
+			return err
+		}
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(fcx.HeaderSignature, fcx.Sign(d.InvocationKey, body))
+		go func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code/100 != 2 {
+				t.Logf("invocation of %s answered %d: %s", function, rec.Code, rec.Body.String())
+			}
+		}()
+		return nil
+	}
 }
