@@ -10,6 +10,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -72,7 +73,7 @@ func (a *api) syncNow(w http.ResponseWriter, r *http.Request) error {
 	if a.d.Invoke == nil {
 		return errs.E(errs.KindUnavailable, "sync now is not configured in this deployment (CLOUDLENS_BILLINGSYNC_URL)")
 	}
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual, StartedAt: a.d.Now()}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: job.TriggerManual, StartedAt: a.d.Now()}
 	if err := a.d.Store.CreateSyncRun(r.Context(), &run); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -167,7 +168,7 @@ func TestSyncNowRoute(t *testing.T) {
 					}
 					return
 				}
-				if len(runs) != 1 || runs[0].Status != tc.run || runs[0].Trigger != store.TriggerManual {
+				if len(runs) != 1 || runs[0].Status != tc.run || runs[0].Trigger != job.TriggerManual {
 					t.Fatalf("runs = %+v, want one %s manual run", runs, tc.run)
 				}
 				want := billing.SyncRequest{AccountID: acc.ID, SyncID: runs[0].ID}
@@ -190,14 +191,14 @@ func TestSyncHistory(t *testing.T) {
 		_, viewerTok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, good.ID)
 		_, otherTok := apptest.User(t, d, "other@example.com", auth.RoleViewer)
 		path := fmt.Sprintf("/api/v1/accounts/%d", good.ID)
-		queued := store.SyncRun{AccountID: good.ID, Status: store.SyncQueued, Trigger: store.TriggerManual, StartedAt: time.Now().UTC()}
+		queued := store.SyncRun{AccountID: good.ID, Status: store.SyncQueued, Trigger: job.TriggerManual, StartedAt: time.Now().UTC()}
 		if err := d.Store.CreateSyncRun(t.Context(), &queued); err != nil {
 			t.Fatal(err)
 		}
 
 		// History: newest first, with the run's figures; rejects listed per run.
 		fin := time.Now().UTC()
-		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: store.TriggerTimer, WindowStart: "2026-02-01",
+		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: job.TriggerTimer, WindowStart: "2026-02-01",
 			WindowEnd: "2026-03-09", Days: 37, Pages: 40, Rows: 1234, Rejected: 1, StartedAt: fin.Add(time.Hour), FinishedAt: &fin}
 		if err := d.Store.CreateSyncRun(t.Context(), &done); err != nil {
 			t.Fatal(err)

@@ -46,7 +46,7 @@ const (
 )
 
 // Job returns the timer job: every account, SyncConcurrency at a time.
-func Job(d *app.Deps) fcx.Job { return d.TimerJob(Name, syncAll(d, store.TriggerTimer)) }
+func Job(d *app.Deps) fcx.Job { return d.TimerJob(Name, syncAll(d, job.TriggerTimer)) }
 
 // Name is the job's name in job_runs, the jobs API and CLOUDLENS_BILLINGSYNC_URL.
 const Name = "billingsync"
@@ -539,7 +539,7 @@ func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 		}
 		if n, seen := tokens[page.NextToken]; seen {
 			return fetchedDay{}, &dayError{reason: fmt.Sprintf("paging loop: page %d pointed back to page %d (NextToken %q repeated); the day was not completed",
-				pages, n, clip(page.NextToken, 40))}
+				pages, n, errs.Clip(page.NextToken, 40))}
 		}
 		if hasTotal {
 			size := max(1, page.MaxResults)
@@ -589,11 +589,4 @@ func (st *state) page(ctx context.Context, day, token string) (aliyun.BillPage, 
 // reject records an item as it arrived: its JSON bytes, not a re-encoding of what was read.
 func reject(syncID, accountID int64, day, reason string, body json.RawMessage) store.SyncReject {
 	return store.SyncReject{SyncID: syncID, AccountID: accountID, ChargeDate: day, Reason: reason, Raw: string(body)}
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/job"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
@@ -250,7 +251,7 @@ func TestSyncMatchesSimulatorAndIsIdempotent(t *testing.T) {
 			}
 			r := runs(t, d, a.ID)
 			if len(r) != 1 || r[0].Status != store.SyncSucceeded || r[0].WindowStart != "2026-02-01" || r[0].WindowEnd != "2026-03-11" ||
-				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != store.TriggerTimer {
+				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != job.TriggerTimer {
 				t.Fatalf("run of account %d: %+v", a.ID, r)
 			}
 		}
@@ -332,7 +333,7 @@ func TestResumeAfterCancelGivesSameTotals(t *testing.T) {
 func TestCrashedRunMarkedInterrupted(t *testing.T) {
 	d := apptest.Deps(t, storetest.SQLite(t))
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: store.TriggerTimer}
+	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: job.TriggerTimer}
 	if err := d.Store.CreateSyncRun(t.Context(), &crashed); err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +495,7 @@ func queuedRun(t *testing.T) (*app.Deps, *apptest.Client, account.Account, store
 	d := apptest.Deps(t, storetest.SQLite(t))
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
 	acc := e.accs[0]
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: job.TriggerManual}
 	if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
 		t.Fatal(err)
 	}

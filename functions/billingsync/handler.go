@@ -9,7 +9,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
-	"github.com/cloudlens/cloudlens/shared/store"
+	"github.com/cloudlens/cloudlens/shared/job"
 )
 
 // New returns the handler of the function's HTTP trigger: POST {accountId,syncId} signed
@@ -28,7 +28,7 @@ func New(d *app.Deps) http.Handler {
 			Job string `json:"job"`
 		}
 		if json.Unmarshal(body, &probe) == nil && probe.Job != "" {
-			return d.ServeJobRequest(w, r, body, Name, syncAll(d, store.TriggerManual))
+			return d.ServeJobRequest(w, r, body, Name, syncAll(d, job.TriggerManual))
 		}
 		var in billing.SyncRequest
 		if err := json.Unmarshal(body, &in); err != nil || in.AccountID <= 0 || in.SyncID <= 0 {

@@ -6,12 +6,13 @@ package budgets
 import (
 	"context"
 	"encoding/json"
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"

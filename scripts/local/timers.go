@@ -26,7 +26,7 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 			var running sync.Mutex
 			fire := func(at time.Time) {
 				if !running.TryLock() {
-					r.d.Log.WarnContext(logx.WithJob(logx.WithFunction(ctx, j.fn.Name), j.timer.Name), "timer skipped: previous run still going")
+					r.d.Log.WarnContext(logx.WithFunction(ctx, j.fn.Name), "timer skipped: previous run still going", "trigger_name", j.timer.Name)
 					return
 				}
 				go func() {
@@ -64,12 +64,13 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 // invoke runs one job as FC would deliver a timer event to it.
 func (r *runner) invoke(ctx context.Context, j job, at time.Time) {
 	ev := fcx.TimerEvent{TriggerTime: at.UTC(), TriggerName: j.timer.Name, Payload: j.timer.Payload}
-	ctx = logx.WithJob(logx.WithFunction(logx.WithRequestID(ctx, logx.NewRequestID()), j.fn.Name), j.timer.Name)
+	ctx = logx.WithFunction(logx.WithRequestID(ctx, logx.NewRequestID()), j.fn.Name)
+	log := r.d.Log.With("trigger_name", j.timer.Name)
 	start := time.Now()
-	r.d.Log.InfoContext(ctx, "job started")
+	log.InfoContext(ctx, "job started")
 	if err := j.run(ctx, ev); err != nil {
-		r.d.Log.ErrorContext(ctx, "job failed", "error", err.Error(), "duration_ms", time.Since(start).Milliseconds())
+		log.ErrorContext(ctx, "job failed", "error", err.Error(), "duration_ms", time.Since(start).Milliseconds())
 		return
 	}
-	r.d.Log.InfoContext(ctx, "job succeeded", "duration_ms", time.Since(start).Milliseconds())
+	log.InfoContext(ctx, "job succeeded", "duration_ms", time.Since(start).Milliseconds())
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -441,7 +442,7 @@ func (q QuietHours) Validate() error {
 
 func (q QuietHours) location() (*time.Location, error) {
 	if q.TimeZone == "" {
-		return time.LoadLocation("Asia/Shanghai")
+		return billing.Shanghai, nil
 	}
 	return time.LoadLocation(q.TimeZone)
 }

@@ -53,7 +53,7 @@ func (d *Deps) JobHandler(name string, fn job.Func) http.Handler {
 		}
 		return d.ServeJobRequest(w, r, body, name, fn)
 	}))
-	return mux
+	return d.API(mux)
 }
 
 // ServeJobRequest performs the run a verified JobRequest body names, for trigger handlers

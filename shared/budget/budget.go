@@ -6,12 +6,13 @@ package budget
 
 import (
 	"fmt"
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -109,7 +110,7 @@ func (b *Budget) Validate() error {
 		return err
 	}
 	if !slices.Contains([]Period{Month, Quarter, Year}, b.Period) {
-		return errs.Invalid("period: %q is not one of month, quarter, year", clipText(string(b.Period)))
+		return errs.Invalid("period: %q is not one of month, quarter, year", errs.Clip(string(b.Period), 40))
 	}
 	if b.Amount <= 0 {
 		return errs.Invalid("amount: must be greater than zero")
@@ -118,7 +119,7 @@ func (b *Budget) Validate() error {
 		return errs.Invalid("amount: must not exceed %s", MaxAmount)
 	}
 	if !slices.Contains(Currencies, b.Currency) {
-		return errs.Invalid("currency: %q is not one of %s", clipText(b.Currency), strings.Join(Currencies, ", "))
+		return errs.Invalid("currency: %q is not one of %s", errs.Clip(b.Currency, 40), strings.Join(Currencies, ", "))
 	}
 	if n := len(b.MonthAmounts); n != 0 && n != 12 {
 		return errs.Invalid("monthAmounts: needs 12 amounts, January first (got %d)", n)
@@ -152,7 +153,7 @@ func (b *Budget) Validate() error {
 			return errs.Invalid("thresholds: percent %d is outside %d–%d", t.Percent, MinPercent, MaxPercent)
 		}
 		if t.Basis != Actual && t.Basis != Forecast {
-			return errs.Invalid("thresholds: basis %q is not actual or forecast", clipText(string(t.Basis)))
+			return errs.Invalid("thresholds: basis %q is not actual or forecast", errs.Clip(string(t.Basis), 40))
 		}
 	}
 	return nil
@@ -206,13 +207,6 @@ func checkText(field, s string, max int) error {
 		}
 	}
 	return nil
-}
-
-func clipText(s string) string {
-	if utf8.RuneCountInString(s) <= 40 {
-		return s
-	}
-	return string([]rune(s)[:40]) + "…"
 }
 
 // Window returns the first and last day of the period of p that contains day.

@@ -1,10 +1,11 @@
 package budget
 
 import (
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"

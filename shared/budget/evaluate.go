@@ -3,8 +3,9 @@ package budget
 import (
 	"context"
 	"fmt"
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/cost"

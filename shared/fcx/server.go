@@ -137,8 +137,8 @@ func decodeTimer(body []byte) (TimerEvent, error) {
 	return ev, nil
 }
 
-// runTimer runs the job with the trigger's name in the context (logx job) and answers as FC
-// expects: 200 on success, a failed invocation otherwise.
+// runTimer runs the job and answers as FC expects: 200 on success, a failed invocation
+// otherwise.
 func (s *server) runTimer(w http.ResponseWriter, ctx context.Context, body []byte) {
 	ev, err := decodeTimer(body)
 	if err != nil {
@@ -146,8 +146,7 @@ func (s *server) runTimer(w http.ResponseWriter, ctx context.Context, body []byt
 		failInvoke(w, ctx, errs.KindInvalid, "invalid timer event")
 		return
 	}
-	ctx = logx.WithJob(ctx, ev.TriggerName)
-	log := s.log.With("trigger_time", ev.TriggerTime)
+	log := s.log.With("trigger_name", ev.TriggerName, "trigger_time", ev.TriggerTime)
 	log.InfoContext(ctx, "job started")
 	start := time.Now()
 	err = s.runJob(ctx, ev)

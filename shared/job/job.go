@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Statuses of a run.
@@ -106,6 +107,8 @@ func (rn *Runner) Execute(ctx context.Context, job, trigger string, runID int64,
 	if err != nil {
 		return r, err
 	}
+	// Every line of the run, the store's included, names the job and the run.
+	ctx = logx.WithRunID(logx.WithJob(ctx, job), r.ID)
 	// Outcomes are recorded even when ctx ends: a run must never stay "running".
 	record := context.WithoutCancel(ctx)
 	finish := func(status, msg string) error {
@@ -123,7 +126,7 @@ func (rn *Runner) Execute(ctx context.Context, job, trigger string, runID int64,
 	}
 	defer func() {
 		if uerr := lock.Unlock(record); uerr != nil {
-			rn.Log.WarnContext(ctx, "job: unlock failed", "job", job, "run_id", r.ID, "error", uerr.Error())
+			rn.Log.WarnContext(ctx, "job: unlock failed", "error", uerr.Error())
 		}
 	}()
 	// With the lock held no other run is working; those still marked queued or running past
@@ -134,7 +137,7 @@ func (rn *Runner) Execute(ctx context.Context, job, trigger string, runID int64,
 		return r, errors.Join(err, finish(Failed, "earlier runs could not be checked"))
 	}
 	if n > 0 {
-		rn.Log.WarnContext(ctx, "job: earlier runs abandoned", "job", job, "run_id", r.ID, "abandoned", n)
+		rn.Log.WarnContext(ctx, "job: earlier runs abandoned", "abandoned", n)
 	}
 
 	t := rn.Now()
@@ -210,7 +213,7 @@ func (rn *Runner) work(ctx context.Context, r *Run, lock Lock, fn Func) (string,
 			snapshot := *r
 			mu.Unlock()
 			if err := rn.Store.UpdateJobRun(record, snapshot); err != nil {
-				rn.Log.WarnContext(ctx, "job: heartbeat not recorded", "job", r.Job, "run_id", r.ID, "error", err.Error())
+				rn.Log.WarnContext(ctx, "job: heartbeat not recorded", "error", err.Error())
 			}
 		}
 	}()

@@ -50,12 +50,13 @@ func WithFunction(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, functionKey, name)
 }
 
-// WithJob returns ctx naming the job in progress: the timer trigger that started it.
+// WithJob returns ctx naming the job in progress (a job.Runner job, e.g. "budgetcheck").
 func WithJob(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, jobKey, name)
 }
 
-// WithRunID returns ctx carrying the id of the recorded run in progress (a sync run).
+// WithRunID returns ctx carrying the id of the recorded run in progress: a job run, or a
+// billing sync run.
 func WithRunID(ctx context.Context, id int64) context.Context {
 	return context.WithValue(ctx, runIDKey, id)
 }

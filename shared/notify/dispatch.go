@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/alert"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Outbox is what the Dispatcher needs from the store (*store.Store implements it).
@@ -45,7 +46,7 @@ type Dispatcher struct {
 	// Lease is how long a claim is held; 0: Batch × (Timeout + 3 s of pacing) + 1 minute, so
 	// that a claim outlasts the slowest batch. A crashed dispatcher's deliveries are picked up when it runs out.
 	Lease time.Duration
-	Log   *slog.Logger // nil: slog.Default()
+	Log   *slog.Logger // nil logs nothing
 	// Sleep waits between two sends to one channel (see Pace); nil: a timer that ends early
 	// when ctx does.
 	Sleep func(ctx context.Context, d time.Duration)
@@ -98,9 +99,7 @@ func (d *Dispatcher) defaults() (batch, parallel int, timeout, lease time.Durati
 	if now == nil {
 		now = time.Now
 	}
-	if log == nil {
-		log = slog.Default()
-	}
+	log = logx.OrDiscard(log)
 	return
 }
 

@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/cloudlens/cloudlens/shared/billing"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/alert"
