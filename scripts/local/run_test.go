@@ -53,14 +53,24 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 	if err != nil || !login.Created || login.Password == "" {
 		t.Fatalf("admin: %+v %v", login, err)
 	}
-	// A restart prints the same login again (kept in the data directory).
-	again, err := app.EnsureAdmin(ctx, d)
-	if err != nil || again.Password != login.Password || again.Created {
-		t.Fatalf("admin after restart: %+v %v", again, err)
-	}
 	r, err := newRunner(d, m)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The generated password is shown on the start that made it, and never again: a restart
+	// names the file it is kept in instead.
+	var first, second strings.Builder
+	printBanner(&first, cfg, "127.0.0.1:1", login, r)
+	if !strings.Contains(first.String(), login.Password) {
+		t.Fatalf("first start does not show the generated password:\n%s", first.String())
+	}
+	again, err := app.EnsureAdmin(ctx, d)
+	if err != nil || again.Password != "" || again.Created || again.Email != login.Email || again.PasswordFile == "" {
+		t.Fatalf("admin after restart: %+v %v", again, err)
+	}
+	printBanner(&second, cfg, "127.0.0.1:1", again, r)
+	if strings.Contains(second.String(), login.Password) || !strings.Contains(second.String(), again.PasswordFile) {
+		t.Fatalf("restart banner:\n%s", second.String())
 	}
 	srv := httptest.NewServer(r.handler())
 	defer srv.Close()
@@ -123,6 +133,41 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 	for _, c := range cases {
 		if code, body := get(c.path, c.token); code != c.status || !strings.Contains(body, c.contains) {
 			t.Errorf("GET %s: %d %s", c.path, code, body)
+		}
+	}
+}
+
+// TestBannerNeverShowsAnOperatorPassword: a first admin created from CLOUDLENS_ADMIN_* has its
+// password printed neither on the first start nor later.
+func TestBannerNeverShowsAnOperatorPassword(t *testing.T) {
+	const secret = "operator-chosen-secret-42"
+	dir := t.TempDir()
+	cfg, err := config.Load(config.ModeLocal, func(k string) string {
+		return map[string]string{"CLOUDLENS_DATA_DIR": dir, "CLOUDLENS_DEMO": "false", "CLOUDLENS_DISABLE_TIMERS": "true",
+			"CLOUDLENS_ADMIN_EMAIL": "ops@example.com", "CLOUDLENS_ADMIN_PASSWORD": secret}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{m: Manifest{}}
+	for start := 1; start <= 2; start++ {
+		login, err := app.EnsureAdmin(ctx, d)
+		if err != nil || login.Email != "ops@example.com" || login.Created != (start == 1) {
+			t.Fatalf("start %d: %+v %v", start, login, err)
+		}
+		var b strings.Builder
+		printBanner(&b, cfg, "127.0.0.1:1", login, r)
+		if strings.Contains(b.String(), secret) || !strings.Contains(b.String(), "ops@example.com") {
+			t.Fatalf("start %d banner:\n%s", start, b.String())
 		}
 	}
 }
