@@ -60,6 +60,9 @@ func TestAccountsCRUDAndAccess(t *testing.T) {
 			{"viewer cannot read ungranted", "GET", "/api/v1/accounts/" + id(prod), viewerTok, nil, 404},
 			{"editor cannot delete", "DELETE", "/api/v1/accounts/" + id(prod), editorTok, nil, 403},
 			{"bad id", "GET", "/api/v1/accounts/1;DROP", adminTok, nil, 400},
+			{"leading zero is not the id", "GET", "/api/v1/accounts/0" + id(prod), adminTok, nil, 400},
+			{"plus sign is not the id", "GET", "/api/v1/accounts/%2B" + id(prod), adminTok, nil, 400},
+			{"leading zero cannot delete", "DELETE", "/api/v1/accounts/0" + id(prod), adminTok, nil, 400},
 			{"unauthenticated", "GET", "/api/v1/accounts", "", nil, 401},
 		}
 		for _, tt := range cases {
