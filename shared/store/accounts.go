@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -144,13 +145,44 @@ func (s *Store) UpdateAccount(ctx context.Context, a account.Account) error {
 	return nil
 }
 
-// DeleteAccount removes the account and the grants to it.
+// accountTables are the tables whose rows belong to one account through an account_id column,
+// children before parents. A test compares the list with the schema, so a table added by a
+// later migration cannot be forgotten here. Tag sets (cost_tag_sets, cost_tag_set_tags) are
+// shared by content across accounts and stay; unreferenced ones are harmless.
+var accountTables = []string{
+	"cost_line_items",
+	"cost_daily",
+	"cost_daily_totals",
+	"cost_daily_tags",
+	"cost_daily_resources",
+	"cost_daily_regions",
+	"cost_daily_attrs",
+	"cost_daily_subscriptions",
+	"cost_monthly_resources",
+	"cost_resource_lifetimes",
+	"sync_rejects",
+	"sync_days",
+	"sync_runs",
+	"account_grants",
+}
+
+// DeleteAccount removes the account with everything recorded for it (line items, every cost
+// roll-up, sync history and grants) in one transaction: either the account and all its figures
+// are gone, or nothing changed. Callers must invalidate cached cost answers afterwards.
 func (s *Store) DeleteAccount(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM cloud_accounts WHERE id = ?", id)
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, table := range accountTables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE account_id = ?", id); err != nil {
+				return fmt.Errorf("%s: %w", table, Translate(err))
+			}
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM cloud_accounts WHERE id = ?", id)
+		if err != nil {
+			return Translate(err)
+		}
+		return rowsAffected(res, "account not found")
+	})
 	if err != nil {
-		return fmt.Errorf("store: delete account %d: %w", id, Translate(err))
-	}
-	if err := rowsAffected(res, "account not found"); err != nil {
 		return fmt.Errorf("store: delete account %d: %w", id, err)
 	}
 	return nil
