@@ -4,7 +4,7 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,6 +15,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	sa "github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 )
 
@@ -55,13 +56,6 @@ type tokenPair struct {
 	TokenType    string `json:"tokenType"`
 }
 
-// refreshRecord is what Redis holds for a live refresh token, keyed by the token's hash.
-type refreshRecord struct {
-	UserID int64 `json:"userId"`
-}
-
-func refreshKey(token string) string { return "rt:" + sa.HashSecret(token) }
-
 func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email    string `json:"email"`
@@ -86,61 +80,21 @@ func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	if !sa.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
 		return errs.Unauthorized("wrong email or password")
 	}
-	pair, err := a.issue(r.Context(), u)
+	in2, err := a.d.StartSession(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	a.d.Audit(r.Context(), u.ID, "auth.login", "user", u.ID, "")
-	return httpx.OK(w, pair)
+	return httpx.OK(w, a.pair(in2.AccessToken, in2.RefreshToken))
 }
 
-// limitLogin allows CLOUDLENS_LOGIN_RATE_LIMIT attempts per 15 minutes per e-mail and
-// five times that per client address. When Redis is down it lets the attempt through
-// (logging it): sign-in must keep working, and bcrypt still slows guessing.
-func (a *api) limitLogin(r *http.Request, email string) error {
-	limit := a.d.Config.LoginRateLimit
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"login:email:" + email, limit}, {"login:ip:" + clientIP(r), limit * 5}} {
-		ok, retry, err := a.d.Cache.Allow(r.Context(), k.key, k.limit, 15*time.Minute)
-		if err != nil {
-			a.d.Log.Warn("login rate limit unavailable", "error", err.Error())
-			return nil
-		}
-		if !ok {
-			secs := int64(retry.Seconds()) + 1
-			return &httpx.RetryAfterError{Seconds: secs, Err: errs.E(errs.KindRateLimited, "too many sign-in attempts; try again in %d seconds", secs)}
-		}
-	}
-	return nil
+func (a *api) pair(access, refresh string) tokenPair {
+	return tokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(a.d.Tokens.TTL().Seconds()), TokenType: "Bearer"}
 }
 
-func clientIP(r *http.Request) string {
-	// Function Compute and API Gateway put the caller's address first in X-Forwarded-For.
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-		return strings.TrimSpace(strings.Split(xff, ",")[0])
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-func (a *api) issue(ctx context.Context, u sa.User) (tokenPair, error) {
-	access, err := a.d.Tokens.Issue(u)
-	if err != nil {
-		return tokenPair{}, err
-	}
-	refresh := sa.NewRefreshToken()
-	rec, _ := json.Marshal(refreshRecord{UserID: u.ID})
-	if err := a.d.Cache.Put(ctx, refreshKey(refresh), rec, a.d.Config.RefreshTokenTTL); err != nil {
-		return tokenPair{}, errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
-	}
-	return tokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(a.d.Tokens.TTL().Seconds()), TokenType: "Bearer"}, nil
-}
-
+// refresh exchanges a refresh token for a new pair within the same session. A token that was
+// already exchanged ends the session: someone else holds a copy, and neither copy's successors
+// may go on working.
 func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		RefreshToken string `json:"refreshToken"`
@@ -148,45 +102,70 @@ func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) {
+	if !strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) || len(in.RefreshToken) > 100 {
 		return errs.Unauthorized("invalid refresh token")
 	}
-	// Take spends the token: a refresh token works once, so a stolen copy used after the
-	// owner refreshed (or the other way round) is refused.
-	raw, err := a.d.Cache.Take(r.Context(), refreshKey(in.RefreshToken))
-	if errs.Is(err, errs.KindNotFound) {
+	next := sa.NewRefreshToken()
+	s, err := a.d.Cache.RotateSession(r.Context(), sa.HashSecret(in.RefreshToken), sa.HashSecret(next), a.d.Config.RefreshTokenTTL)
+	switch {
+	case errors.Is(err, sa.ErrRefreshReused):
+		a.d.Log.WarnContext(r.Context(), "refresh token reused; session ended", "request_id", fcx.RequestID(r.Context()))
 		return errs.Unauthorized("refresh token expired or revoked: sign in again")
-	}
-	if err != nil {
+	case errs.Is(err, errs.KindNotFound):
+		return errs.Unauthorized("refresh token expired or revoked: sign in again")
+	case err != nil:
 		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
 	}
-	var rec refreshRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return fmt.Errorf("auth: decode refresh record: %w", err)
+	u, err := a.d.Store.GetUser(r.Context(), s.UserID)
+	if err != nil && !errs.Is(err, errs.KindNotFound) {
+		return err
 	}
-	u, err := a.d.Store.GetUser(r.Context(), rec.UserID)
-	if errs.Is(err, errs.KindNotFound) || (err == nil && u.Disabled) {
+	// A password change or disabling moved the user's epoch on after this session began; a
+	// deleted user has no epoch at all. Either way the session is over.
+	if err != nil || u.Disabled || u.SessionEpoch != s.Epoch {
+		if eerr := a.d.Cache.EndSession(r.Context(), s.ID); eerr != nil {
+			a.d.Log.WarnContext(r.Context(), "could not end a session whose user can no longer sign in", "error", eerr.Error())
+		}
 		return errs.Unauthorized("this user can no longer sign in")
 	}
+	access, err := a.d.Tokens.Issue(u, s.ID)
 	if err != nil {
 		return err
 	}
-	pair, err := a.issue(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(w, pair)
+	return httpx.OK(w, a.pair(access, next))
 }
 
+// logout ends the session it is given at once: its access tokens are refused from the next
+// request on and its refresh tokens no longer work. The session is named by the access token
+// (Authorization or X-CloudLens-Token) or, when that has expired, by the session's refresh
+// token in the body; a request naming no session is refused, so no logout silently does nothing.
 func (a *api) logout(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		RefreshToken string `json:"refreshToken"`
 	}
-	if err := httpx.Decode(r, &in); err != nil {
-		return err
+	if r.ContentLength != 0 {
+		if err := httpx.Decode(r, &in); err != nil {
+			return err
+		}
 	}
-	if err := a.d.Cache.Delete(r.Context(), refreshKey(in.RefreshToken)); err != nil {
-		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+	sid := ""
+	if tok := httpx.Token(r); tok != "" && !strings.HasPrefix(tok, sa.APIKeyPrefix) {
+		if access, err := a.d.Tokens.Verify(tok); err == nil {
+			sid = access.SessionID
+		}
+	}
+	if sid == "" && strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) && len(in.RefreshToken) <= 100 {
+		id, err := a.d.Cache.SessionOfRefresh(r.Context(), sa.HashSecret(in.RefreshToken))
+		if err != nil && !errs.Is(err, errs.KindNotFound) {
+			return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+		}
+		sid = id
+	}
+	if sid == "" {
+		return errs.Unauthorized("logout needs the session it ends: send its access token, or its refresh token as {\"refreshToken\"}")
+	}
+	if err := a.d.Cache.EndSession(r.Context(), sid); err != nil {
+		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable: the session is not ended")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -478,4 +457,38 @@ func (a *api) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	a.d.Audit(r.Context(), p.UserID, "api_key.revoke", "api_key", id, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// limitLogin allows CLOUDLENS_LOGIN_RATE_LIMIT attempts per 15 minutes per e-mail and
+// five times that per client address. When Redis is down it lets the attempt through
+// (logging it): sign-in must keep working, and bcrypt still slows guessing.
+func (a *api) limitLogin(r *http.Request, email string) error {
+	limit := a.d.Config.LoginRateLimit
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{"login:email:" + email, limit}, {"login:ip:" + clientIP(r), limit * 5}} {
+		ok, retry, err := a.d.Cache.Allow(r.Context(), k.key, k.limit, 15*time.Minute)
+		if err != nil {
+			a.d.Log.Warn("login rate limit unavailable", "error", err.Error())
+			return nil
+		}
+		if !ok {
+			secs := int64(retry.Seconds()) + 1
+			return &httpx.RetryAfterError{Seconds: secs, Err: errs.E(errs.KindRateLimited, "too many sign-in attempts; try again in %d seconds", secs)}
+		}
+	}
+	return nil
+}
+
+func clientIP(r *http.Request) string {
+	// Function Compute and API Gateway put the caller's address first in X-Forwarded-For.
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		return strings.TrimSpace(strings.Split(xff, ",")[0])
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

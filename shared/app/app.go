@@ -120,7 +120,7 @@ func (d *Deps) build(ctx context.Context) error {
 	if d.Tokens, err = auth.NewTokens(jwtSecret, cfg.AccessTokenTTL, d.now); err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Now: d.now}
+	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Sessions: d.Cache, Log: d.Log, Now: d.now}
 	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, Insecure: cfg.AliyunEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
 	return nil
 }

@@ -45,6 +45,9 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	Disabled     bool
+	// SessionEpoch moves on when the password changes or the user is disabled; sessions and
+	// access tokens begun under an older epoch are refused.
+	SessionEpoch int64
 	// AccountIDs are the cloud accounts granted to the user; admins see all accounts regardless.
 	AccountIDs []int64
 	CreatedAt  time.Time
@@ -71,7 +74,8 @@ type Principal struct {
 	// AllAccounts is true for admins: no account filter applies.
 	AllAccounts bool
 	AccountIDs  []int64
-	APIKeyID    int64 // set when the caller used an API key
+	APIKeyID    int64  // set when the caller used an API key
+	SessionID   string // set when the caller used an access token: the session it belongs to
 }
 
 // Scope is the set of cloud accounts the principal may read.
