@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	sa "github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/config"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
@@ -56,6 +56,13 @@ type tokenPair struct {
 	TokenType    string `json:"tokenType"`
 }
 
+// Input bounds checked before an e-mail or password is used for anything (a key, a lookup,
+// bcrypt): RFC 5321 caps an address at 254 bytes and bcrypt reads at most 72.
+const (
+	maxEmailBytes    = 254
+	maxPasswordBytes = 72
+)
+
 func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email    string `json:"email"`
@@ -64,28 +71,44 @@ func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
+	if len(in.Email) > maxEmailBytes || len(in.Password) > maxPasswordBytes {
+		return errs.Invalid("email must be at most %d bytes and password at most %d bytes", maxEmailBytes, maxPasswordBytes)
+	}
 	email := sa.NormalizeEmail(in.Email)
 	if email == "" || in.Password == "" {
 		return errs.Invalid("email and password are required")
 	}
-	if err := a.limitLogin(r, email); err != nil {
+	ctx := r.Context()
+	lim, err := a.limitLogin(ctx, email, httpx.ClientIP(r, a.d.Config.TrustedProxies, a.d.Config.Mode == config.ModeFunction))
+	if err != nil {
 		return err
 	}
-	u, err := a.d.Store.GetUserByEmail(r.Context(), email)
+	u, err := a.d.Store.GetUserByEmail(ctx, email)
 	if err != nil && !errs.Is(err, errs.KindNotFound) {
 		return err
 	}
 	// The same answer, after the same work, whether the user is unknown, disabled or the
 	// password is wrong: nothing tells an attacker which e-mails exist.
 	if !sa.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
+		// While no session can be created a right password could not be answered with one:
+		// a wrong one answers the same 503 then, so the outage is no password oracle.
+		if err := a.d.Cache.Ping(ctx); err != nil {
+			return errUnavailableSignIn(err)
+		}
 		return errs.Unauthorized("wrong email or password")
 	}
-	in2, err := a.d.StartSession(r.Context(), u)
+	started, err := a.d.StartSession(ctx, u)
 	if err != nil {
-		return err
+		// The attempt stays counted, as a wrong password's would: no count tells them apart.
+		return errUnavailableSignIn(err)
 	}
-	a.d.Audit(r.Context(), u.ID, "auth.login", "user", u.ID, "")
-	return httpx.OK(w, a.pair(in2.AccessToken, in2.RefreshToken))
+	lim.succeeded(ctx)
+	a.d.Audit(ctx, u.ID, "auth.login", "user", u.ID, "")
+	return httpx.OK(w, a.pair(started.AccessToken, started.RefreshToken))
+}
+
+func errUnavailableSignIn(err error) error {
+	return errs.Wrap(errs.KindUnavailable, err, "sign-in is unavailable: the session store cannot be reached")
 }
 
 func (a *api) pair(access, refresh string) tokenPair {
@@ -457,38 +480,4 @@ func (a *api) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	a.d.Audit(r.Context(), p.UserID, "api_key.revoke", "api_key", id, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// limitLogin allows CLOUDLENS_LOGIN_RATE_LIMIT attempts per 15 minutes per e-mail and
-// five times that per client address. When Redis is down it lets the attempt through
-// (logging it): sign-in must keep working, and bcrypt still slows guessing.
-func (a *api) limitLogin(r *http.Request, email string) error {
-	limit := a.d.Config.LoginRateLimit
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"login:email:" + email, limit}, {"login:ip:" + clientIP(r), limit * 5}} {
-		ok, retry, err := a.d.Cache.Allow(r.Context(), k.key, k.limit, 15*time.Minute)
-		if err != nil {
-			a.d.Log.Warn("login rate limit unavailable", "error", err.Error())
-			return nil
-		}
-		if !ok {
-			secs := int64(retry.Seconds()) + 1
-			return &httpx.RetryAfterError{Seconds: secs, Err: errs.E(errs.KindRateLimited, "too many sign-in attempts; try again in %d seconds", secs)}
-		}
-	}
-	return nil
-}
-
-func clientIP(r *http.Request) string {
-	// Function Compute and API Gateway put the caller's address first in X-Forwarded-For.
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-		return strings.TrimSpace(strings.Split(xff, ",")[0])
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

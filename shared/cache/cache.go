@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,10 @@ type Cache struct {
 	hits   atomic.Uint64
 	misses atomic.Uint64
 	errors atomic.Uint64
+
+	// local counts rate limits in process while Redis is unreachable (see Reserve).
+	localOnce sync.Once
+	local     *localLimiter
 }
 
 // Stats counts cache outcomes since the Cache was built; Errors counts every failed Redis call,
