@@ -10,13 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	sa "github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/config"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 type api struct{ d *app.Deps }
@@ -254,17 +254,35 @@ func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
 	return httpx.OK(w, toUserJSON(u))
 }
 
-// checkAccounts makes sure every granted account exists, so a grant never points at nothing.
-func (a *api) checkAccounts(ctx context.Context, ids []int64) error {
+// maxGrants caps the account ids one request may grant: far above any real organisation, far
+// below what would keep a request busy for minutes.
+const maxGrants = 1000
+
+// grants de-duplicates the requested account ids and makes sure each exists (one query), so a
+// grant never points at nothing.
+func (a *api) grants(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) > maxGrants {
+		return nil, errs.Invalid("accountIds: at most %d ids, got %d", maxGrants, len(ids))
+	}
+	out := make([]int64, 0, len(ids))
+	seen := make(map[int64]bool, len(ids))
 	for _, id := range ids {
-		if _, err := a.d.Store.GetAccount(ctx, account.AllAccounts, id); err != nil {
-			if errs.Is(err, errs.KindNotFound) {
-				return errs.Invalid("accountIds: account %d does not exist", id)
-			}
-			return err
+		if id <= 0 {
+			return nil, errs.Invalid("accountIds: %d is not an account id", id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
 		}
 	}
-	return nil
+	missing, err := a.d.Store.MissingAccounts(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, errs.Invalid("accountIds: account %d does not exist", missing[0])
+	}
+	return out, nil
 }
 
 func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
@@ -285,10 +303,10 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	if in.Role == "" {
 		in.Role = sa.RoleViewer
 	}
-	if err := sa.ValidateNewUser(in.Email, in.Password, in.Role, true); err != nil {
+	if err := (sa.UserInput{Email: &in.Email, Name: &in.Name, Password: &in.Password, Role: &in.Role}).Validate(); err != nil {
 		return err
 	}
-	if err := a.checkAccounts(r.Context(), in.AccountIDs); err != nil {
+	if in.AccountIDs, err = a.grants(r.Context(), in.AccountIDs); err != nil {
 		return err
 	}
 	hash, err := sa.HashPassword(in.Password, 0)
@@ -334,6 +352,12 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if id == p.UserID && ((in.Role != nil && *in.Role != sa.RoleAdmin) || (in.Disabled != nil && *in.Disabled)) {
 		return errs.Conflict("you cannot demote or disable yourself; ask another admin")
 	}
+	if in.Password != nil && *in.Password == "" {
+		return errs.Invalid("password must not be empty")
+	}
+	if err := (sa.UserInput{Name: in.Name, Password: in.Password, Role: in.Role}).Validate(); err != nil {
+		return err
+	}
 	if in.Name != nil {
 		u.Name = strings.TrimSpace(*in.Name)
 	}
@@ -343,27 +367,16 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if in.Disabled != nil {
 		u.Disabled = *in.Disabled
 	}
-	password := ""
-	if in.Password != nil {
-		password = *in.Password
-		if password == "" {
-			return errs.Invalid("password must not be empty")
-		}
-	}
-	if err := sa.ValidateNewUser(u.Email, password, u.Role, false); err != nil {
-		return err
-	}
 	u.PasswordHash = ""
-	if password != "" {
-		if u.PasswordHash, err = sa.HashPassword(password, 0); err != nil {
+	if in.Password != nil {
+		if u.PasswordHash, err = sa.HashPassword(*in.Password, 0); err != nil {
 			return err
 		}
 	}
 	if in.AccountIDs != nil {
-		if err := a.checkAccounts(r.Context(), *in.AccountIDs); err != nil {
+		if u.AccountIDs, err = a.grants(r.Context(), *in.AccountIDs); err != nil {
 			return err
 		}
-		u.AccountIDs = *in.AccountIDs
 	}
 	if err := a.d.Store.UpdateUser(r.Context(), u); err != nil {
 		return err
@@ -450,8 +463,11 @@ func (a *api) createKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
+	if in.Name == "" {
 		return errs.Invalid("name is required (at most 100 characters)")
+	}
+	if p := text.Problem("name", in.Name, 100); p != "" {
+		return errs.Invalid("%s", p)
 	}
 	key, prefix, hash := sa.NewAPIKey()
 	k := sa.APIKey{UserID: p.UserID, Name: in.Name, Prefix: prefix, Hash: hash, CreatedAt: a.d.Now().UTC()}

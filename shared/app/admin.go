@@ -51,6 +51,11 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 		}
 		return login, nil
 	}
+	if email != "" {
+		if p := auth.EmailProblem(email); p != "" {
+			return AdminLogin{}, fmt.Errorf("app: CLOUDLENS_ADMIN_EMAIL: %s", p)
+		}
+	}
 	generated := false
 	if email == "" {
 		if cfg.Mode != config.ModeLocal {

@@ -99,6 +99,30 @@ func (s *Store) GetAccount(ctx context.Context, scope account.Scope, id int64) (
 	return a, nil
 }
 
+// MissingAccounts returns those of ids (at most a few thousand) that name no account, in the
+// order given, with one query.
+func (s *Store) MissingAccounts(ctx context.Context, ids []int64) ([]int64, error) {
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	found, err := s.queryIDs(ctx, "missing accounts", "SELECT id FROM cloud_accounts WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids))
+	if err != nil {
+		return nil, err
+	}
+	exists := make(map[int64]bool, len(found))
+	for _, id := range found {
+		exists[id] = true
+	}
+	var missing []int64
+	for _, id := range ids {
+		if !exists[id] {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
 // ListAccounts returns the accounts in scope ordered by name.
 func (s *Store) ListAccounts(ctx context.Context, scope account.Scope) ([]account.Account, error) {
 	out := []account.Account{}
