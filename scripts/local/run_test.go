@@ -30,25 +30,12 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := config.Load(config.ModeLocal, func(k string) string {
-		return map[string]string{"CLOUDLENS_DATA_DIR": filepath.Join(dir, "data"), "CLOUDLENS_FRONTEND_DIR": web, "CLOUDLENS_DEMO": "false", "CLOUDLENS_DISABLE_TIMERS": "true"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, d := startLocal(t, map[string]string{"CLOUDLENS_DATA_DIR": filepath.Join(dir, "data"), "CLOUDLENS_FRONTEND_DIR": web})
 	m, err := LoadManifest(filepath.Join("..", "..", "s.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	login, err := app.EnsureAdmin(ctx, d)
 	if err != nil || !login.Created || login.Password == "" {
 		t.Fatalf("admin: %+v %v", login, err)
@@ -141,23 +128,9 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 // password printed neither on the first start nor later.
 func TestBannerNeverShowsAnOperatorPassword(t *testing.T) {
 	const secret = "operator-chosen-secret-42"
-	dir := t.TempDir()
-	cfg, err := config.Load(config.ModeLocal, func(k string) string {
-		return map[string]string{"CLOUDLENS_DATA_DIR": dir, "CLOUDLENS_DEMO": "false", "CLOUDLENS_DISABLE_TIMERS": "true",
-			"CLOUDLENS_ADMIN_EMAIL": "ops@example.com", "CLOUDLENS_ADMIN_PASSWORD": secret}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, d := startLocal(t, map[string]string{"CLOUDLENS_DATA_DIR": t.TempDir(),
+		"CLOUDLENS_ADMIN_EMAIL": "ops@example.com", "CLOUDLENS_ADMIN_PASSWORD": secret})
 	ctx := context.Background()
-	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	r := &runner{m: Manifest{}}
 	for start := 1; start <= 2; start++ {
 		login, err := app.EnsureAdmin(ctx, d)
@@ -170,4 +143,25 @@ func TestBannerNeverShowsAnOperatorPassword(t *testing.T) {
 			t.Fatalf("start %d banner:\n%s", start, b.String())
 		}
 	}
+}
+
+// startLocal builds and migrates the local runner's dependencies from env (demo data and timers
+// off), as `make run` does, closing them when the test ends.
+func startLocal(t *testing.T, env map[string]string) (config.Config, *app.Deps) {
+	t.Helper()
+	env["CLOUDLENS_DEMO"], env["CLOUDLENS_DISABLE_TIMERS"] = "false", "true"
+	cfg, err := config.Load(config.ModeLocal, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	if err := d.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, d
 }

@@ -22,21 +22,9 @@ func accountIDTables(t *testing.T, s *store.Store) []string {
 	if s.Dialect() == store.MySQL {
 		q = "SELECT table_name FROM information_schema.columns WHERE table_schema = DATABASE() AND column_name = 'account_id'"
 	}
-	rows, err := s.DB().QueryContext(t.Context(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, name)
-	}
-	if err := rows.Err(); err != nil || len(out) < 10 {
-		t.Fatalf("account tables %v: %v", out, err)
+	out := queryStrings(t, s.DB(), q)
+	if len(out) < 10 {
+		t.Fatalf("account tables %v", out)
 	}
 	return out
 }
