@@ -70,6 +70,13 @@ func TestSessionsEndAtOnce(t *testing.T) {
 					t.Fatalf("patch: %d %s", r.Status, r.Body)
 				}
 			}, false},
+			{"user disabled and enabled again", func(t *testing.T, u sa.User, _ tokenPair) {
+				for _, disabled := range []bool{true, false} {
+					if r := c.Do("PATCH", "/api/v1/users/"+itoa(u.ID), adminTok, map[string]any{"disabled": disabled}); r.Status != 200 {
+						t.Fatalf("patch: %d %s", r.Status, r.Body)
+					}
+				}
+			}, false},
 			{"user deleted", func(t *testing.T, u sa.User, _ tokenPair) {
 				if r := c.Do("DELETE", "/api/v1/users/"+itoa(u.ID), adminTok, nil); r.Status != 204 {
 					t.Fatalf("delete: %d %s", r.Status, r.Body)
