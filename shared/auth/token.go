@@ -246,6 +246,9 @@ func (a *Authenticator) checkSession(ctx context.Context, u User, access Access)
 	if access.Epoch != u.SessionEpoch {
 		return errs.Unauthorized("session ended: sign in again")
 	}
+	if a.Sessions == nil {
+		return errors.New("auth: authenticator has no session store; access tokens cannot be checked")
+	}
 	s, err := a.Sessions.Session(ctx, access.SessionID)
 	switch {
 	case errs.Is(err, errs.KindNotFound):
