@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +39,14 @@ func TestMigrationFilesLockstep(t *testing.T) {
 }
 
 func TestMigrateIdempotentAndConcurrent(t *testing.T) {
-	want := len(migrationFiles(t, "mysql"))
+	files := migrationFiles(t, "mysql")
+	want := len(files)
+	// Version numbers are handed out in ranges to parallel work, so they may have gaps: the
+	// newest is the highest file number, not the file count.
+	wantMax, err := strconv.Atoi(files[len(files)-1][:4])
+	if err != nil {
+		t.Fatal(err)
+	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		// storetest already migrated once; run again in sequence, then four at once.
@@ -61,8 +69,8 @@ func TestMigrateIdempotentAndConcurrent(t *testing.T) {
 		if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &maxVersion); err != nil {
 			t.Fatal(err)
 		}
-		if n != want || maxVersion != want {
-			t.Fatalf("schema_migrations has %d rows up to version %d, want %d", n, maxVersion, want)
+		if n != want || maxVersion != wantMax {
+			t.Fatalf("schema_migrations has %d rows up to version %d, want %d up to %d", n, maxVersion, want, wantMax)
 		}
 	})
 }
