@@ -10,7 +10,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
-	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
 )
 
@@ -18,7 +18,7 @@ import (
 // no longer names or counts the deleted account afterwards.
 func TestDeletedAccountLeavesTheCostAnswers(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, d.Store, costtest.Options{Seed: 9, Accounts: 2, Resources: 4, Now: now, Days: 20})
 		gone := data.Accounts[0]
 		_, adminTok := apptest.User(t, d, "admin@example.com", auth.RoleAdmin)

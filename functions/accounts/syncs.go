@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/store"
@@ -69,14 +70,15 @@ func (a *api) syncNow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if a.d.StartSync == nil {
+	if a.d.Invoke == nil {
 		return errs.E(errs.KindUnavailable, "sync now is not configured in this deployment (CLOUDLENS_BILLINGSYNC_URL)")
 	}
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: "manual", StartedAt: a.d.Now()}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual, StartedAt: a.d.Now()}
 	if err := a.d.Store.CreateSyncRun(r.Context(), &run); err != nil {
 		return err
 	}
-	if err := a.d.StartSync(context.WithoutCancel(r.Context()), acc.ID, run.ID); err != nil {
+	req := billing.SyncRequest{AccountID: acc.ID, SyncID: run.ID}
+	if err := a.d.Invoke(context.WithoutCancel(r.Context()), billing.SyncFunction, req); err != nil {
 		fin := a.d.Now()
 		run.Status, run.Error, run.FinishedAt = store.SyncFailed, "could not be started: "+errs.Message(err), &fin
 		if uerr := a.d.Store.UpdateSyncRun(context.WithoutCancel(r.Context()), run); uerr != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -97,70 +98,104 @@ func TestConnectionTest(t *testing.T) {
 	})
 }
 
-func TestSyncNowAndHistory(t *testing.T) {
-	apptest.Each(t, func(t *testing.T, d *app.Deps) {
-		good, _ := simAccounts(t, d)
-		c := apptest.Serve(t, New(d))
-		_, editorTok := apptest.User(t, d, "editor@example.com", auth.RoleEditor, good.ID)
-		_, viewerTok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, good.ID)
-		_, otherTok := apptest.User(t, d, "other@example.com", auth.RoleViewer)
-		_, otherEditorTok := apptest.User(t, d, "other-editor@example.com", auth.RoleEditor)
-		path := fmt.Sprintf("/api/v1/accounts/%d", good.ID)
-
-		if r := c.Do("POST", path+"/sync", editorTok, nil); r.Status != 503 {
-			t.Fatalf("sync without StartSync: %d %s", r.Status, r.Body)
-		}
-		var mu sync.Mutex
-		var started [][2]int64
-		var fail error
-		d.StartSync = func(_ context.Context, accountID, syncID int64) error {
-			mu.Lock()
-			defer mu.Unlock()
-			started = append(started, [2]int64{accountID, syncID})
-			return fail
-		}
-		for _, tc := range []struct {
-			name   string
-			token  string
-			fail   error
-			status int
-			run    string // status of the recorded run
-		}{
-			{"viewer may not", viewerTok, nil, 403, ""},
-			{"ungranted", otherEditorTok, nil, 404, ""},
-			{"editor queues", editorTok, nil, 202, store.SyncQueued},
-			{"start fails", editorTok, errors.New("connection refused"), 500, store.SyncFailed},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				mu.Lock()
-				fail, started = tc.fail, nil
-				mu.Unlock()
-				r := c.Do("POST", path+"/sync", tc.token, nil)
-				if r.Status != tc.status {
-					t.Fatalf("status %d: %s", r.Status, r.Body)
+// TestSyncNowRoute covers POST /accounts/{id}/sync. Each case builds its own database,
+// account, users and invoker, so any case runs alone (-run 'TestSyncNowRoute/<name>') and in
+// any order (-shuffle=on).
+func TestSyncNowRoute(t *testing.T) {
+	errRefused := errors.New("connection refused")
+	cases := []struct {
+		name      string
+		role      auth.Role
+		granted   bool
+		noInvoker bool  // a deployment without CLOUDLENS_BILLINGSYNC_URL
+		invokeErr error // what the invocation returns
+		status    int
+		run       string // status of the recorded run; "" = no run queued, nothing invoked
+	}{
+		{name: "not configured", role: auth.RoleEditor, granted: true, noInvoker: true, status: 503},
+		{name: "viewer may not", role: auth.RoleViewer, granted: true, status: 403},
+		{name: "ungranted", role: auth.RoleEditor, status: 404},
+		{name: "editor queues", role: auth.RoleEditor, granted: true, status: 202, run: store.SyncQueued},
+		{name: "start fails", role: auth.RoleEditor, granted: true, invokeErr: errRefused, status: 500, run: store.SyncFailed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			apptest.Each(t, func(t *testing.T, d *app.Deps) {
+				acc := account.Account{Name: "Sync now", UID: "1000000000000001", Site: account.SiteChina, AuthType: account.AuthAccessKey,
+					AccessKeyID: "LTAI-sync-now", Status: account.StatusNew}
+				if err := d.SealSecret(&acc, "sync-now-secret"); err != nil {
+					t.Fatal(err)
 				}
+				if err := d.Store.CreateAccount(t.Context(), &acc); err != nil {
+					t.Fatal(err)
+				}
+				var grants []int64
+				if tc.granted {
+					grants = []int64{acc.ID}
+				}
+				_, tok := apptest.User(t, d, "caller@example.com", tc.role, grants...)
+				var mu sync.Mutex
+				var invoked []billing.SyncRequest
+				if !tc.noInvoker {
+					d.Invoke = func(_ context.Context, function string, payload any) error {
+						mu.Lock()
+						defer mu.Unlock()
+						if function != billing.SyncFunction {
+							t.Errorf("invoked %q, want %q", function, billing.SyncFunction)
+						}
+						invoked = append(invoked, payload.(billing.SyncRequest))
+						return tc.invokeErr
+					}
+				}
+				c := apptest.Serve(t, New(d))
+
+				r := c.Do("POST", fmt.Sprintf("/api/v1/accounts/%d/sync", acc.ID), tok, nil)
+				if r.Status != tc.status {
+					t.Fatalf("status %d, want %d: %s", r.Status, tc.status, r.Body)
+				}
+				runs, err := d.Store.ListSyncRuns(t.Context(), acc.ID, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
 				if tc.run == "" {
-					if len(started) != 0 {
-						t.Fatalf("started %v", started)
+					if len(invoked) != 0 || len(runs) != 0 {
+						t.Fatalf("invoked %v, runs %+v; want neither", invoked, runs)
 					}
 					return
 				}
-				if len(started) != 1 || started[0][0] != good.ID {
-					t.Fatalf("started %v", started)
+				if len(runs) != 1 || runs[0].Status != tc.run || runs[0].Trigger != store.TriggerManual {
+					t.Fatalf("runs = %+v, want one %s manual run", runs, tc.run)
 				}
-				run, err := d.Store.GetSyncRun(t.Context(), good.ID, started[0][1])
-				if err != nil || run.Status != tc.run || run.Trigger != "manual" {
-					t.Fatalf("run = %+v, %v", run, err)
+				want := billing.SyncRequest{AccountID: acc.ID, SyncID: runs[0].ID}
+				if len(invoked) != 1 || invoked[0] != want {
+					t.Fatalf("invoked %v, want [%v]", invoked, want)
 				}
-				if tc.status == 202 && int64(r.Map(t)["syncId"].(float64)) != run.ID {
-					t.Fatalf("answer %s, run %d", r.Body, run.ID)
+				if tc.status == 202 && int64(r.Map(t)["syncId"].(float64)) != runs[0].ID {
+					t.Fatalf("answer %s, run %d", r.Body, runs[0].ID)
 				}
 			})
+		})
+	}
+}
+
+// TestSyncHistory lists an account's runs and a run's rejects.
+func TestSyncHistory(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, d *app.Deps) {
+		good, _ := simAccounts(t, d)
+		c := apptest.Serve(t, New(d))
+		_, viewerTok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, good.ID)
+		_, otherTok := apptest.User(t, d, "other@example.com", auth.RoleViewer)
+		path := fmt.Sprintf("/api/v1/accounts/%d", good.ID)
+		queued := store.SyncRun{AccountID: good.ID, Status: store.SyncQueued, Trigger: store.TriggerManual, StartedAt: time.Now().UTC()}
+		if err := d.Store.CreateSyncRun(t.Context(), &queued); err != nil {
+			t.Fatal(err)
 		}
 
 		// History: newest first, with the run's figures; rejects listed per run.
 		fin := time.Now().UTC()
-		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: "timer", WindowStart: "2026-02-01",
+		done := store.SyncRun{AccountID: good.ID, Status: store.SyncSucceeded, Trigger: store.TriggerTimer, WindowStart: "2026-02-01",
 			WindowEnd: "2026-03-09", Days: 37, Pages: 40, Rows: 1234, Rejected: 1, StartedAt: fin.Add(time.Hour), FinishedAt: &fin}
 		if err := d.Store.CreateSyncRun(t.Context(), &done); err != nil {
 			t.Fatal(err)
@@ -174,7 +209,7 @@ func TestSyncNowAndHistory(t *testing.T) {
 			Items []map[string]any `json:"items"`
 		}
 		r.JSON(t, &list)
-		if r.Status != 200 || len(list.Items) != 3 {
+		if r.Status != 200 || len(list.Items) != 2 {
 			t.Fatalf("syncs: %d %s", r.Status, r.Body)
 		}
 		top := list.Items[0]

@@ -14,7 +14,6 @@ import (
 	sa "github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/config"
 	"github.com/cloudlens/cloudlens/shared/errs"
-	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/text"
 )
@@ -132,7 +131,7 @@ func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.d.Cache.RotateSession(r.Context(), sa.HashSecret(in.RefreshToken), sa.HashSecret(next), a.d.Config.RefreshTokenTTL)
 	switch {
 	case errors.Is(err, sa.ErrRefreshReused):
-		a.d.Log.WarnContext(r.Context(), "refresh token reused; session ended", "request_id", fcx.RequestID(r.Context()))
+		a.d.Log.WarnContext(r.Context(), "refresh token reused; session ended")
 		return errs.Unauthorized("refresh token expired or revoked: sign in again")
 	case errs.Is(err, errs.KindNotFound):
 		return errs.Unauthorized("refresh token expired or revoked: sign in again")

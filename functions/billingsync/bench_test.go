@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
+	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkRequestRateShare(b *testing.B) {
 		e := newEnvTB(b, d, envOptions{accounts: 1, resources: 2000, now: "2026-03-06 10:00", months: 0, simQPS: 10, clientQPS: 10})
 		b.StartTimer()
 		start := time.Now()
-		if err := SyncAll(b.Context(), d, TriggerTimer); err != nil {
+		if err := SyncAll(b.Context(), d, store.TriggerTimer); err != nil {
 			b.Fatal(err)
 		}
 		wall += time.Since(start)

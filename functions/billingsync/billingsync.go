@@ -21,6 +21,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -42,16 +43,10 @@ const (
 	CostsNamespace = "costs"
 )
 
-// Triggers recorded in sync_runs.trigger_kind.
-const (
-	TriggerTimer  = "timer"
-	TriggerManual = "manual"
-)
-
 // Job returns the timer job: every account, SyncConcurrency at a time.
 func Job(d *app.Deps) fcx.Job {
 	return func(ctx context.Context, _ fcx.TimerEvent) error {
-		return SyncAll(ctx, d, TriggerTimer)
+		return SyncAll(ctx, d, store.TriggerTimer)
 	}
 }
 
@@ -185,7 +180,9 @@ func runLocked(ctx context.Context, d *app.Deps, acc account.Account, run *store
 // syncAccount is one run for one account, the lock held. It records the run's progress and
 // outcome and sets the account's status.
 func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *store.SyncRun) (err error) {
-	log := d.Log.With("account_id", acc.ID, "sync_id", run.ID)
+	// Every line of the run, the store's and the clients' included, carries its run_id.
+	ctx = logx.WithRunID(ctx, run.ID)
+	log := d.Log.With("account_id", acc.ID)
 	started := time.Now()
 	// Records are written even when ctx is cancelled: the run must not stay "running".
 	bg := context.WithoutCancel(ctx)

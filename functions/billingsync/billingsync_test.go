@@ -249,7 +249,7 @@ func TestSyncMatchesSimulatorAndIsIdempotent(t *testing.T) {
 			}
 			r := runs(t, d, a.ID)
 			if len(r) != 1 || r[0].Status != store.SyncSucceeded || r[0].WindowStart != "2026-02-01" || r[0].WindowEnd != "2026-03-11" ||
-				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != TriggerTimer {
+				r[0].Days != 39 || r[0].Pages < 39 || r[0].Rows == 0 || r[0].FinishedAt == nil || r[0].Trigger != store.TriggerTimer {
 				t.Fatalf("run of account %d: %+v", a.ID, r)
 			}
 		}
@@ -331,7 +331,7 @@ func TestResumeAfterCancelGivesSameTotals(t *testing.T) {
 func TestCrashedRunMarkedInterrupted(t *testing.T) {
 	d := apptest.Deps(t, storetest.SQLite(t))
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: TriggerTimer}
+	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: store.TriggerTimer}
 	if err := d.Store.CreateSyncRun(t.Context(), &crashed); err != nil {
 		t.Fatal(err)
 	}
@@ -487,61 +487,82 @@ func TestMalformedItemRejectedRestIngested(t *testing.T) {
 	}
 }
 
-func TestSyncNowHandler(t *testing.T) {
+// queuedRun gives a test its own database, simulated account, trigger server and queued run.
+func queuedRun(t *testing.T) (*app.Deps, *apptest.Client, account.Account, store.SyncRun) {
+	t.Helper()
 	d := apptest.Deps(t, storetest.SQLite(t))
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-	d.Config.JWTSecret = "internal-secret-internal-secret-0123"
-	c := apptest.Serve(t, New(d))
 	acc := e.accs[0]
-	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: TriggerManual}
+	run := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: store.TriggerManual}
 	if err := d.Store.CreateSyncRun(t.Context(), &run); err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(fmt.Sprintf(`{"accountId":%d,"syncId":%d}`, acc.ID, run.ID))
-	post := func(sig string) int {
-		req, _ := http.NewRequest("POST", c.URL()+"/", bytes.NewReader(body))
-		if sig != "" {
-			req.Header.Set(fcx.HeaderSignature, sig)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	for _, tc := range []struct {
-		name   string
-		sig    string
-		status int
+	return d, apptest.Serve(t, New(d)), acc, run
+}
+
+// TestSyncNowHandler covers the signed HTTP trigger. Each case builds its own database,
+// simulator and queued run, so any case runs alone (-run 'TestSyncNowHandler/<name>') and in any
+// order (-shuffle=on).
+func TestSyncNowHandler(t *testing.T) {
+	// sign returns the signature of a case's body; d is that case's dependencies.
+	type sign func(d *app.Deps, body []byte) string
+	cases := []struct {
+		name     string
+		sign     sign
+		replayed bool   // the run was already performed once
+		status   int    // the trigger's answer
+		run      string // the run's status afterwards
 	}{
-		{"unsigned", "", 401},
-		{"signed with another secret", fcx.Sign([]byte("another-secret-another-secret-0123"), body), 401},
-		{"signed", fcx.Sign([]byte(d.Config.JWTSecret), body), 200},
-		{"replayed", fcx.Sign([]byte(d.Config.JWTSecret), body), 409},
-	} {
+		{name: "unsigned", sign: func(*app.Deps, []byte) string { return "" }, status: 401, run: store.SyncQueued},
+		{name: "signed with another secret", sign: func(_ *app.Deps, b []byte) string {
+			return fcx.Sign([]byte("another-secret-another-secret-0123"), b)
+		}, status: 401, run: store.SyncQueued},
+		// The JWT secret signs access tokens only: invocations take the key derived from it.
+		{name: "signed with the JWT signing secret", sign: func(d *app.Deps, b []byte) string {
+			return fcx.Sign([]byte(d.Config.JWTSecret), b)
+		}, status: 401, run: store.SyncQueued},
+		{name: "signed", sign: func(d *app.Deps, b []byte) string { return fcx.Sign(d.InvocationKey, b) }, status: 200, run: store.SyncSucceeded},
+		{name: "replayed", sign: func(d *app.Deps, b []byte) string { return fcx.Sign(d.InvocationKey, b) },
+			replayed: true, status: 409, run: store.SyncSucceeded},
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := post(tc.sig); got != tc.status {
-				t.Fatalf("status %d, want %d", got, tc.status)
+			d, c, acc, run := queuedRun(t)
+			if tc.replayed {
+				if err := Run(t.Context(), d, acc.ID, run.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			body := []byte(fmt.Sprintf(`{"accountId":%d,"syncId":%d}`, acc.ID, run.ID))
+			req, _ := http.NewRequest("POST", c.URL()+"/", bytes.NewReader(body))
+			if sig := tc.sign(d, body); sig != "" {
+				req.Header.Set(fcx.HeaderSignature, sig)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			got, err := d.Store.GetSyncRun(t.Context(), acc.ID, run.ID)
+			if err != nil || got.Status != tc.run || (tc.run == store.SyncSucceeded && got.Rows == 0) {
+				t.Fatalf("run = %+v, %v; want %s", got, err, tc.run)
 			}
 		})
 	}
-	got, err := d.Store.GetSyncRun(t.Context(), acc.ID, run.ID)
-	if err != nil || got.Status != store.SyncSucceeded || got.Rows == 0 {
-		t.Fatalf("run = %+v, %v", got, err)
-	}
 
-	// fcx.InvokeAsync, as the accounts function calls it, sends what the handler accepts.
-	run2 := store.SyncRun{AccountID: acc.ID, Status: store.SyncQueued, Trigger: TriggerManual}
-	if err := d.Store.CreateSyncRun(t.Context(), &run2); err != nil {
-		t.Fatal(err)
-	}
-	if err := fcx.InvokeAsync(t.Context(), nil, c.URL()+"/", []byte(d.Config.JWTSecret), billing.SyncRequest{AccountID: acc.ID, SyncID: run2.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := d.Store.GetSyncRun(t.Context(), acc.ID, run2.ID); got.Status != store.SyncSucceeded {
-		t.Fatalf("invoked run = %+v", got)
-	}
+	// fcx.InvokeAsync, as the accounts function's d.Invoke calls it, sends what the handler accepts.
+	t.Run("InvokeAsync", func(t *testing.T) {
+		d, c, acc, run := queuedRun(t)
+		if err := fcx.InvokeAsync(t.Context(), nil, c.URL()+"/", d.InvocationKey, billing.SyncRequest{AccountID: acc.ID, SyncID: run.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := d.Store.GetSyncRun(t.Context(), acc.ID, run.ID); got.Status != store.SyncSucceeded {
+			t.Fatalf("invoked run = %+v", got)
+		}
+	})
 }
 
 func fcxEvent() fcx.TimerEvent { return fcx.TimerEvent{TriggerName: "billingsync", Payload: "{}"} }

@@ -12,12 +12,13 @@ import (
 )
 
 // New returns the handler of the function's HTTP trigger: POST {accountId,syncId} signed
-// with fcx.HeaderSignature runs that queued run and answers when it has finished (FC invokes it
-// asynchronously, so nobody waits on the answer but FC's own record of the invocation).
+// with fcx.HeaderSignature under the invocation key runs that queued run and answers when it
+// has finished (FC invokes it asynchronously, so nobody waits on the answer but FC's own
+// record of the invocation).
 func New(d *app.Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /", d.Handle(func(w http.ResponseWriter, r *http.Request) error {
-		body, err := fcx.VerifySigned(r, []byte(d.Config.JWTSecret), 4096)
+		body, err := fcx.VerifySigned(r, d.InvocationKey, 4096)
 		if err != nil {
 			return err
 		}
@@ -30,5 +31,5 @@ func New(d *app.Deps) http.Handler {
 		}
 		return httpx.OK(w, map[string]any{"syncId": in.SyncID, "status": "succeeded"})
 	}))
-	return mux
+	return d.API(mux)
 }

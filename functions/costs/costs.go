@@ -16,6 +16,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -221,7 +222,7 @@ type calendar struct {
 func newCalendar(now time.Time) calendar {
 	y := cost.Yesterday(now)
 	n := y.AddDate(0, 0, 1)
-	c := calendar{y: y, monthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, cost.Shanghai)}
+	c := calendar{y: y, monthStart: time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, billing.Shanghai)}
 	c.mtd = !y.Before(c.monthStart)
 	c.lastStart = c.monthStart.AddDate(0, -1, 0)
 	c.lastEnd = c.monthStart.AddDate(0, 0, -1)
@@ -303,7 +304,7 @@ func requestScope(p auth.Principal, r *http.Request) (account.Scope, error) {
 	for _, v := range r.URL.Query()["accountId"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return account.Scope{}, errs.Invalid("accountId %q is not an account id", httpx.Clip(v, 40))
+			return account.Scope{}, errs.Invalid("accountId %q is not an account id", errs.Clip(v, 40))
 		}
 		ids = append(ids, id)
 	}

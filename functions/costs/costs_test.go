@@ -23,7 +23,7 @@ import (
 )
 
 // now is the test's "today": bills exist up to 2025-03-14.
-var now = time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 
 type fixture struct {
 	d      *app.Deps

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -69,7 +70,7 @@ func main() {
 	today := flag.String("today", "2025-12-01", "the simulated today (YYYY-MM-DD); bills end the day before")
 	flag.Parse()
 
-	now, err := time.ParseInLocation(time.DateOnly, *today, cost.Shanghai)
+	now, err := time.ParseInLocation(time.DateOnly, *today, billing.Shanghai)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backtest: -today:", err)
 		os.Exit(2)
@@ -84,7 +85,7 @@ func main() {
 	for _, acc := range w.Accounts() {
 		series := make([]money.Micros, *days)
 		w.EachBillItem(acc.UID, first, last, now, func(it aliyunsim.BillItem) bool {
-			d, err := time.ParseInLocation(time.DateOnly, it.BillingDate, cost.Shanghai)
+			d, err := time.ParseInLocation(time.DateOnly, it.BillingDate, billing.Shanghai)
 			if err == nil {
 				series[int(d.Sub(first).Hours()/24+0.5)] += money.Micros(it.PretaxAmount)
 			}
@@ -94,7 +95,7 @@ func main() {
 		for c := 56; c < *days; c++ {
 			cut := dayAt(c)
 			next := cut.AddDate(0, 0, 1)
-			monthStart := time.Date(next.Year(), next.Month(), 1, 0, 0, 0, 0, cost.Shanghai)
+			monthStart := time.Date(next.Year(), next.Month(), 1, 0, 0, 0, 0, billing.Shanghai)
 			monthEnd := monthStart.AddDate(0, 1, -1)
 			endIdx := int(monthEnd.Sub(first).Hours()/24 + 0.5)
 			startIdx := int(monthStart.Sub(first).Hours()/24 + 0.5)

@@ -53,7 +53,7 @@ func main() {
 	if err := s.Migrate(ctx); err != nil {
 		fail(err)
 	}
-	now := time.Date(2025, 12, 1, 10, 0, 0, 0, cost.Shanghai)
+	now := time.Date(2025, 12, 1, 10, 0, 0, 0, billing.Shanghai)
 	if !*skipLoad {
 		load(ctx, s, now, *rows, *days, *accounts, *parallel)
 	} else if *rebuild {
@@ -199,7 +199,7 @@ func measure(ctx context.Context, s *store.Store, now time.Time, redisAddr strin
 	}
 	y := cost.Yesterday(now)
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
-	monthStart := time.Date(y.Year(), y.Month(), 1, 0, 0, 0, 0, cost.Shanghai)
+	monthStart := time.Date(y.Year(), y.Month(), 1, 0, 0, 0, 0, billing.Shanghai)
 	all := account.AllAccounts
 	// Each name says which table store.CostRows picks for the query.
 	queries := map[string]cost.Query{

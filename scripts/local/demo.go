@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
@@ -15,19 +14,6 @@ import (
 // demoBackfillMonths is the default backfill of demo mode: enough history for every chart,
 // short enough that the first sync at 10 requests/s finishes within a minute or two.
 const demoBackfillMonths = 3
-
-// startLocalSync makes "sync now" run in this process: the run goes on after the request
-// that queued it has been answered, until the runner stops (ctx).
-func startLocalSync(ctx context.Context, d *app.Deps) {
-	d.StartSync = func(_ context.Context, accountID, syncID int64) error {
-		go func() {
-			if err := billingsync.Run(ctx, d, accountID, syncID); err != nil {
-				d.Log.Error("sync now failed", "account_id", accountID, "sync_id", syncID, "error", err.Error())
-			}
-		}()
-		return nil
-	}
-}
 
 // startDemo starts the simulated Alibaba Cloud when demo mode is on, points demo accounts at
 // it, and creates one labelled demo account per simulated account when there is no account

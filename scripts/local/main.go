@@ -4,13 +4,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,8 +24,10 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 func main() {
@@ -67,9 +72,8 @@ func run(manifestFile string) error {
 		return err
 	}
 	defer stopDemo()
-	startLocalSync(ctx, d)
 
-	r, err := newRunner(d, m)
+	r, err := newRunner(ctx, d, m)
 	if err != nil {
 		return err
 	}
@@ -104,14 +108,8 @@ func checkRegistry(m Manifest) error {
 	inManifest := map[string]bool{}
 	for _, f := range m.Functions {
 		inManifest[f.Dir] = true
-		e, ok := registry[f.Dir]
-		switch {
-		case !ok:
+		if _, ok := registry[f.Dir]; !ok {
 			problems = append(problems, fmt.Sprintf("function %s is in s.yaml but not in the local runner's registry", f.Dir))
-		case f.HTTP && e.API == nil:
-			problems = append(problems, fmt.Sprintf("function %s has an HTTP trigger in s.yaml but no handler in the registry", f.Dir))
-		case len(f.Timers) > 0 && e.Job == nil:
-			problems = append(problems, fmt.Sprintf("function %s has a timer in s.yaml but no job in the registry", f.Dir))
 		}
 	}
 	for dir := range registry {
@@ -133,24 +131,40 @@ type job struct {
 
 // runner holds the in-process functions.
 type runner struct {
-	d    *app.Deps
-	m    Manifest
-	mux  *http.ServeMux
-	jobs []job
+	d        *app.Deps
+	m        Manifest
+	mux      *http.ServeMux
+	jobs     []job
+	handlers map[string]http.Handler // by FC function name
 }
 
-func newRunner(d *app.Deps, m Manifest) (*runner, error) {
-	r := &runner{d: d, m: m, mux: http.NewServeMux()}
-	handlers := map[string]http.Handler{}
+// newRunner builds every function with the constructor its bootstrap main uses, runs their
+// initializers as FC does when an instance starts, and points d.Invoke at the functions in
+// this process. Invoked work runs until ctx ends.
+func newRunner(ctx context.Context, d *app.Deps, m Manifest) (*runner, error) {
+	r := &runner{d: d, m: m, mux: http.NewServeMux(), handlers: map[string]http.Handler{}}
 	for _, f := range m.Functions {
-		e := registry[f.Dir]
+		o := registry[f.Dir](d)
+		switch {
+		case f.HTTP && o.Handler == nil:
+			return nil, fmt.Errorf("function %s has an HTTP trigger in s.yaml but its constructor gives no handler", f.Dir)
+		case len(f.Timers) > 0 && o.Job == nil:
+			return nil, fmt.Errorf("function %s has a timer in s.yaml but its constructor gives no job", f.Dir)
+		}
+		if o.Initialize != nil {
+			if err := o.Initialize(logx.WithFunction(ctx, f.Name)); err != nil {
+				return nil, fmt.Errorf("initialize %s: %w", f.Name, err)
+			}
+		}
 		if f.HTTP {
-			handlers[f.Name] = e.API(d)
+			r.handlers[f.Name] = named(f.Name, o.Handler)
 		}
 		for _, t := range f.Timers {
-			r.jobs = append(r.jobs, job{fn: f, timer: t, run: e.Job(d)})
+			r.jobs = append(r.jobs, job{fn: f, timer: t, run: o.Job})
 		}
 	}
+	handlers := r.handlers
+	d.Invoke = r.invoker(ctx)
 	for _, rt := range m.Routes {
 		r.mux.Handle(rt.Pattern(), handlers[rt.Function])
 	}
@@ -164,6 +178,44 @@ func newRunner(d *app.Deps, m Manifest) (*runner, error) {
 }
 
 func (r *runner) handler() http.Handler { return r.mux }
+
+// named puts the function's name in the context of each request, so lines logged while one
+// of the many functions of this process serves it name that function.
+func named(function string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		h.ServeHTTP(w, req.WithContext(logx.WithFunction(req.Context(), function)))
+	})
+}
+
+// invoker is d.Invoke in this process: what FC does for an asynchronous invocation of a
+// function's HTTP trigger, done by calling that function's handler with the same signed
+// request on a goroutine. The answer is only logged, as FC only records it.
+func (r *runner) invoker(ctx context.Context) func(context.Context, string, any) error {
+	return func(_ context.Context, function string, payload any) error {
+		h := r.handlers[function]
+		if h == nil {
+			return errs.E(errs.KindUnavailable, "%s has no HTTP trigger to invoke", function)
+		}
+		body, err := json.Marshal(payload)
+		if err != nil {
+			return fmt.Errorf("local: encode invocation of %s: %w", function, err)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", bytes.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("local: invocation of %s: %w", function, err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(fcx.HeaderSignature, fcx.Sign(r.d.InvocationKey, body))
+		go func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code/100 != 2 {
+				r.d.Log.ErrorContext(logx.WithFunction(ctx, function), "invocation failed", "status", rec.Code, "answer", rec.Body.String())
+			}
+		}()
+		return nil
+	}
+}
 
 func printBanner(w io.Writer, cfg config.Config, addr string, login app.AdminLogin, r *runner) {
 	url := "http://" + addr

@@ -1,6 +1,8 @@
 package main
 
 import (
+	sharedjob "github.com/cloudlens/cloudlens/shared/job"
+
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,5 +102,43 @@ resources:
 				}
 			}
 		})
+	}
+}
+
+// TestJobCatalogAgrees keeps the jobs API's catalog (which deployed functions carry, s.yaml
+// being absent there) equal to s.yaml's timer functions and their schedules, and every job
+// function runnable in process by "run now".
+func TestJobCatalogAgrees(t *testing.T) {
+	m, err := LoadManifest(filepath.Join("..", "..", "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	timers := map[string]string{}
+	for _, f := range m.Functions {
+		for _, tm := range f.Timers {
+			timers[f.Dir] = tm.Cron
+		}
+	}
+	catalog := map[string]string{}
+	for _, e := range sharedjob.Catalog {
+		catalog[e.Name] = e.Schedule
+	}
+	for _, f := range m.Functions {
+		if _, ok := catalog[f.Dir]; ok && !f.HTTP {
+			t.Errorf("job %s has no HTTP trigger in s.yaml: run now cannot invoke it", f.Dir)
+		}
+	}
+	for name, cron := range timers {
+		if catalog[name] != cron {
+			t.Errorf("job %s: s.yaml fires it at %q, the catalog says %q", name, cron, catalog[name])
+		}
+	}
+	for name := range catalog {
+		if _, ok := timers[name]; !ok {
+			t.Errorf("job %s is in the catalog but has no timer in s.yaml", name)
+		}
+		if _, ok := registry[name]; !ok {
+			t.Errorf("job %s is not in the registry: run now could not start it locally", name)
+		}
 	}
 }

@@ -1,28 +1,26 @@
 package main
 
 import (
-	"net/http"
-
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
+	"github.com/cloudlens/cloudlens/functions/budgetcheck"
+	"github.com/cloudlens/cloudlens/functions/budgets"
 	"github.com/cloudlens/cloudlens/functions/costs"
+	"github.com/cloudlens/cloudlens/functions/jobs"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
 
-// entry is how the local runner builds one function in-process: the same constructors the
-// function's bootstrap/main.go calls on Function Compute.
-type entry struct {
-	API func(d *app.Deps) http.Handler
-	Job func(d *app.Deps) fcx.Job
-}
-
-// registry lists every function by its directory under functions/. A test checks it against
-// functions/* and s.yaml.
-var registry = map[string]entry{
-	"auth":        {API: auth.New},
-	"accounts":    {API: accounts.New},
-	"billingsync": {API: billingsync.New, Job: billingsync.Job},
-	"costs":       {API: costs.New},
+// registry lists every function by its directory under functions/, with the constructor its
+// bootstrap/main.go hands to app.Main on Function Compute: the runner builds each function
+// exactly as it is deployed. A test checks the set against functions/* and s.yaml.
+var registry = map[string]func(d *app.Deps) fcx.Options{
+	"auth":        auth.Function,
+	"accounts":    accounts.Function,
+	"billingsync": billingsync.Function,
+	"costs":       costs.Function,
+	"budgets":     budgets.Function,
+	"budgetcheck": budgetcheck.Function,
+	"jobs":        jobs.Function,
 }

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/store"
 )
 
 // TestLocalRunnerServesLoginAndAccounts starts the local runner's handler as `make run` builds
@@ -40,7 +44,7 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 	if err != nil || !login.Created || login.Password == "" {
 		t.Fatalf("admin: %+v %v", login, err)
 	}
-	r, err := newRunner(d, m)
+	r, err := newRunner(ctx, d, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +125,40 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 		if code, body := get(c.path, c.token); code != c.status || !strings.Contains(body, c.contains) {
 			t.Errorf("GET %s: %d %s", c.path, code, body)
 		}
+	}
+
+	// "Sync now" goes from the accounts function to cloudlens-billingsync's signed trigger in
+	// this process, as on FC. The account has no secret, so the run fails at once, offline;
+	// a refused signature would leave it queued.
+	acc := account.Account{Name: "No secret", UID: "1000000000000009", Site: account.SiteChina,
+		AuthType: account.AuthAccessKey, AccessKeyID: "LTAI-none", Status: account.StatusNew}
+	if err := d.Store.CreateAccount(ctx, &acc); err != nil {
+		t.Fatal(err)
+	}
+	req, _ = http.NewRequest("POST", fmt.Sprintf("%s/api/v1/accounts/%d/sync", srv.URL, acc.ID), nil)
+	req.Header.Set("X-CloudLens-Token", tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queued struct{ SyncID int64 }
+	if err := json.NewDecoder(resp.Body).Decode(&queued); err != nil || resp.StatusCode != 202 {
+		t.Fatalf("sync now: %d %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		run, err := d.Store.GetSyncRun(ctx, acc.ID, queued.SyncID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Status == store.SyncFailed && strings.Contains(run.Error, "AccessKey secret") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sync run never ran in billingsync: %+v", run)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"sync"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // startTimers fires every timer function on its s.yaml schedule, as FC's timer triggers do,
@@ -27,7 +26,7 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 			var running sync.Mutex
 			fire := func(at time.Time) {
 				if !running.TryLock() {
-					r.d.Log.Warn("timer skipped: previous run still going", "function", j.fn.Name, "trigger", j.timer.Name)
+					r.d.Log.WarnContext(logx.WithJob(logx.WithFunction(ctx, j.fn.Name), j.timer.Name), "timer skipped: previous run still going")
 					return
 				}
 				go func() {
@@ -64,16 +63,13 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 
 // invoke runs one job as FC would deliver a timer event to it.
 func (r *runner) invoke(ctx context.Context, j job, at time.Time) {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	id := "local-" + hex.EncodeToString(b[:])
 	ev := fcx.TimerEvent{TriggerTime: at.UTC(), TriggerName: j.timer.Name, Payload: j.timer.Payload}
+	ctx = logx.WithJob(logx.WithFunction(logx.WithRequestID(ctx, logx.NewRequestID()), j.fn.Name), j.timer.Name)
 	start := time.Now()
-	log := r.d.Log.With("function", j.fn.Name, "trigger", j.timer.Name, "request_id", id)
-	log.Info("timer fired")
-	if err := j.run(fcx.WithRequestID(ctx, id), ev); err != nil {
-		log.Error("job failed", "error", err.Error(), "duration_ms", time.Since(start).Milliseconds())
+	r.d.Log.InfoContext(ctx, "job started")
+	if err := j.run(ctx, ev); err != nil {
+		r.d.Log.ErrorContext(ctx, "job failed", "error", err.Error(), "duration_ms", time.Since(start).Milliseconds())
 		return
 	}
-	log.Info("job done", "duration_ms", time.Since(start).Milliseconds())
+	r.d.Log.InfoContext(ctx, "job succeeded", "duration_ms", time.Since(start).Milliseconds())
 }

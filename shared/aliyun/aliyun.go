@@ -309,7 +309,7 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 			return nil, cl.err
 		}
 		wait := f.o.Backoff(attempt + 1)
-		f.log.Warn("aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
+		f.log.WarnContext(ctx, "aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
 		if err := f.clock.Sleep(ctx, wait); err != nil {
 			f.failures.Add(1)
 			return nil, ctxError(action, err)
@@ -402,7 +402,7 @@ func classify(action string, err error) classified {
 		}
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s failed", action), retry: true, summary: err.Error()}
 	}
-	msg := clip(ae.Message, 300)
+	msg := errs.Clip(ae.Message, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
 	for _, p := range authCodes {
 		if strings.HasPrefix(ae.Code, p) {
@@ -433,11 +433,4 @@ func isConnError(err error) bool {
 
 func ctxError(action string, err error) error {
 	return errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: cancelled", action)
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

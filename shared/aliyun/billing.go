@@ -90,7 +90,7 @@ func (b *Billing) DescribeInstanceBill(ctx context.Context, q BillQuery) (BillPa
 
 func (q *BillQuery) validate() error {
 	if _, err := time.Parse("2006-01", q.BillingCycle); err != nil || len(q.BillingCycle) != 7 {
-		return errs.Invalid("billing cycle %q is not YYYY-MM", clip(q.BillingCycle, 40))
+		return errs.Invalid("billing cycle %q is not YYYY-MM", errs.Clip(q.BillingCycle, 40))
 	}
 	switch strings.ToUpper(q.Granularity) {
 	case "", "MONTHLY":
@@ -99,13 +99,13 @@ func (q *BillQuery) validate() error {
 		q.Granularity = "DAILY"
 		d, err := time.Parse(time.DateOnly, q.BillingDate)
 		if err != nil {
-			return errs.Invalid("billing date %q is not YYYY-MM-DD", clip(q.BillingDate, 40))
+			return errs.Invalid("billing date %q is not YYYY-MM-DD", errs.Clip(q.BillingDate, 40))
 		}
 		if d.Format("2006-01") != q.BillingCycle {
 			return errs.Invalid("billing date %s is outside billing cycle %s", q.BillingDate, q.BillingCycle)
 		}
 	default:
-		return errs.Invalid("granularity %q is not DAILY or MONTHLY", clip(q.Granularity, 40))
+		return errs.Invalid("granularity %q is not DAILY or MONTHLY", errs.Clip(q.Granularity, 40))
 	}
 	if q.MaxResults == 0 {
 		q.MaxResults = 300
@@ -191,7 +191,7 @@ type OverviewItem struct {
 // reconcile synced line items with Alibaba's own totals.
 func (b *Billing) QueryBillOverview(ctx context.Context, cycle string) ([]OverviewItem, error) {
 	if _, err := time.Parse("2006-01", cycle); err != nil || len(cycle) != 7 {
-		return nil, errs.Invalid("billing cycle %q is not YYYY-MM", clip(cycle, 40))
+		return nil, errs.Invalid("billing cycle %q is not YYYY-MM", errs.Clip(cycle, 40))
 	}
 	req := bssopenapi.CreateQueryBillOverviewRequest()
 	req.BillingCycle = cycle

@@ -3,6 +3,8 @@ package aliyunsim
 import (
 	"strconv"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 )
 
 // BillItem is one row of DescribeInstanceBill: the fields of the SDK's bssopenapi.Item that
@@ -71,7 +73,7 @@ var week10k = [7]int64{7200, 10000, 10300, 10400, 10200, 9800, 7800}
 
 func dayContext(day int64) dayCtx {
 	t := dayTime(day)
-	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Shanghai)
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, billing.Shanghai)
 	dim := int64(first.AddDate(0, 1, 0).Sub(first).Hours() / 24)
 	return dayCtx{day: day, date: t.Format("2006-01-02"), dim: dim, week10k: week10k[t.Weekday()]}
 }

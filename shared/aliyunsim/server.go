@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -368,7 +369,7 @@ func parseCycle(form url.Values, asOf int64) (cycle string, first, last int64, e
 	if cycle == "" {
 		return "", 0, 0, &apiError{http.StatusBadRequest, "MissingParameter", "The input parameter \"BillingCycle\" that is mandatory for processing this request is not supplied."}
 	}
-	t, err := time.ParseInLocation("2006-01", cycle, Shanghai)
+	t, err := time.ParseInLocation("2006-01", cycle, billing.Shanghai)
 	if err != nil {
 		return "", 0, 0, invalidParameter("The BillingCycle %q is not valid; expected YYYY-MM.", cycle)
 	}
@@ -397,7 +398,7 @@ func (s *Server) parseBillQuery(form url.Values, asOf int64, a *simAccount) (bil
 		if d == "" {
 			return q, &apiError{http.StatusBadRequest, "MissingParameter", "The input parameter \"BillingDate\" that is mandatory for DAILY granularity is not supplied."}
 		}
-		t, err := time.ParseInLocation("2006-01-02", d, Shanghai)
+		t, err := time.ParseInLocation("2006-01-02", d, billing.Shanghai)
 		if err != nil {
 			return q, invalidParameter("The BillingDate %q is not valid; expected YYYY-MM-DD.", d)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -26,7 +27,7 @@ func newClock(t time.Time) *simClock {
 	return c
 }
 
-func (c *simClock) Now() time.Time  { return time.Unix(c.unix.Load(), 0).In(Shanghai) }
+func (c *simClock) Now() time.Time  { return time.Unix(c.unix.Load(), 0).In(billing.Shanghai) }
 func (c *simClock) Set(t time.Time) { c.unix.Store(t.Unix()) }
 
 func startServer(t *testing.T, w *World, opts ServerOptions) (*Server, string) {
@@ -187,7 +188,7 @@ func TestMonthlyMatchesSumOfDays(t *testing.T) {
 	acc := w.Accounts()[1]
 	c := newClient(t, addr, acc.AccessKeyID, acc.AccessKeySecret)
 	cycle := day(-30).Format("2006-01") // May 2025, a whole month in the past
-	first := time.Date(2025, 5, 1, 0, 0, 0, 0, Shanghai)
+	first := time.Date(2025, 5, 1, 0, 0, 0, 0, billing.Shanghai)
 	var want int64
 	for d := first; d.Month() == time.May; d = d.AddDate(0, 0, 1) {
 		for _, v := range w.DayTotals(acc.UID, d, testNow) {

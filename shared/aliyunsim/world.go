@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// Shanghai is the billing time zone. China has kept UTC+8 without daylight saving since 1991,
-// so a fixed zone is exact and needs no tzdata on the host.
-var Shanghai = time.FixedZone("CST", 8*3600)
+	"github.com/cloudlens/cloudlens/shared/billing"
+)
 
 // Sites and currencies.
 const (
@@ -565,7 +563,7 @@ func dayNumber(t time.Time) int64 {
 }
 
 // dayTime is midnight of day n in Asia/Shanghai.
-func dayTime(n int64) time.Time { return time.Unix(n*86400-8*3600, 0).In(Shanghai) }
+func dayTime(n int64) time.Time { return time.Unix(n*86400-8*3600, 0).In(billing.Shanghai) }
 
 // formatPrice renders a list price with six decimals, the API's style ("0.520000").
 func formatPrice(micros int64) string { return string(appendDecimal(nil, micros, 6, true)) }

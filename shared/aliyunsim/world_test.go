@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/billing"
 )
 
-var testNow = time.Date(2025, 6, 15, 10, 30, 0, 0, Shanghai)
+var testNow = time.Date(2025, 6, 15, 10, 30, 0, 0, billing.Shanghai)
 
 func fixedNow(t time.Time) func() time.Time { return func() time.Time { return t } }
 
@@ -17,7 +19,7 @@ func testWorld(resources int) *World {
 }
 
 func day(offset int) time.Time {
-	return time.Date(testNow.Year(), testNow.Month(), testNow.Day()+offset, 0, 0, 0, 0, Shanghai)
+	return time.Date(testNow.Year(), testNow.Month(), testNow.Day()+offset, 0, 0, 0, 0, billing.Shanghai)
 }
 
 func TestWorldIsDeterministic(t *testing.T) {

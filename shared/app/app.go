@@ -1,10 +1,14 @@
 // Package app wires the shared dependencies every function needs (store, cache, secrets,
-// tokens) from the configuration, once per process, and gives API functions their common
-// middleware. Function mains and the local runner call it; nothing else does.
+// tokens, the logger) from the configuration, once per process, and gives API functions the
+// httpx.Edge chain. Each function package exports one constructor,
+// `func Function(d *app.Deps) fcx.Options`, which its bootstrap main (through Main) and the
+// local runner both call, so a function is built the same way wherever it runs.
 package app
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,8 +20,11 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/config"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
@@ -26,7 +33,7 @@ import (
 // Deps are the process-wide dependencies handed to every function's constructor.
 type Deps struct {
 	Config config.Config
-	Log    *slog.Logger
+	Log    *slog.Logger // the configured logger (logx.Handler), injected into every package
 	Store  *store.Store
 	Cache  *cache.Cache
 	Box    *secretbox.Box
@@ -34,14 +41,19 @@ type Deps struct {
 	Auth   *auth.Authenticator
 	Now    func() time.Time
 
+	// InvocationKey signs and verifies internal invocations (fcx.Sign, fcx.VerifySigned). It
+	// is derived from the JWT secret (InvocationKey), never the JWT signing key itself.
+	InvocationKey []byte
+
 	// Aliyun makes Alibaba Cloud OpenAPI clients for real accounts.
 	Aliyun *aliyun.Factory
 	// Sim makes clients for demo accounts, pointed at the local simulator (local mode only).
 	Sim *aliyun.Factory
-	// StartSync starts the queued sync run syncID of an account without waiting for it: in
-	// process in local mode, by an asynchronous invocation of cloudlens-billingsync on FC.
-	// Nil means "sync now" is not available in this deployment.
-	StartSync func(ctx context.Context, accountID, syncID int64) error
+	// Invoke starts another function (by its FC name, e.g. billing.SyncFunction) with payload
+	// as a signed asynchronous invocation of its HTTP trigger, without waiting for it. On FC,
+	// Build points it at the configured trigger URLs; the local runner points it at the same
+	// function's handler in this process. Nil means no function can be invoked here.
+	Invoke func(ctx context.Context, function string, payload any) error
 
 	closers []func()
 }
@@ -77,9 +89,9 @@ func (d *Deps) build(ctx context.Context) error {
 
 	var err error
 	if cfg.MySQLDSN != "" {
-		d.Store, err = store.OpenMySQL(ctx, cfg.MySQLDSN, store.PoolOptions{MaxOpenConns: cfg.MySQLMaxOpen})
+		d.Store, err = store.OpenMySQL(ctx, cfg.MySQLDSN, store.PoolOptions{MaxOpenConns: cfg.MySQLMaxOpen, Log: d.Log})
 	} else {
-		d.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "cloudlens.db"))
+		d.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "cloudlens.db"), d.Log)
 	}
 	if err != nil {
 		return fmt.Errorf("app: open database: %w", err)
@@ -120,6 +132,21 @@ func (d *Deps) build(ctx context.Context) error {
 	if d.Tokens, err = auth.NewTokens(jwtSecret, cfg.AccessTokenTTL, d.now); err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
+	if d.InvocationKey, err = InvocationKey(jwtSecret); err != nil {
+		return err
+	}
+	// Functions started by signed asynchronous invocations on FC: billing sync's "sync now"
+	// and every job function's "run now" or chained start.
+	urls := map[string]string{}
+	if cfg.BillingSyncURL != "" {
+		urls[billing.SyncFunction] = cfg.BillingSyncURL
+	}
+	for name, u := range cfg.JobURLs {
+		urls[FunctionName(name)] = u
+	}
+	if len(urls) > 0 {
+		d.Invoke = d.invokeURLs(urls)
+	}
 	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Sessions: d.Cache, Log: d.Log, Now: d.now}
 	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, Insecure: cfg.AliyunEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
 	return nil
@@ -154,16 +181,38 @@ func (d *Deps) localSecret(configured, file string, generate func() (string, err
 	return s, nil
 }
 
-// API wraps a function's routes in the middleware every API answer goes through.
+// invocationLabel is the HKDF info of the invocation key: a distinct label makes it a key of
+// its own, unrelated to the JWT signing key it is derived from.
+const invocationLabel = "cloudlens/internal-invocation/v1"
+
+// InvocationKey derives the key that signs internal invocations from the JWT secret with
+// HKDF-SHA256, so that one configured secret yields two independent keys: an access token
+// never verifies as an invocation signature, nor an invocation signature as a token.
+func InvocationKey(jwtSecret string) ([]byte, error) {
+	if jwtSecret == "" {
+		return nil, errors.New("app: no JWT secret to derive the invocation key from")
+	}
+	k, err := hkdf.Key(sha256.New, []byte(jwtSecret), nil, invocationLabel, 32)
+	if err != nil {
+		return nil, fmt.Errorf("app: derive invocation key: %w", err)
+	}
+	return k, nil
+}
+
+// invokeURLs invokes functions over their HTTP trigger URLs, by FC function name.
+func (d *Deps) invokeURLs(urls map[string]string) func(ctx context.Context, function string, payload any) error {
+	return func(ctx context.Context, function string, payload any) error {
+		url := urls[function]
+		if url == "" {
+			return errs.E(errs.KindUnavailable, "%s cannot be invoked in this deployment", function)
+		}
+		return fcx.InvokeAsync(ctx, nil, url, d.InvocationKey, payload)
+	}
+}
+
+// API wraps a function's routes in the one middleware chain (httpx.Edge).
 func (d *Deps) API(routes http.Handler) http.Handler {
-	return httpx.Chain(routes,
-		httpx.RequestID(),
-		httpx.Recover(d.Log),
-		httpx.AccessLog(d.Log),
-		httpx.SecurityHeaders(),
-		httpx.CORS(d.Config.CORSOrigins),
-		httpx.BodyLimit(d.Log, d.Config.MaxBodyBytes),
-	)
+	return httpx.Edge(routes, httpx.EdgeOptions{Log: d.Log, CORSOrigins: d.Config.CORSOrigins, MaxBodyBytes: d.Config.MaxBodyBytes})
 }
 
 // Authed requires an authenticated caller for h.

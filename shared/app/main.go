@@ -12,9 +12,10 @@ import (
 )
 
 // Main is the whole body of a deployed function's main: configuration, dependencies, then
-// the Function Compute runtime loop. setup returns the function's handler or job.
+// the Function Compute runtime loop. function is the function package's constructor
+// (e.g. costs.Function), the same one the local runner calls.
 // It never returns; a missing setting or dependency exits with status 1 naming every problem.
-func Main(name string, setup func(d *Deps) fcx.Options) {
+func Main(name string, function func(d *Deps) fcx.Options) {
 	cfg, err := config.Load(config.ModeFunction, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: refusing to start: %v\n", name, err)
@@ -28,11 +29,9 @@ func Main(name string, setup func(d *Deps) fcx.Options) {
 		log.Error("refusing to start", "error", err.Error())
 		os.Exit(1)
 	}
-	opts := setup(d)
+	opts := function(d)
 	opts.Name = name
-	if opts.Logger == nil {
-		opts.Logger = log
-	}
+	opts.Logger = log
 	opts.ShutdownTimeout = cfg.ShutdownGracePeriod
 	err = fcx.Serve(ctx, opts)
 	d.Close()

@@ -110,7 +110,7 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 
 	day, err := time.Parse(time.DateOnly, strings.TrimSpace(raw.BillingDate))
 	if err != nil {
-		return LineItem{}, errs.Invalid("billing date %q is not YYYY-MM-DD (daily granularity is required)", clip(raw.BillingDate))
+		return LineItem{}, errs.Invalid("billing date %q is not YYYY-MM-DD (daily granularity is required)", errs.Clip(raw.BillingDate, 40))
 	}
 	li.ChargeDate = day.Format(time.DateOnly)
 	li.BillingPeriod = day.Format("2006-01")
@@ -120,7 +120,7 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 		return LineItem{}, errs.Invalid("product code is missing")
 	}
 	if !isCurrency(li.Currency) {
-		return LineItem{}, errs.Invalid("currency %q is not a three-letter code", clip(raw.Currency))
+		return LineItem{}, errs.Invalid("currency %q is not a three-letter code", errs.Clip(raw.Currency, 40))
 	}
 
 	for _, f := range []struct {
@@ -140,7 +140,7 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 		}
 		v, err := money.Parse(string(f.in))
 		if err != nil {
-			return LineItem{}, errs.Wrap(errs.KindInvalid, err, "%s %q is not an exact amount", f.name, clip(string(f.in)))
+			return LineItem{}, errs.Wrap(errs.KindInvalid, err, "%s %q is not an exact amount", f.name, errs.Clip(string(f.in), 40))
 		}
 		*f.out = v
 	}
@@ -149,7 +149,7 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 
 	if q := strings.TrimSpace(raw.Usage); q != "" {
 		if !isDecimal(q) {
-			return LineItem{}, errs.Invalid("usage %q is not a decimal quantity", clip(q))
+			return LineItem{}, errs.Invalid("usage %q is not a decimal quantity", errs.Clip(q, 40))
 		}
 		li.PricingQuantity = q
 	}
@@ -198,7 +198,7 @@ func chargeCategory(item, subscription string, billed money.Micros) (category, f
 	case "payasyougo":
 		return ChargeUsage, FrequencyUsageBased, nil
 	}
-	return "", "", errs.Invalid("cannot tell the charge category: bill type %q, subscription type %q", clip(item), clip(subscription))
+	return "", "", errs.Invalid("cannot tell the charge category: bill type %q, subscription type %q", errs.Clip(item, 40), errs.Clip(subscription, 40))
 }
 
 // itemKey hashes what identifies an upstream item, each field length-prefixed so that

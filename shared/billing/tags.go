@@ -70,7 +70,7 @@ func parseKeyValueTags(s string) ([]Tag, error) {
 			if strings.HasPrefix(entry, "value:") {
 				return nil, errs.Invalid("tag has an empty key")
 			}
-			return nil, errs.Invalid("tag %q has no value part", clip(entry))
+			return nil, errs.Invalid("tag %q has no value part", errs.Clip(entry, 40))
 		}
 		t, err := newTag(k, v)
 		if err != nil {
@@ -106,7 +106,7 @@ func parseLegacyTags(s string) ([]Tag, error) {
 		}
 		k, v, ok := strings.Cut(part, ":")
 		if !ok {
-			return nil, errs.Invalid("tag %q has no ':' between key and value", clip(part))
+			return nil, errs.Invalid("tag %q has no ':' between key and value", errs.Clip(part, 40))
 		}
 		t, err := newTag(k, v)
 		if err != nil {
@@ -126,9 +126,9 @@ func newTag(k, v string) (Tag, error) {
 	case k == "":
 		return Tag{}, errs.Invalid("tag has an empty key")
 	case utf8.RuneCountInString(k) > maxTagKey:
-		return Tag{}, errs.Invalid("tag key %q is longer than %d characters", clip(k), maxTagKey)
+		return Tag{}, errs.Invalid("tag key %q is longer than %d characters", errs.Clip(k, 40), maxTagKey)
 	case utf8.RuneCountInString(v) > maxTagValue:
-		return Tag{}, errs.Invalid("tag %q value is longer than %d characters", clip(k), maxTagValue)
+		return Tag{}, errs.Invalid("tag %q value is longer than %d characters", errs.Clip(k, 40), maxTagValue)
 	}
 	return Tag{Key: k, Value: v}, nil
 }
@@ -141,7 +141,7 @@ func dedupe(tags []Tag) ([]Tag, error) {
 	for _, t := range tags {
 		if v, ok := seen[t.Key]; ok {
 			if v != t.Value {
-				return nil, errs.Invalid("tag %q has two values", clip(t.Key))
+				return nil, errs.Invalid("tag %q has two values", errs.Clip(t.Key, 40))
 			}
 			continue
 		}
@@ -149,13 +149,4 @@ func dedupe(tags []Tag) ([]Tag, error) {
 		out = append(out, t)
 	}
 	return out, nil
-}
-
-// clip keeps messages short when input is large.
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= 40 {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:40]) + "…"
 }

@@ -2,17 +2,10 @@ package billing
 
 import "time"
 
-// Shanghai is the billing time zone of Alibaba Cloud bills: days and months are its calendar.
-var Shanghai = mustZone("Asia/Shanghai")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		// Without tzdata the fixed offset is exact: China has no daylight saving time.
-		return time.FixedZone(name, 8*60*60)
-	}
-	return loc
-}
+// Shanghai is the billing time zone of Alibaba Cloud bills (Asia/Shanghai): days and months
+// are its calendar. It is the one such Location in CloudLens. A fixed offset is exact (China
+// has kept UTC+8 without daylight saving since 1991) and needs no tzdata on the function image.
+var Shanghai = time.FixedZone("CST", 8*60*60)
 
 // FinalAt is when the bills of day's month stop changing: 12:00 on the 3rd of the next
 // month, Asia/Shanghai. day is YYYY-MM-DD.
@@ -52,6 +45,10 @@ func Plan(now time.Time, backfillMonths int, complete map[string]time.Time) Wind
 	}
 	return w
 }
+
+// SyncFunction is the function that performs sync runs; the accounts function invokes it for
+// "sync now" with a SyncRequest.
+const SyncFunction = "cloudlens-billingsync"
 
 // SyncRequest asks the billing sync to run one queued sync of one account now (the body of
 // the accounts function's asynchronous invocation of cloudlens-billingsync).

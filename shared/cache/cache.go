@@ -106,7 +106,7 @@ func Open(ctx context.Context, addr, password string, db int, logger *slog.Logge
 	})
 	c := New(rdb, logger, opts...)
 	if err := c.Ping(ctx); err != nil {
-		c.logger.Warn("redis unreachable at start; serving uncached until it is back", "redis_addr", addr, "err", err)
+		c.logger.WarnContext(ctx, "redis unreachable at start; serving uncached until it is back", "redis_addr", addr, "err", err)
 	}
 	return c, nil
 }
@@ -174,7 +174,7 @@ func GetOrLoad[T any](ctx context.Context, c *Cache, ns, key string, ttl time.Du
 	// stored under the old version and is never served again.
 	ver, err := c.Version(ctx, ns)
 	if err != nil {
-		c.warn("cache version read failed; loading uncached", ns, err)
+		c.warn(ctx, "cache version read failed; loading uncached", ns, err)
 		v, err = load(ctx)
 		return v, false, err
 	}
@@ -191,11 +191,11 @@ func GetOrLoad[T any](ctx context.Context, c *Cache, ns, key string, ttl time.Du
 		}
 		// A deploy changed T's shape: reload and overwrite rather than fail the request.
 		c.errors.Add(1)
-		c.warn("cache entry undecodable; reloading", ns, uerr)
+		c.warn(ctx, "cache entry undecodable; reloading", ns, uerr)
 		warned = true
 	case errors.Is(err, redis.Nil):
 	default:
-		c.warn("cache read failed; loading uncached", ns, c.fail(ctx, err, "get %q", ns))
+		c.warn(ctx, "cache read failed; loading uncached", ns, c.fail(ctx, err, "get %q", ns))
 		v, err = load(ctx)
 		return v, false, err
 	}
@@ -209,14 +209,14 @@ func GetOrLoad[T any](ctx context.Context, c *Cache, ns, key string, ttl time.Du
 	if err != nil {
 		c.errors.Add(1)
 		if !warned {
-			c.warn("cache value not encodable; served uncached", ns, err)
+			c.warn(ctx, "cache value not encodable; served uncached", ns, err)
 		}
 		return v, false, nil
 	}
 	if err := c.rdb.Set(ctx, k, b, ttl).Err(); err != nil {
 		err = c.fail(ctx, err, "set %q", ns)
 		if !warned {
-			c.warn("cache write failed; value served uncached", ns, err)
+			c.warn(ctx, "cache write failed; value served uncached", ns, err)
 		}
 	}
 	return v, false, nil
@@ -233,8 +233,8 @@ func (c *Cache) fail(ctx context.Context, err error, format string, args ...any)
 	return errs.Wrap(errs.KindUnavailable, err, "%s", msg)
 }
 
-func (c *Cache) warn(msg, ns string, err error) {
-	c.logger.Warn(msg, "cache_ns", ns, "err", err)
+func (c *Cache) warn(ctx context.Context, msg, ns string, err error) {
+	c.logger.WarnContext(ctx, msg, "cache_ns", ns, "err", err)
 }
 
 func (c *Cache) versionKey(ns string) string { return c.prefix + "cl:v:" + ns }

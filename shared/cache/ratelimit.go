@@ -99,7 +99,7 @@ func (c *Cache) Reserve(ctx context.Context, key string, limit int, window time.
 	if err == nil {
 		err = fmt.Errorf("unexpected reply %v", reply)
 	}
-	c.warn("rate limit counted in process: redis unavailable", "ratelimit", c.fail(ctx, err, "reserve"))
+	c.warn(ctx, "rate limit counted in process: redis unavailable", "ratelimit", c.fail(ctx, err, "reserve"))
 	res.local = true
 	res.OK, res.RetryAfter = c.fallback().reserve(res.key, res.member, limit, window, time.Now())
 	return res, nil

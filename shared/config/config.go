@@ -4,16 +4,21 @@
 package config
 
 import (
+	"github.com/cloudlens/cloudlens/shared/job"
+
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Mode says where the process runs, which decides what is required.
@@ -30,8 +35,11 @@ const (
 type Config struct {
 	Mode Mode
 
-	Addr    string // CLOUDLENS_ADDR, local runner listen address
-	DataDir string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
+	Addr string // CLOUDLENS_ADDR, local runner listen address
+	// PublicURL is where people open the web app (CLOUDLENS_PUBLIC_URL); alerts link back to
+	// it. Local mode defaults to the runner's own address; empty sends alerts without a link.
+	PublicURL string
+	DataDir   string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
 
 	MySQLDSN      string // CLOUDLENS_MYSQL_DSN (secret: may hold a password)
 	MySQLMaxOpen  int    // CLOUDLENS_MYSQL_MAX_OPEN
@@ -40,7 +48,7 @@ type Config struct {
 	RedisDB       int    // CLOUDLENS_REDIS_DB
 
 	SecretKey string // CLOUDLENS_SECRET_KEY (secret): base64 of 32 bytes, encrypts secrets at rest
-	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens
+	JWTSecret string // CLOUDLENS_JWT_SECRET (secret): signs access tokens; app.InvocationKey derives the invocation key from it
 
 	AdminEmail    string // CLOUDLENS_ADMIN_EMAIL
 	AdminPassword string // CLOUDLENS_ADMIN_PASSWORD (secret)
@@ -58,13 +66,16 @@ type Config struct {
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
 
-	AliyunEndpoint      string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
-	Demo                bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
-	DemoSeed            int64  // CLOUDLENS_DEMO_SEED
-	BackfillMonths      int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
-	BackfillMonthsSet   bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
-	BillingSyncURL      string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
-	SyncConcurrency     int    // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
+	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
+	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
+	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
+	BackfillMonthsSet bool   // CLOUDLENS_BACKFILL_MONTHS was given explicitly (demo mode caps the default only)
+	BillingSyncURL    string // CLOUDLENS_BILLINGSYNC_URL: HTTP trigger of cloudlens-billingsync, for "sync now" on FC
+	// JobURLs maps a job function's name to its HTTP trigger (CLOUDLENS_<NAME>_URL, e.g.
+	// CLOUDLENS_BUDGETCHECK_URL), for "run now" and for jobs that start other jobs on FC.
+	JobURLs             map[string]string
+	SyncConcurrency     int // CLOUDLENS_SYNC_CONCURRENCY: accounts synced at once
 	AliyunQPS           float64
 	FrontendDir         string // CLOUDLENS_FRONTEND_DIR: static export served at / by the local runner
 	SyncOnStart         bool   // CLOUDLENS_SYNC_ON_START: local runner syncs bills once at start
@@ -75,6 +86,14 @@ type Config struct {
 	OSSEndpoint         string // CLOUDLENS_OSS_ENDPOINT
 	OSSBucket           string // CLOUDLENS_OSS_BUCKET
 	ShutdownGracePeriod time.Duration
+
+	// Alert e-mail. No host means e-mail channels cannot deliver (the others still can).
+	SMTPHost     string // CLOUDLENS_SMTP_HOST
+	SMTPPort     int    // CLOUDLENS_SMTP_PORT: default 587 (starttls), 465 (tls), 25 (none)
+	SMTPUsername string // CLOUDLENS_SMTP_USERNAME: empty means no authentication
+	SMTPPassword string // CLOUDLENS_SMTP_PASSWORD (secret)
+	SMTPFrom     string // CLOUDLENS_SMTP_FROM: sender, "alerts@example.com" or "CloudLens <alerts@example.com>"
+	SMTPTLS      string // CLOUDLENS_SMTP_TLS: starttls (default) | tls | none (local mode only)
 }
 
 // Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
@@ -119,7 +138,13 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		OSSEndpoint:         r.str("CLOUDLENS_OSS_ENDPOINT", ""),
 		OSSBucket:           r.str("CLOUDLENS_OSS_BUCKET", ""),
 		ShutdownGracePeriod: r.duration("CLOUDLENS_SHUTDOWN_GRACE", 10*time.Second, time.Second, 5*time.Minute),
+		SMTPHost:            r.str("CLOUDLENS_SMTP_HOST", ""),
+		SMTPUsername:        r.str("CLOUDLENS_SMTP_USERNAME", ""),
+		SMTPPassword:        r.secret("CLOUDLENS_SMTP_PASSWORD"),
+		SMTPFrom:            r.str("CLOUDLENS_SMTP_FROM", ""),
+		SMTPTLS:             r.oneOf("CLOUDLENS_SMTP_TLS", "starttls", "starttls", "tls", "none"),
 	}
+	c.SMTPPort = r.integer("CLOUDLENS_SMTP_PORT", map[string]int{"starttls": 587, "tls": 465, "none": 25}[c.SMTPTLS], 1, 65535)
 	c.validate(&r)
 	if len(r.problems) > 0 {
 		return c, fmt.Errorf("configuration: %d problem(s):\n  - %s", len(r.problems), strings.Join(r.problems, "\n  - "))
@@ -158,11 +183,36 @@ func (c *Config) validate(r *reader) {
 			r.problem("CLOUDLENS_BILLINGSYNC_URL %q is not an http(s) URL", c.BillingSyncURL)
 		}
 	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(r.getenv("CLOUDLENS_PUBLIC_URL")), "/")
+	if c.PublicURL == "" && c.Mode == ModeLocal && c.Addr != "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("CLOUDLENS_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
+		}
+	}
+	c.JobURLs = map[string]string{}
+	// Each job function can be started by a signed HTTP request ("run now", or a job chaining
+	// the next) at its trigger URL.
+	for _, name := range job.Names() {
+		env := "CLOUDLENS_" + strings.ToUpper(name) + "_URL"
+		v := strings.TrimSpace(r.getenv(env))
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.problem("%s %q is not an http(s) URL", env, v)
+			continue
+		}
+		c.JobURLs[name] = v
+	}
 	if c.LLMBaseURL != "" {
 		if u, err := url.Parse(c.LLMBaseURL); err != nil || u.Host == "" {
 			r.problem("CLOUDLENS_LLM_BASE_URL %q is not a URL", c.LLMBaseURL)
 		}
 	}
+	c.validateSMTP(r)
 	if c.Mode == ModeFunction {
 		// Deployed functions share state through MySQL and Redis; an embedded stand-in would
 		// silently give every instance its own empty database.
@@ -178,6 +228,32 @@ func (c *Config) validate(r *reader) {
 		if c.JWTSecret == "" {
 			r.problem("CLOUDLENS_JWT_SECRET is required for a deployed function (at least 32 characters)")
 		}
+	}
+}
+
+// validateSMTP checks the alert e-mail settings: all or nothing, a usable sender, and no
+// unencrypted SMTP outside local mode (the password and the alerts would cross the network
+// in the clear).
+func (c *Config) validateSMTP(r *reader) {
+	if c.SMTPHost == "" {
+		if c.SMTPUsername != "" || c.SMTPPassword != "" || c.SMTPFrom != "" {
+			r.problem("CLOUDLENS_SMTP_HOST is required when other CLOUDLENS_SMTP_* settings are given")
+		}
+		return
+	}
+	if strings.ContainsAny(c.SMTPHost, ":/ ") {
+		r.problem("CLOUDLENS_SMTP_HOST %q must be a host name without port or scheme (the port is CLOUDLENS_SMTP_PORT)", c.SMTPHost)
+	}
+	if c.SMTPFrom == "" {
+		r.problem("CLOUDLENS_SMTP_FROM is required with CLOUDLENS_SMTP_HOST")
+	} else if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		r.problem("CLOUDLENS_SMTP_FROM %q is not an e-mail address", c.SMTPFrom)
+	}
+	if (c.SMTPUsername == "") != (c.SMTPPassword == "") {
+		r.problem("CLOUDLENS_SMTP_USERNAME and CLOUDLENS_SMTP_PASSWORD must be set together")
+	}
+	if c.SMTPTLS == "none" && c.Mode == ModeFunction {
+		r.problem("CLOUDLENS_SMTP_TLS=none is only allowed in local mode; use starttls or tls")
 	}
 }
 
@@ -200,6 +276,11 @@ func (c Config) LogValue() slog.Value {
 		slog.String("llm_base_url", c.LLMBaseURL),
 		slog.String("llm_api_key", mask(c.LLMAPIKey)),
 		slog.String("llm_model", c.LLMModel),
+		slog.String("smtp_host", c.SMTPHost),
+		slog.Int("smtp_port", c.SMTPPort),
+		slog.String("smtp_username", c.SMTPUsername),
+		slog.String("smtp_password", mask(c.SMTPPassword)),
+		slog.String("smtp_tls", c.SMTPTLS),
 	)
 }
 
@@ -355,7 +436,9 @@ func (r *reader) level(name string) slog.Level {
 	return l
 }
 
-// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text locally.
+// NewLogger builds the process logger: JSON on Function Compute (Log Service parses it), text
+// locally, with function (the default, when the context names none), request_id, job and
+// run_id taken from the context of every line (logx.Handler).
 func NewLogger(c Config, function string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	var h slog.Handler
@@ -364,9 +447,5 @@ func NewLogger(c Config, function string) *slog.Logger {
 	} else {
 		h = slog.NewTextHandler(os.Stderr, opts)
 	}
-	l := slog.New(h)
-	if function != "" {
-		l = l.With("function", function)
-	}
-	return l
+	return logx.New(h, function)
 }

@@ -12,6 +12,18 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// with returns base with extra added, leaving base as it was.
+func with(base, extra map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(extra))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
 func TestLoad(t *testing.T) {
 	secretFile := filepath.Join(t.TempDir(), "jwt")
 	if err := os.WriteFile(secretFile, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
@@ -58,6 +70,29 @@ func TestLoad(t *testing.T) {
 		}},
 		{name: "bad trusted proxy", mode: ModeLocal, env: map[string]string{"CLOUDLENS_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"},
 			problems: []string{`CLOUDLENS_TRUSTED_PROXIES entry "proxy.internal"`}},
+		{name: "smtp defaults by TLS mode", mode: ModeFunction, env: with(full, map[string]string{
+			"CLOUDLENS_SMTP_HOST": "smtpdm.aliyun.com", "CLOUDLENS_SMTP_USERNAME": "alerts@mail.example.com",
+			"CLOUDLENS_SMTP_PASSWORD": "pw", "CLOUDLENS_SMTP_FROM": "CloudLens <alerts@mail.example.com>", "CLOUDLENS_SMTP_TLS": "tls",
+		}), check: func(t *testing.T, c Config) {
+			if c.SMTPHost != "smtpdm.aliyun.com" || c.SMTPPort != 465 || c.SMTPTLS != "tls" || c.SMTPPassword != "pw" {
+				t.Errorf("smtp: %s:%d %s", c.SMTPHost, c.SMTPPort, c.SMTPTLS)
+			}
+		}},
+		{name: "smtp starttls on 587 by default", mode: ModeLocal, env: map[string]string{
+			"CLOUDLENS_SMTP_HOST": "localhost", "CLOUDLENS_SMTP_FROM": "alerts@example.com",
+		}, check: func(t *testing.T, c Config) {
+			if c.SMTPPort != 587 || c.SMTPTLS != "starttls" {
+				t.Errorf("smtp: %d %s", c.SMTPPort, c.SMTPTLS)
+			}
+		}},
+		{name: "smtp problems named together", mode: ModeFunction, env: with(full, map[string]string{
+			"CLOUDLENS_SMTP_HOST": "smtp.example.com:25", "CLOUDLENS_SMTP_PORT": "70000", "CLOUDLENS_SMTP_USERNAME": "u",
+			"CLOUDLENS_SMTP_FROM": "not an address", "CLOUDLENS_SMTP_TLS": "none",
+		}), problems: []string{"CLOUDLENS_SMTP_HOST", "CLOUDLENS_SMTP_PORT", "CLOUDLENS_SMTP_FROM", "CLOUDLENS_SMTP_USERNAME and CLOUDLENS_SMTP_PASSWORD", "CLOUDLENS_SMTP_TLS=none", "5 problem(s)"}},
+		{name: "smtp settings without a host", mode: ModeLocal, env: map[string]string{"CLOUDLENS_SMTP_FROM": "alerts@example.com"},
+			problems: []string{"CLOUDLENS_SMTP_HOST is required"}},
+		{name: "smtp unknown TLS mode", mode: ModeLocal, env: map[string]string{"CLOUDLENS_SMTP_TLS": "ssl"},
+			problems: []string{"CLOUDLENS_SMTP_TLS"}},
 		{name: "secret from file", mode: ModeLocal, env: map[string]string{"CLOUDLENS_JWT_SECRET_FILE": secretFile}, check: func(t *testing.T, c Config) {
 			if c.JWTSecret != "0123456789abcdef0123456789abcdef" {
 				t.Errorf("jwt secret from file = %q", c.JWTSecret)
@@ -96,6 +131,8 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	c, err := Load(ModeLocal, env(map[string]string{
 		"CLOUDLENS_MYSQL_DSN": "cl:hunter2@tcp(rds:3306)/cloudlens", "CLOUDLENS_JWT_SECRET": "0123456789abcdef0123456789abcdef-jwt",
 		"CLOUDLENS_ADMIN_PASSWORD": "adminpassword1", "CLOUDLENS_LLM_API_KEY": "sk-live-key",
+		"CLOUDLENS_SMTP_HOST": "smtp.example.com", "CLOUDLENS_SMTP_FROM": "a@example.com",
+		"CLOUDLENS_SMTP_USERNAME": "a@example.com", "CLOUDLENS_SMTP_PASSWORD": "smtp-pass-9",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +140,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	var b strings.Builder
 	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
 	out := b.String()
-	for _, secret := range []string{"hunter2", "0123456789abcdef0123456789abcdef-jwt", "adminpassword1", "sk-live-key"} {
+	for _, secret := range []string{"hunter2", "0123456789abcdef0123456789abcdef-jwt", "adminpassword1", "sk-live-key", "smtp-pass-9"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("log line leaks %q: %s", secret, out)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 func TestParseQuery(t *testing.T) {
-	now := time.Date(2025, 3, 1, 9, 0, 0, 0, Shanghai) // yesterday is in February
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, billing.Shanghai) // yesterday is in February
 	tests := []struct {
 		query   string
 		start   string
@@ -91,7 +91,7 @@ func TestShapeTopN(t *testing.T) {
 
 func TestForecastRecoversWeekdayPattern(t *testing.T) {
 	// Eight weeks of a flat weekday pattern (weekends at half) must forecast exactly that pattern.
-	last := time.Date(2025, 3, 16, 0, 0, 0, 0, Shanghai) // a Sunday
+	last := time.Date(2025, 3, 16, 0, 0, 0, 0, billing.Shanghai) // a Sunday
 	var hist []money.Micros
 	for d := last.AddDate(0, 0, -55); !d.After(last); d = d.AddDate(0, 0, 1) {
 		v := money.Micros(100_000_000)
@@ -173,7 +173,7 @@ func TestFocusConformance(t *testing.T) {
 // but the history shows the spend jumping by 30 % now and then. The month-end interval must
 // reflect the errors those jumps caused at earlier cut-offs instead of collapsing to a point.
 func TestForecastIntervalCoversJumps(t *testing.T) {
-	last := time.Date(2026, 10, 31, 0, 0, 0, 0, Shanghai)
+	last := time.Date(2026, 10, 31, 0, 0, 0, 0, billing.Shanghai)
 	var hist []money.Micros
 	for i := 0; i < 150; i++ {
 		v := money.Micros(100_000_000)

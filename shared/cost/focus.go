@@ -100,11 +100,11 @@ const focusTime = "2006-01-02T15:04:05Z"
 // ToFocus projects a line item onto FOCUS. Charge periods are the Shanghai calendar day, and
 // billing periods the Shanghai calendar month, expressed in UTC.
 func ToFocus(li *billing.LineItem) (FocusRecord, error) {
-	day, err := time.ParseInLocation(time.DateOnly, li.ChargeDate, Shanghai)
+	day, err := time.ParseInLocation(time.DateOnly, li.ChargeDate, billing.Shanghai)
 	if err != nil {
 		return FocusRecord{}, fmt.Errorf("cost: focus: charge date %q: %w", li.ChargeDate, err)
 	}
-	month := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, Shanghai)
+	month := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, billing.Shanghai)
 	utc := func(t time.Time) string { return t.UTC().Format(focusTime) }
 	desc := li.ServiceName
 	if li.BillingItemName != "" {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -222,7 +223,7 @@ func calibrate(e Estimate, history []money.Micros, last time.Time, days int) Est
 func MonthEnd(history []money.Micros, last time.Time, monthToDate money.Micros) Estimate {
 	md := Fit(history, last)
 	next := dayOf(last).AddDate(0, 0, 1)
-	end := time.Date(next.Year(), next.Month()+1, 0, 0, 0, 0, 0, Shanghai)
+	end := time.Date(next.Year(), next.Month()+1, 0, 0, 0, 0, 0, billing.Shanghai)
 	e := calibrate(md.Sum(next, end), history, last, int(math.Round(end.Sub(next).Hours()/24))+1)
 	e.Value += monthToDate
 	e.Low += monthToDate
@@ -242,7 +243,7 @@ func Outlook(history []money.Micros, last time.Time, months int) []MonthForecast
 	next := dayOf(last).AddDate(0, 0, 1)
 	out := make([]MonthForecast, 0, months)
 	for i := 1; i <= months; i++ {
-		start := time.Date(next.Year(), next.Month()+time.Month(i), 1, 0, 0, 0, 0, Shanghai)
+		start := time.Date(next.Year(), next.Month()+time.Month(i), 1, 0, 0, 0, 0, billing.Shanghai)
 		end := start.AddDate(0, 1, -1)
 		// The calibration window covers the gap before the month too, so the errors measured
 		// are those of a forecast made as far ahead as this one.
@@ -261,8 +262,8 @@ func Outlook(history []money.Micros, last time.Time, months int) []MonthForecast
 }
 
 func dayOf(t time.Time) time.Time {
-	t = t.In(Shanghai)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Shanghai)
+	t = t.In(billing.Shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, billing.Shanghai)
 }
 
 func median(v []float64) float64 {

@@ -14,11 +14,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
-
-// Shanghai is the billing time zone. China has kept UTC+8 without daylight saving since 1991.
-var Shanghai = time.FixedZone("CST", 8*3600)
 
 // Dimension kinds. Tag dimensions are written "tag.<key>".
 const (
@@ -80,7 +78,7 @@ func ParseDim(s string) (Dim, error) {
 	if slices.Contains(allDims, s) {
 		return Dim{Kind: s}, nil
 	}
-	return Dim{}, errs.Invalid("unknown dimension %q (known: %s, tag.<key>)", clip(s), strings.Join(allDims, ", "))
+	return Dim{}, errs.Invalid("unknown dimension %q (known: %s, tag.<key>)", errs.Clip(s, 60), strings.Join(allDims, ", "))
 }
 
 func checkTagKey(k string) error {
@@ -94,7 +92,7 @@ func checkTagKey(k string) error {
 	}
 	for _, r := range k {
 		if unicode.IsControl(r) {
-			return errs.Invalid("tag key %q holds a control character", clip(k))
+			return errs.Invalid("tag key %q holds a control character", errs.Clip(k, 60))
 		}
 	}
 	return nil
@@ -117,7 +115,7 @@ func ParseFilter(s string) (Filter, error) {
 	} else if i := strings.LastIndex(s, ":in:"); i >= 0 {
 		dim, vals = s[:i], s[i+len(":in:"):]
 	} else {
-		return f, errs.Invalid("filter %q must be dimension:in:v1,v2 or dimension:notin:v1,v2", clip(s))
+		return f, errs.Invalid("filter %q must be dimension:in:v1,v2 or dimension:notin:v1,v2", errs.Clip(s, 60))
 	}
 	d, err := ParseDim(dim)
 	if err != nil {
@@ -138,7 +136,7 @@ func ParseFilter(s string) (Filter, error) {
 	if d.Kind == DimAccount {
 		for _, v := range f.Values {
 			if id, err := strconv.ParseInt(v, 10, 64); err != nil || id <= 0 {
-				return f, errs.Invalid("account filter value %q is not an account id", clip(v))
+				return f, errs.Invalid("account filter value %q is not an account id", errs.Clip(v, 60))
 			}
 		}
 	}
@@ -237,14 +235,14 @@ func (q *Query) Validate() error {
 		q.Granularity = Day
 	case Day, Week, Month:
 	default:
-		return errs.Invalid("unknown granularity %q (day, week, month)", clip(string(q.Granularity)))
+		return errs.Invalid("unknown granularity %q (day, week, month)", errs.Clip(string(q.Granularity), 60))
 	}
 	switch q.Metric {
 	case "":
 		q.Metric = Billed
 	case Billed, List, Effective, Discount:
 	default:
-		return errs.Invalid("unknown metric %q (billed, list, effective, discount)", clip(string(q.Metric)))
+		return errs.Invalid("unknown metric %q (billed, list, effective, discount)", errs.Clip(string(q.Metric), 60))
 	}
 	if len(q.GroupBy) > MaxGroupBy {
 		return errs.Invalid("groupBy takes at most %d dimensions", MaxGroupBy)
@@ -265,17 +263,17 @@ func (q *Query) Validate() error {
 }
 
 func parseDate(name, s string) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, s, Shanghai)
+	t, err := time.ParseInLocation(time.DateOnly, s, billing.Shanghai)
 	if err != nil {
-		return time.Time{}, errs.Invalid("%s %q is not a date (YYYY-MM-DD)", name, clip(s))
+		return time.Time{}, errs.Invalid("%s %q is not a date (YYYY-MM-DD)", name, errs.Clip(s, 60))
 	}
 	return t, nil
 }
 
 // Yesterday is the last day with a bill, as seen at now: bills lag a day behind usage.
 func Yesterday(now time.Time) time.Time {
-	n := now.In(Shanghai)
-	return time.Date(n.Year(), n.Month(), n.Day()-1, 0, 0, 0, 0, Shanghai)
+	n := now.In(billing.Shanghai)
+	return time.Date(n.Year(), n.Month(), n.Day()-1, 0, 0, 0, 0, billing.Shanghai)
 }
 
 // ParseQuery reads the common query parameters of the cost API (start, end, granularity,
@@ -297,7 +295,7 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		if err != nil {
 			return q, err
 		}
-		q.Start = time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, Shanghai).Format(time.DateOnly)
+		q.Start = time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, billing.Shanghai).Format(time.DateOnly)
 	}
 	if g := v.Get("groupBy"); g != "" {
 		for _, s := range strings.Split(g, ",") {
@@ -311,7 +309,7 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	if t := v.Get("top"); t != "" {
 		n, err := strconv.Atoi(t)
 		if err != nil {
-			return q, errs.Invalid("top %q is not a number", clip(t))
+			return q, errs.Invalid("top %q is not a number", errs.Clip(t, 60))
 		}
 		if n == 0 {
 			return q, errs.Invalid("top must be between 1 and %d", MaxTop)
@@ -333,15 +331,4 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		q.Filters = append(q.Filters, f)
 	}
 	return q, q.Validate()
-}
-
-func clip(s string) string {
-	if len(s) <= 60 {
-		return s
-	}
-	i := 60
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
 }

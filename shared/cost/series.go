@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -51,8 +52,8 @@ type Labeler func(d Dim, value string) string
 
 // Periods lists the periods of [start, end] at granularity g: days, Mondays of weeks, or months.
 func Periods(start, end string, g Granularity) []string {
-	s, err1 := time.ParseInLocation(time.DateOnly, start, Shanghai)
-	e, err2 := time.ParseInLocation(time.DateOnly, end, Shanghai)
+	s, err1 := time.ParseInLocation(time.DateOnly, start, billing.Shanghai)
+	e, err2 := time.ParseInLocation(time.DateOnly, end, billing.Shanghai)
 	if err1 != nil || err2 != nil || e.Before(s) {
 		return []string{}
 	}
@@ -64,7 +65,7 @@ func Periods(start, end string, g Granularity) []string {
 			out = append(out, d.Format(time.DateOnly))
 		}
 	case Month:
-		for d := time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, Shanghai); !d.After(e); d = d.AddDate(0, 1, 0) {
+		for d := time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, billing.Shanghai); !d.After(e); d = d.AddDate(0, 1, 0) {
 			out = append(out, d.Format("2006-01"))
 		}
 	default:

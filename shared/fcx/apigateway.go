@@ -3,15 +3,15 @@ package fcx
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // apiGatewayEvent is what Alibaba API Gateway sends to a function with an event backend.
@@ -52,19 +52,22 @@ func (ev apiGatewayEvent) toProxyRequest(id string) events.APIGatewayProxyReques
 	}
 }
 
-func (s *server) serveAPIGateway(w http.ResponseWriter, ctx context.Context, body []byte, log *slog.Logger) {
-	id := RequestID(ctx)
+// serveAPIGateway runs the Handler on the request an API Gateway event describes and answers
+// with the event response. The Handler's own chain logs the request (under its real method and
+// path) and recovers its panics.
+func (s *server) serveAPIGateway(w http.ResponseWriter, ctx context.Context, body []byte) {
+	id := logx.RequestID(ctx)
 	var ev apiGatewayEvent
 	if err := json.Unmarshal(body, &ev); err != nil {
-		log.Warn("API Gateway event rejected", "error", err)
-		failInvoke(w, errs.KindInvalid, "invalid API Gateway event", id)
+		s.log.WarnContext(ctx, "API Gateway event rejected", "error", err.Error())
+		failInvoke(w, ctx, errs.KindInvalid, "invalid API Gateway event")
 		return
 	}
 	var accessor core.RequestAccessor
 	req, err := accessor.EventToRequestWithContext(ctx, ev.toProxyRequest(id))
 	if err != nil {
-		log.Warn("API Gateway event rejected", "error", err)
-		failInvoke(w, errs.KindInvalid, "invalid API Gateway event", id)
+		s.log.WarnContext(ctx, "API Gateway event rejected", "error", err.Error())
+		failInvoke(w, ctx, errs.KindInvalid, "invalid API Gateway event")
 		return
 	}
 	// The proxy builds the URL from the AWS domain name, which Alibaba's event lacks;
@@ -73,19 +76,16 @@ func (s *server) serveAPIGateway(w http.ResponseWriter, ctx context.Context, bod
 		req.Host = host
 	}
 
-	start := time.Now()
 	pw := &proxyWriter{ProxyResponseWriter: core.NewProxyResponseWriter()}
-	if serveRecovered(s.o.Handler, pw, req, log) && !pw.wrote {
-		writeError(pw, http.StatusInternalServerError, errs.KindInternal, "internal error", id)
-	}
+	s.o.Handler.ServeHTTP(pw, req)
 	if !pw.wrote {
 		// net/http answers 200 to a handler that wrote nothing; the proxy would refuse it.
 		pw.WriteHeader(http.StatusOK)
 	}
 	resp, err := pw.GetProxyResponse()
 	if err != nil {
-		log.Error("API Gateway response", "error", err)
-		failInvoke(w, errs.KindInternal, "internal error", id)
+		s.log.ErrorContext(ctx, "API Gateway response", "error", err.Error())
+		failInvoke(w, ctx, errs.KindInternal, "internal error")
 		return
 	}
 	out := apiGatewayResponse{
@@ -94,14 +94,8 @@ func (s *server) serveAPIGateway(w http.ResponseWriter, ctx context.Context, bod
 		Headers:         flattenHeaders(resp.MultiValueHeaders),
 		Body:            resp.Body,
 	}
-	out.Headers[headerEchoID] = id
-	level := slog.LevelInfo
-	if out.StatusCode >= 500 {
-		level = slog.LevelError
-	}
-	log.Log(ctx, level, "api gateway request", "method", req.Method, "path", req.URL.Path,
-		"status", out.StatusCode, "duration_ms", time.Since(start).Milliseconds())
-	writeJSON(w, http.StatusOK, out)
+	out.Headers[httpx.HeaderRequestID] = id
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // flattenHeaders joins repeated values with ", " (RFC 9110 §5.3), because Alibaba's response

@@ -31,6 +31,7 @@ func TestBuiltFunction(t *testing.T) {
 		if status != 200 || body != "hello fc (request bin-req-1)" || hdr.Get("X-Request-Id") != "bin-req-1" {
 			t.Errorf("got %d %q (X-Request-Id %q)", status, body, hdr.Get("X-Request-Id"))
 		}
+		p.CheckOneAccessLine(t, "bin-req-1")
 	})
 
 	invoke := []struct {

@@ -1,12 +1,13 @@
 // Package fcx runs a CloudLens function under Function Compute 3.0's custom runtime: one
-// net/http server that answers FC's health and lifecycle calls, runs timer events as Jobs,
-// turns API Gateway events into ordinary HTTP requests, and passes everything else to the
-// function's http.Handler unchanged.
+// net/http server that puts FC's request id into the context, answers FC's health and
+// lifecycle calls, runs timer events as Jobs, turns API Gateway events into ordinary HTTP
+// requests, and passes everything else to the function's http.Handler unchanged. It is only
+// the runtime contract: access log, panic recovery and error answers of HTTP requests belong
+// to the Handler's httpx.Edge chain, so each request is logged and recovered exactly once.
 package fcx
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // TimerEvent is FC's timer trigger event; Payload is always a string.
@@ -31,10 +34,10 @@ type Job func(ctx context.Context, ev TimerEvent) error
 
 // Options describe one function. Set Handler for API functions and Job for timer functions.
 type Options struct {
-	Name            string       // function name, e.g. "cloudlens-costs"; logged on every line
-	Handler         http.Handler // API functions: serves HTTP requests and API Gateway events (nil for jobs)
-	Job             Job          // timer functions (nil for API functions)
-	Logger          *slog.Logger
+	Name            string                          // function name, e.g. "cloudlens-costs"; put in every request's context (logx.WithFunction)
+	Handler         http.Handler                    // API functions: serves HTTP requests and API Gateway events (nil for jobs); wrap it in httpx.Edge
+	Job             Job                             // timer functions (nil for API functions)
+	Logger          *slog.Logger                    // lifecycle and job lines; nil logs nothing
 	Initialize      func(ctx context.Context) error // optional, POST /initialize
 	PreStop         func(ctx context.Context)       // optional, GET /pre-stop
 	ShutdownTimeout time.Duration                   // default 10s
@@ -51,7 +54,6 @@ const (
 	headerRequestID   = "X-Fc-Request-Id"
 	headerControlPath = "X-Fc-Control-Path"
 	headerStatus      = "X-Fc-Status"
-	headerEchoID      = "X-Request-Id"
 
 	// controlHTTPInvoke marks requests from HTTP triggers and custom domains: an application
 	// route that happens to be POST /invoke must reach the Handler, not the event decoder.
@@ -72,31 +74,10 @@ func Addr(getenv func(string) string) string {
 	return "0.0.0.0:" + defaultPort
 }
 
-type requestIDKey struct{}
-
-// RequestID returns the request id of the current request or invocation: FC's
-// x-fc-request-id, or one generated when FC sent none. It is "" outside a request.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// WithRequestID returns ctx carrying id, so that code started outside Mux (the local runner,
-// tests) logs and answers with the same id.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-func newRequestID() string { return strings.ToLower(rand.Text()) }
-
 // Mux is the whole custom-runtime surface of a function: health, lifecycle hooks, event
-// invocations and HTTP pass-through. Serve uses it; tests and the local runner mount it directly.
+// invocations and HTTP pass-through. Serve uses it; tests mount it directly.
 func Mux(o Options) http.Handler {
-	logger := o.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	return &server{o: o, log: logger.With("function", o.Name)}
+	return &server{o: o, log: logx.OrDiscard(o.Logger)}
 }
 
 // Serve listens on Addr(os.Getenv) and serves Mux(o) until ctx is cancelled or the process
@@ -106,13 +87,7 @@ func Serve(ctx context.Context, o Options) error {
 	if o.Handler == nil && o.Job == nil {
 		return errors.New("fcx: options for " + o.Name + " need a Handler or a Job")
 	}
-	logger := o.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	o.Logger = logger
-	// Mux adds the function attribute to its own logger; Serve's lines carry it too.
-	logger = logger.With("function", o.Name)
+	logger := logx.OrDiscard(o.Logger)
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()

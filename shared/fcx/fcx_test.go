@@ -1,6 +1,7 @@
 package fcx_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -138,7 +141,7 @@ func TestTimerInvoke(t *testing.T) {
 			if !tc.noJob {
 				o.Job = func(ctx context.Context, ev fcx.TimerEvent) error {
 					mu.Lock()
-					called, got, gotID = true, ev, fcx.RequestID(ctx)
+					called, got, gotID = true, ev, logx.RequestID(ctx)
 					mu.Unlock()
 					if tc.jobPanic {
 						panic("boom")
@@ -215,7 +218,7 @@ func apiHandler() http.Handler {
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(echo{
 			Method: r.Method, Path: r.URL.Path, Query: q, Host: r.Host, Custom: r.Header.Get("X-Custom"),
-			Body: string(b), BodyB64: base64.StdEncoding.EncodeToString(b), ReqID: fcx.RequestID(r.Context()),
+			Body: string(b), BodyB64: base64.StdEncoding.EncodeToString(b), ReqID: logx.RequestID(r.Context()),
 		})
 	})
 	mux.HandleFunc("GET /api/v1/logo.png", func(w http.ResponseWriter, r *http.Request) {
@@ -331,7 +334,9 @@ func TestAPIGatewayEvent(t *testing.T) {
 			wantStatus: 404,
 		},
 	}
-	srv := httptest.NewServer(fcx.Mux(fcx.Options{Name: "cloudlens-test", Handler: apiHandler(), Logger: quietLogger()}))
+	var logs lockedBuffer
+	log := logx.New(slog.NewJSONHandler(&logs, nil), "")
+	srv := httptest.NewServer(fcx.Mux(fcx.Options{Name: "cloudlens-test", Handler: httpx.Edge(apiHandler(), httpx.EdgeOptions{Log: log}), Logger: log}))
 	defer srv.Close()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -367,8 +372,47 @@ func TestAPIGatewayEvent(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, body)
 			}
+			// One access line, from the Handler's chain, under the event's method and path.
+			var access []map[string]any
+			for _, l := range logs.take() {
+				if l["msg"] == "request" {
+					access = append(access, l)
+				}
+			}
+			path := tc.event["path"]
+			if len(access) != 1 || access[0]["path"] != path || access[0]["status"] != float64(tc.wantStatus) ||
+				access[0]["request_id"] != "req-gw-1" || access[0]["function"] != "cloudlens-test" {
+				t.Errorf("access lines = %v, want one for %v with status %d", access, path, tc.wantStatus)
+			}
 		})
 	}
+}
+
+// lockedBuffer collects JSON log lines written by the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// take returns the lines written so far, decoded, and forgets them.
+func (l *lockedBuffer) take() []map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil {
+			out = append(out, m)
+		}
+	}
+	l.b.Reset()
+	return out
 }
 
 func TestAPIGatewayEventWithoutHandler(t *testing.T) {
@@ -396,7 +440,7 @@ func TestPassThroughAndLifecycle(t *testing.T) {
 			panic("handler bug")
 		}
 		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "handled "+r.Method+" "+r.URL.RequestURI()+" id="+fcx.RequestID(r.Context()))
+		_, _ = io.WriteString(w, "handled "+r.Method+" "+r.URL.RequestURI()+" id="+logx.RequestID(r.Context()))
 	})
 	o := fcx.Options{
 		Name: "cloudlens-test", Handler: handler, Logger: quietLogger(),
@@ -412,6 +456,7 @@ func TestPassThroughAndLifecycle(t *testing.T) {
 			mu.Unlock()
 		},
 	}
+	o.Handler = httpx.Edge(handler, httpx.EdgeOptions{Log: quietLogger()})
 	srv := httptest.NewServer(fcx.Mux(o))
 	defer srv.Close()
 
@@ -487,15 +532,6 @@ func TestGeneratedRequestID(t *testing.T) {
 	status, _, body := do(t, srv, "GET", "/api/v1/costs", nil, "")
 	if status != 404 || !strings.Contains(string(body), `"code":"not_found"`) {
 		t.Errorf("no-handler route: %d %s", status, body)
-	}
-}
-
-func TestRequestIDContext(t *testing.T) {
-	if got := fcx.RequestID(context.Background()); got != "" {
-		t.Errorf("RequestID(empty ctx) = %q", got)
-	}
-	if got := fcx.RequestID(fcx.WithRequestID(context.Background(), "abc")); got != "abc" {
-		t.Errorf("RequestID = %q, want abc", got)
 	}
 }
 

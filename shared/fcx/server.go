@@ -3,7 +3,6 @@ package fcx
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // maxEventBytes bounds an event body: FC caps synchronous payloads at 32 MB.
@@ -23,49 +24,55 @@ type server struct {
 	log *slog.Logger
 }
 
+// ServeHTTP puts the request id (FC's, or a new one when FC sent none) and the function name
+// into the context, echoes the id, and routes by FC's contract. HTTP requests reach the
+// Handler as they came; its httpx.Edge chain logs and recovers them.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := r.Header.Get(headerRequestID)
 	if id == "" {
-		id = newRequestID()
+		id = logx.NewRequestID()
 	}
-	r = r.WithContext(WithRequestID(r.Context(), id))
-	w.Header().Set(headerEchoID, id)
-	log := s.log.With("request_id", id)
+	ctx := logx.WithFunction(logx.WithRequestID(r.Context(), id), s.o.Name)
+	r = r.WithContext(ctx)
+	w.Header().Set(httpx.HeaderRequestID, id)
 
 	switch {
 	case r.URL.Path == HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	case r.URL.Path == pathInitialize && r.Method == http.MethodPost:
-		s.initialize(w, r, log)
+		s.initialize(w, r)
 	case r.URL.Path == pathPreStop && r.Method == http.MethodGet:
-		s.preStop(w, r, log)
+		s.preStop(w, r)
 	case r.URL.Path == pathInvoke && r.Method == http.MethodPost &&
 		r.Header.Get(headerControlPath) != controlHTTPInvoke:
-		s.invoke(w, r, log)
+		s.invoke(w, r)
+	case s.o.Handler == nil:
+		httpx.WriteError(w, http.StatusNotFound, errs.KindNotFound, "no such route", id)
 	default:
-		s.passThrough(w, r, log)
+		s.o.Handler.ServeHTTP(w, r)
 	}
 }
 
-func (s *server) initialize(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
+func (s *server) initialize(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	if s.o.Initialize != nil {
 		start := time.Now()
-		if err := s.o.Initialize(r.Context()); err != nil {
-			log.Error("initialize failed", "error", err, "duration_ms", time.Since(start).Milliseconds())
-			writeError(w, http.StatusInternalServerError, errs.KindInternal, errs.Message(err), RequestID(r.Context()))
+		if err := s.o.Initialize(ctx); err != nil {
+			s.log.ErrorContext(ctx, "initialize failed", "error", err.Error(), "duration_ms", time.Since(start).Milliseconds())
+			httpx.WriteError(w, http.StatusInternalServerError, errs.KindInternal, errs.Message(err), logx.RequestID(ctx))
 			return
 		}
-		log.Info("initialized", "duration_ms", time.Since(start).Milliseconds())
+		s.log.InfoContext(ctx, "initialized", "duration_ms", time.Since(start).Milliseconds())
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-func (s *server) preStop(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
+func (s *server) preStop(w http.ResponseWriter, r *http.Request) {
 	if s.o.PreStop != nil {
 		s.o.PreStop(r.Context())
-		log.Info("pre-stop done")
+		s.log.InfoContext(r.Context(), "pre-stop done")
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // probe is just enough of an event to tell a timer event from an API Gateway event.
@@ -76,28 +83,28 @@ type probe struct {
 	Path        string          `json:"path"`
 }
 
-func (s *server) invoke(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
-	id := RequestID(r.Context())
+func (s *server) invoke(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBytes))
 	if err != nil {
-		log.Error("read event", "error", err)
-		failInvoke(w, errs.KindInvalid, "event body could not be read", id)
+		s.log.ErrorContext(ctx, "read event", "error", err.Error())
+		failInvoke(w, ctx, errs.KindInvalid, "event body could not be read")
 		return
 	}
 	var p probe
 	if err := json.Unmarshal(body, &p); err != nil {
-		log.Warn("unrecognised event", "reason", "not a JSON object", "bytes", len(body))
-		failInvoke(w, errs.KindInvalid, "unrecognised event: not a JSON object", id)
+		s.log.WarnContext(ctx, "unrecognised event", "reason", "not a JSON object", "bytes", len(body))
+		failInvoke(w, ctx, errs.KindInvalid, "unrecognised event: not a JSON object")
 		return
 	}
 	switch {
 	case (p.TriggerName != nil || p.TriggerTime != nil) && s.o.Job != nil:
-		s.runTimer(w, r.Context(), body, log)
+		s.runTimer(w, ctx, body)
 	case p.HTTPMethod != "" && p.Path != "" && s.o.Handler != nil:
-		s.serveAPIGateway(w, r.Context(), body, log)
+		s.serveAPIGateway(w, ctx, body)
 	default:
-		log.Warn("unrecognised event", "reason", "neither a timer event for a job nor an API Gateway event for a handler")
-		failInvoke(w, errs.KindInvalid, "unrecognised event for this function", id)
+		s.log.WarnContext(ctx, "unrecognised event", "reason", "neither a timer event for a job nor an API Gateway event for a handler")
+		failInvoke(w, ctx, errs.KindInvalid, "unrecognised event for this function")
 	}
 }
 
@@ -130,142 +137,48 @@ func decodeTimer(body []byte) (TimerEvent, error) {
 	return ev, nil
 }
 
-func (s *server) runTimer(w http.ResponseWriter, ctx context.Context, body []byte, log *slog.Logger) {
-	id := RequestID(ctx)
+// runTimer runs the job with the trigger's name in the context (logx job) and answers as FC
+// expects: 200 on success, a failed invocation otherwise.
+func (s *server) runTimer(w http.ResponseWriter, ctx context.Context, body []byte) {
 	ev, err := decodeTimer(body)
 	if err != nil {
-		log.Error("timer event rejected", "error", err)
-		failInvoke(w, errs.KindInvalid, "invalid timer event", id)
+		s.log.ErrorContext(ctx, "timer event rejected", "error", err.Error())
+		failInvoke(w, ctx, errs.KindInvalid, "invalid timer event")
 		return
 	}
-	log = log.With("trigger_name", ev.TriggerName, "trigger_time", ev.TriggerTime)
-	log.Info("job started")
+	ctx = logx.WithJob(ctx, ev.TriggerName)
+	log := s.log.With("trigger_time", ev.TriggerTime)
+	log.InfoContext(ctx, "job started")
 	start := time.Now()
-	err = s.runJob(ctx, ev, log)
+	err = s.runJob(ctx, ev)
 	elapsed := time.Since(start).Milliseconds()
 	if err != nil {
 		// The cause goes to the log under this request id; the body FC records stays safe.
-		log.Error("job failed", "error", err, "duration_ms", elapsed)
-		failInvoke(w, errs.KindOf(err), errs.Message(err), id)
+		log.ErrorContext(ctx, "job failed", "error", err.Error(), "duration_ms", elapsed)
+		failInvoke(w, ctx, errs.KindOf(err), errs.Message(err))
 		return
 	}
-	log.Info("job succeeded", "duration_ms", elapsed)
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "requestId": id})
+	log.InfoContext(ctx, "job succeeded", "duration_ms", elapsed)
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "requestId": logx.RequestID(ctx)})
 }
 
-func (s *server) runJob(ctx context.Context, ev TimerEvent, log *slog.Logger) (err error) {
+// runJob turns a job's panic into its error: FC must record the invocation as failed (a 404
+// answer), which a panic escaping to net/http would not give it.
+func (s *server) runJob(ctx context.Context, ev TimerEvent) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			log.Error("job panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			s.log.ErrorContext(ctx, "job panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("fcx: job panicked: %v", p)
 		}
 	}()
 	return s.o.Job(ctx, ev)
 }
 
-func (s *server) passThrough(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
-	if s.o.Handler == nil {
-		writeError(w, http.StatusNotFound, errs.KindNotFound, "no such route", RequestID(r.Context()))
-		return
-	}
-	start := time.Now()
-	rec := &statusWriter{ResponseWriter: w}
-	panicked := serveRecovered(s.o.Handler, rec, r, log)
-	if panicked && !rec.wrote {
-		writeError(rec, http.StatusInternalServerError, errs.KindInternal, "internal error", RequestID(r.Context()))
-	}
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelError
-	}
-	log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-		"status", status, "duration_ms", time.Since(start).Milliseconds())
-}
-
-// serveRecovered runs h and turns a panic into a logged failure, so one bad request cannot
-// take down an instance that is serving many. http.ErrAbortHandler keeps its meaning.
-func serveRecovered(h http.Handler, w http.ResponseWriter, r *http.Request, log *slog.Logger) (panicked bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
-				panic(p)
-			}
-			log.Error("handler panicked", "method", r.Method, "path", r.URL.Path,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			panicked = true
-		}
-	}()
-	h.ServeHTTP(w, r)
-	return false
-}
-
-// statusWriter remembers the status a handler wrote. Flush and Unwrap keep streaming
-// (server-sent events) and http.ResponseController working through it.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.status, w.wrote = code, true
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if !w.wrote {
-		w.status, w.wrote = http.StatusOK, true
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Flush() {
-	if !w.wrote {
-		w.status, w.wrote = http.StatusOK, true
-	}
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// errorBody is the API's error shape (DESIGN §7).
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"requestId"`
-}
-
-func writeError(w http.ResponseWriter, status int, kind errs.Kind, msg, id string) {
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: string(kind), Message: msg, RequestID: id}})
-}
-
 // failInvoke answers an event invocation so that FC records it as failed: FC's contract is
 // 404 plus x-fc-status: 404, whatever went wrong.
-func failInvoke(w http.ResponseWriter, kind errs.Kind, msg, id string) {
+func failInvoke(w http.ResponseWriter, ctx context.Context, kind errs.Kind, msg string) {
 	w.Header().Set(headerStatus, "404")
-	writeError(w, http.StatusNotFound, kind, msg, id)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only the package's own fixed shapes come here, so this cannot carry user data.
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	httpx.WriteError(w, http.StatusNotFound, kind, msg, logx.RequestID(ctx))
 }
 
 func headerValue(h map[string]string, name string) string {

@@ -1,6 +1,7 @@
-// Package httpx is the HTTP edge every API function shares: JSON in and out, one place that
-// maps error kinds to status codes, and the middleware chain (request id, access log, recover,
-// security headers, CORS, body limit, authentication).
+// Package httpx is the HTTP edge every API function shares: JSON in and out, the one error
+// writer that maps error kinds to status codes, and the one middleware chain (Edge: request id,
+// access log, recover, security headers, CORS, body limit; plus authentication). fcx, the
+// Function Compute runtime adapter, answers with the same error writer.
 package httpx
 
 import (
@@ -11,11 +12,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/errs"
-	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // HandlerFunc is an HTTP handler that returns its error instead of writing it, so that the
@@ -65,15 +65,14 @@ type ErrorDetail struct {
 }
 
 // Error writes err as {"error":{code,message,requestId}} and logs it once. 5xx answers never
-// carry internal detail; the cause goes to the log with the request id.
+// carry internal detail; the cause goes to the log, whose handler adds the request id.
 func Error(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	kind := errs.KindOf(err)
 	status := Status(kind)
-	rid := fcx.RequestID(r.Context())
 	if status >= 500 {
-		log.ErrorContext(r.Context(), "request failed", "request_id", rid, "method", r.Method, "path", r.URL.Path, "status", status, "error", err.Error())
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", err.Error())
 	} else {
-		log.DebugContext(r.Context(), "request rejected", "request_id", rid, "status", status, "error", err.Error())
+		log.DebugContext(r.Context(), "request rejected", "status", status, "error", err.Error())
 	}
 	if status == http.StatusTooManyRequests {
 		var ra *RetryAfterError
@@ -81,7 +80,13 @@ func Error(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) 
 			w.Header().Set("Retry-After", strconv.Itoa(int(ra.Seconds)))
 		}
 	}
-	WriteJSON(w, status, ErrorBody{Error: ErrorDetail{Code: string(kind), Message: errs.Message(err), RequestID: rid}})
+	WriteError(w, status, kind, errs.Message(err), logx.RequestID(r.Context()))
+}
+
+// WriteError writes the error body {"error":{code,message,requestId}} with status. It is the
+// one writer of that shape: Error uses it for handlers, fcx for failed invocations.
+func WriteError(w http.ResponseWriter, status int, kind errs.Kind, message, requestID string) {
+	WriteJSON(w, status, ErrorBody{Error: ErrorDetail{Code: string(kind), Message: message, RequestID: requestID}})
 }
 
 // RetryAfterError marks a rate-limit error with the seconds a client should wait.
@@ -165,7 +170,7 @@ func PathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
 	id, ok := ParseID(v)
 	if !ok {
-		return 0, errs.Invalid("%s %q is not a valid id", name, Clip(v, 40))
+		return 0, errs.Invalid("%s %q is not a valid id", name, errs.Clip(v, 40))
 	}
 	return id, nil
 }
@@ -185,18 +190,6 @@ func ParseID(s string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	return id, err == nil && id > 0
-}
-
-// Clip shortens user input quoted back in an error message to at most n bytes, cut on a
-// rune boundary, so a huge or binary value cannot bloat or break the answer.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // Caller returns the authenticated principal, or an unauthorized error when the route was
@@ -224,6 +217,6 @@ func Require(r *http.Request, min auth.Role) (auth.Principal, error) {
 // NotFound is the answer for routes nobody serves.
 func NotFound(log *slog.Logger) http.Handler {
 	return Handle(log, func(w http.ResponseWriter, r *http.Request) error {
-		return errs.NotFound("no route for %s %s", r.Method, Clip(r.URL.Path, 200))
+		return errs.NotFound("no route for %s %s", r.Method, errs.Clip(r.URL.Path, 200))
 	})
 }

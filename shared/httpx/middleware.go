@@ -2,18 +2,18 @@ package httpx
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/errs"
-	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Middleware wraps a handler.
@@ -27,30 +27,61 @@ func Chain(h http.Handler, mws ...Middleware) http.Handler {
 	return h
 }
 
-// RequestID makes sure the request carries an id: Function Compute's x-fc-request-id when
-// present (fcx puts it in the context), a fresh one otherwise; it is echoed as X-Request-Id.
+// EdgeOptions configure Edge.
+type EdgeOptions struct {
+	Log          *slog.Logger
+	CORSOrigins  []string // allowed origins; empty: same-origin use only
+	MaxBodyBytes int64    // request body limit; 0 or less: DefaultMaxBodyBytes
+}
+
+// DefaultMaxBodyBytes is the body limit when EdgeOptions sets none.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Edge wraps a function's routes in the one middleware chain every API answer goes through,
+// outermost first: request id, access log (one line per request), panic recovery (inside the
+// access log, so a panicking request is logged with its 500), security headers, CORS, body limit.
+func Edge(routes http.Handler, o EdgeOptions) http.Handler {
+	log := logx.OrDiscard(o.Log)
+	limit := o.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	return Chain(routes,
+		RequestID(),
+		AccessLog(log),
+		Recover(log),
+		SecurityHeaders(),
+		CORS(o.CORSOrigins),
+		BodyLimit(log, limit),
+	)
+}
+
+// HeaderRequestID echoes the request id to the client.
+const HeaderRequestID = "X-Request-Id"
+
+// RequestID makes sure the request carries an id. Under Function Compute, fcx has already put
+// FC's x-fc-request-id in the context and echoed it; otherwise (local mode, tests) the id is
+// taken from x-fc-request-id when a client sent one, or made, then put in the context and
+// echoed as X-Request-Id.
 func RequestID() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			id := fcx.RequestID(r.Context())
-			if id == "" {
-				id = r.Header.Get("x-fc-request-id")
+			if logx.RequestID(r.Context()) != "" {
+				next.ServeHTTP(w, r)
+				return
 			}
+			id := r.Header.Get("X-Fc-Request-Id")
 			if id == "" {
-				id = newID()
+				id = logx.NewRequestID()
 			}
-			w.Header().Set("X-Request-Id", id)
-			next.ServeHTTP(w, r.WithContext(fcx.WithRequestID(r.Context(), id)))
+			w.Header().Set(HeaderRequestID, id)
+			next.ServeHTTP(w, r.WithContext(logx.WithRequestID(r.Context(), id)))
 		})
 	}
 }
 
-func newID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
+// statusWriter remembers the status and size of an answer for the access log, and whether
+// anything was written, so Recover knows if a 500 can still be sent.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -75,14 +106,17 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 // Flush lets streamed answers (SSE, CSV exports) reach the client while they are produced.
 func (s *statusWriter) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
+	if s.status == 0 {
+		s.status = http.StatusOK
 	}
+	_ = http.NewResponseController(s.ResponseWriter).Flush()
 }
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// AccessLog logs one line per request with its status, size and duration.
+// AccessLog logs one line per request ("request") with its status, size and duration; the
+// logger's handler (logx) adds request_id and function. 5xx answers log at error level, health
+// checks at debug.
 func AccessLog(log *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,29 +127,43 @@ func AccessLog(log *slog.Logger) Middleware {
 				sw.status = http.StatusOK
 			}
 			level := slog.LevelInfo
-			if r.URL.Path == "/health" {
+			switch {
+			case sw.status >= 500:
+				level = slog.LevelError
+			case r.URL.Path == "/health":
 				level = slog.LevelDebug
 			}
-			log.Log(r.Context(), level, "request",
-				"request_id", fcx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
+			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
 				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		})
 	}
 }
 
-// Recover turns a panic into a 500 with a safe body and logs the cause.
+// Recover turns a panic into a 500 with a safe body and logs the cause with its stack, so one
+// bad request cannot take down an instance serving many. http.ErrAbortHandler keeps its meaning.
 func Recover(log *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sw, ok := w.(*statusWriter)
+			if !ok {
+				sw = &statusWriter{ResponseWriter: w}
+			}
 			defer func() {
-				if v := recover(); v != nil {
-					if v == http.ErrAbortHandler {
-						panic(v)
-					}
-					Error(log, w, r, fmt.Errorf("panic: %v", v))
+				v := recover()
+				if v == nil {
+					return
+				}
+				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					// Nothing was sent yet, so the client can still get a proper answer.
+					WriteError(sw, http.StatusInternalServerError, errs.KindInternal, "internal error", logx.RequestID(r.Context()))
 				}
 			}()
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(sw, r)
 		})
 	}
 }

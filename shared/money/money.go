@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
 // Micros is an amount in millionths of a currency unit. The currency travels beside it.
@@ -34,7 +36,7 @@ var (
 func Parse(s string) (Micros, error) {
 	m, err := parse(s)
 	if err != nil {
-		return 0, fmt.Errorf("money: parse %q: %w", clip(s), err)
+		return 0, fmt.Errorf("money: parse %q: %w", errs.Clip(s, 40), err)
 	}
 	return m, nil
 }
@@ -142,14 +144,6 @@ mantissaDone:
 	return Micros(v), nil
 }
 
-// clip keeps error messages short when garbage is large.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
-
 // abs returns |m| as uint64, valid for math.MinInt64 too.
 func (m Micros) abs() uint64 {
 	if m < 0 {
@@ -211,7 +205,7 @@ func (m *Micros) UnmarshalJSON(data []byte) error {
 	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
 		u, err := strconv.Unquote(s)
 		if err != nil {
-			return fmt.Errorf("money: unmarshal %s: %w", clip(s), err)
+			return fmt.Errorf("money: unmarshal %s: %w", errs.Clip(s, 40), err)
 		}
 		s = u
 	}

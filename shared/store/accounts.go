@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -172,7 +173,10 @@ func (s *Store) UpdateAccount(ctx context.Context, a account.Account) error {
 // accountTables are the tables whose rows belong to one account through an account_id column,
 // children before parents. A test compares the list with the schema, so a table added by a
 // later migration cannot be forgotten here. Tag sets (cost_tag_sets, cost_tag_set_tags) are
-// shared by content across accounts and stay; unreferenced ones are harmless.
+// shared by content across accounts and stay; unreferenced ones are harmless. budget_accounts
+// stays too: it is a budget's scope, and dropping the deleted account from it would leave a
+// budget with fewer (or no) accounts, which widens who may see it; such a budget now covers
+// an account without figures and reads zero.
 var accountTables = []string{
 	"cost_line_items",
 	"cost_daily",
@@ -189,6 +193,9 @@ var accountTables = []string{
 	"sync_runs",
 	"account_grants",
 }
+
+// AccountTables names the tables DeleteAccount clears of an account's rows.
+func AccountTables() []string { return slices.Clone(accountTables) }
 
 // DeleteAccount removes the account with everything recorded for it (line items, every cost
 // roll-up, sync history and grants) in one transaction: either the account and all its figures

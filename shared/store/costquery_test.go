@@ -27,7 +27,7 @@ func rowsText(rows []cost.Row) []string {
 func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 3, Accounts: 3, Resources: 8, Now: now, Days: 40})
 		// A filter that keeps everything but names a line-item dimension forces the line-item path.
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
@@ -115,7 +115,7 @@ func TestCostRowsRollupEqualsLineItems(t *testing.T) {
 func TestCostRowsTagRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 5, Accounts: 3, Resources: 12, Now: now, Days: 40})
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimBillingItem}, Exclude: true, Values: []string{"no such item"}}
 		app := cost.Dim{Kind: cost.DimTag, TagKey: "app"}
@@ -225,7 +225,7 @@ func checkTopSums(t *testing.T, data costtest.Data, q cost.Query, top []store.Re
 func TestTopResourcesRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 7, Accounts: 2, Resources: 10, Now: now, Days: 20})
 		for _, m := range []cost.Metric{cost.Billed, cost.List, cost.Effective} {
 			for _, filters := range [][]cost.Filter{nil, {{Dim: cost.Dim{Kind: cost.DimRegion}, Exclude: true, Values: []string{"cn-hangzhou"}}}} {
@@ -254,7 +254,7 @@ func TestTopResourcesRollup(t *testing.T) {
 func TestTopResourcesMonths(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		// History from 2024-12-05 to 2025-03-14: December and March are partial months.
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 100})
 		var err error
@@ -335,7 +335,7 @@ func TestTopResourcesMonths(t *testing.T) {
 func TestCostRowsAttrRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 9, Accounts: 3, Resources: 12, Now: now, Days: 40})
 		rg := cost.Dim{Kind: cost.DimResourceGroup}
 		cu := cost.Dim{Kind: cost.DimCostUnit}
@@ -425,7 +425,7 @@ func TestCostRowsAttrRollup(t *testing.T) {
 func TestDiscountsRegionRollup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 11, Accounts: 2, Resources: 10, Now: now, Days: 40})
 		// A subscription-type filter is not in cost_daily_regions, so it forces cost_daily.
 		neutral := cost.Filter{Dim: cost.Dim{Kind: cost.DimSubscriptionType}, Exclude: true, Values: []string{"no such type"}}

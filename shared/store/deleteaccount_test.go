@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func rowsOf(t *testing.T, s *store.Store, table string, accountID int64) int64 {
 func TestDeleteAccountDeletesItsFigures(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2025, 3, 15, 10, 0, 0, 0, cost.Shanghai)
+		now := time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 		data := costtest.Load(t, s, costtest.Options{Seed: 5, Accounts: 2, Resources: 6, Now: now, Days: 40})
 		gone, kept := data.Accounts[0], data.Accounts[1]
 
@@ -62,6 +63,13 @@ func TestDeleteAccountDeletesItsFigures(t *testing.T) {
 		mkUser(t, s, "viewer@example.com", "viewer", gone.ID, kept.ID)
 
 		tables := accountIDTables(t, s)
+		// Every table keyed by account must be cleared by DeleteAccount or be kept on purpose.
+		keptOnPurpose := map[string]bool{"budget_accounts": true}
+		for _, table := range tables {
+			if !slices.Contains(store.AccountTables(), table) && !keptOnPurpose[table] {
+				t.Errorf("table %s has an account_id column but DeleteAccount does not clear it", table)
+			}
+		}
 		before := map[string]int64{}
 		for _, table := range tables {
 			before[table] = rowsOf(t, s, table, kept.ID)

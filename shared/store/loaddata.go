@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -112,7 +111,7 @@ func (s *Store) loadInto(ctx context.Context, tx *sql.Tx, table string, cols []s
 		// (MySQL 8.0), 4166 ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB 10.5+): local_infile is off.
 		if errors.As(err, &me) && (me.Number == 1148 || me.Number == 3948 || me.Number == 4166) {
 			if st := s.loadState(); st.CompareAndSwap(loadProbe, loadRefused) || st.CompareAndSwap(loadWorks, loadRefused) {
-				slog.WarnContext(ctx, "store: the MySQL server refuses LOAD DATA LOCAL INFILE (local_infile=OFF); "+
+				s.log.WarnContext(ctx, "store: the MySQL server refuses LOAD DATA LOCAL INFILE (local_infile=OFF); "+
 					"line items are written with multi-row upserts, which are slower. On RDS MySQL 8.0, set the "+
 					"local_infile parameter to ON to enable the faster path.", "mysql_error", me.Number)
 			}
@@ -121,7 +120,7 @@ func (s *Store) loadInto(ctx context.Context, tx *sql.Tx, table string, cols []s
 		return fmt.Errorf("load %s: %w", table, err)
 	}
 	if s.loadState().CompareAndSwap(loadProbe, loadWorks) {
-		slog.InfoContext(ctx, "store: line items are written through LOAD DATA LOCAL INFILE")
+		s.log.InfoContext(ctx, "store: line items are written through LOAD DATA LOCAL INFILE")
 	}
 	// LOCAL turns data errors (a value too long for its column) into warnings and keeps
 	// going; the upsert path reports them as the errors they are, so it takes over.

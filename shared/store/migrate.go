@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"path"
 	"regexp"
 	"slices"
@@ -176,7 +175,7 @@ func (s *Store) migrateMySQL(ctx context.Context, ms []migration) (err error) {
 			m.Version, m.Name, s.ts(now())); err != nil {
 			return fmt.Errorf("store: record migration %04d: %w", m.Version, Translate(err))
 		}
-		slog.InfoContext(ctx, "store: migration applied", "dialect", string(s.dialect), "version", m.Version, "name", m.Name)
+		s.log.InfoContext(ctx, "store: migration applied", "dialect", string(s.dialect), "version", m.Version, "name", m.Name)
 	}
 	return nil
 }
@@ -207,7 +206,7 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) error {
 				m.Version, m.Name, s.ts(now())); err != nil {
 				return err
 			}
-			slog.InfoContext(ctx, "store: migration applied", "dialect", string(s.dialect), "version", m.Version, "name", m.Name)
+			s.log.InfoContext(ctx, "store: migration applied", "dialect", string(s.dialect), "version", m.Version, "name", m.Name)
 			return nil
 		})
 		if err != nil {

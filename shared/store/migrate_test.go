@@ -39,14 +39,11 @@ func TestMigrationFilesLockstep(t *testing.T) {
 }
 
 func TestMigrateIdempotentAndConcurrent(t *testing.T) {
+	// Helpers take numbers from separate ranges, so versions have gaps: compare with the
+	// number of files and the highest number among them.
 	files := migrationFiles(t, "mysql")
 	want := len(files)
-	// Version numbers are handed out in ranges to parallel work, so they may have gaps: the
-	// newest is the highest file number, not the file count.
-	wantMax, err := strconv.Atoi(files[len(files)-1][:4])
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantMax, _ := strconv.Atoi(files[len(files)-1][:4])
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		// storetest already migrated once; run again in sequence, then four at once.
@@ -269,7 +266,7 @@ func TestMigrateOnReopenedSQLite(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/db/cloudlens.db"
 	for i := range 2 {
-		s, err := store.OpenSQLite(ctx, path)
+		s, err := store.OpenSQLite(ctx, path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 // Dialect names the SQL engine family a Store talks to.
@@ -39,6 +40,7 @@ const (
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
+	log     *slog.Logger // the process logger; lines carry the caller's request_id through ctx
 	// loadData is the LOAD DATA state of the line-item write path (loadProbe, loadWorks, …).
 	loadData atomic.Int32
 	// tagSets caches the ids of tag sets already stored (tagsets.go).
@@ -51,6 +53,7 @@ type PoolOptions struct {
 	MaxOpenConns    int
 	ConnMaxIdleTime time.Duration
 	ConnMaxLifetime time.Duration
+	Log             *slog.Logger // the store's and the driver's lines; nil logs nothing
 }
 
 func (p PoolOptions) withDefaults() PoolOptions {
@@ -73,6 +76,8 @@ func OpenMySQL(ctx context.Context, dsn string, p PoolOptions) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	log := logx.OrDiscard(p.Log)
+	cfg.Logger = driverLogger{log}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, errs.Wrap(errs.KindInvalid, err, "invalid MySQL DSN")
@@ -83,7 +88,7 @@ func OpenMySQL(ctx context.Context, dsn string, p PoolOptions) (*Store, error) {
 	db.SetMaxIdleConns(p.MaxOpenConns)
 	db.SetConnMaxIdleTime(p.ConnMaxIdleTime)
 	db.SetConnMaxLifetime(p.ConnMaxLifetime)
-	s := &Store{db: db, dialect: MySQL}
+	s := &Store{db: db, dialect: MySQL, log: log}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open mysql: %w", err)
@@ -116,19 +121,19 @@ func mysqlConfig(dsn string) (*mysql.Config, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	cfg.Logger = slogLogger{}
 	return cfg, nil
 }
 
-// slogLogger routes the driver's own diagnostics into log/slog.
-type slogLogger struct{}
+// driverLogger routes the driver's own diagnostics into the store's logger.
+type driverLogger struct{ log *slog.Logger }
 
-func (slogLogger) Print(v ...any) {
-	slog.Warn("mysql driver", "detail", strings.TrimSpace(fmt.Sprint(v...)))
+func (l driverLogger) Print(v ...any) {
+	l.log.Warn("mysql driver", "detail", strings.TrimSpace(fmt.Sprint(v...)))
 }
 
-// OpenSQLite opens (creating if needed) the SQLite database file at path in WAL mode.
-func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+// OpenSQLite opens (creating if needed) the SQLite database file at path in WAL mode. log
+// receives the store's lines; nil logs nothing.
+func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") || path == ":memory:" {
 		return nil, errs.Invalid("the SQLite database must be a plain file path")
 	}
@@ -149,7 +154,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.NumCPU())
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	s := &Store{db: db, dialect: SQLite}
+	s := &Store{db: db, dialect: SQLite, log: logx.OrDiscard(log)}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -197,7 +202,7 @@ func (s *Store) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *s
 	}()
 	if err := fn(tx); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			slog.WarnContext(ctx, "store: rollback failed", "error", rbErr.Error())
+			s.log.WarnContext(ctx, "store: rollback failed", "error", rbErr.Error())
 		}
 		return Translate(err)
 	}

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,6 +20,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/logx"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
@@ -140,12 +144,12 @@ func TestOpenMySQLBadDSN(t *testing.T) {
 func TestOpenSQLite(t *testing.T) {
 	ctx := t.Context()
 	for _, bad := range []string{"", ":memory:", "file:x.db", "x.db?mode=ro"} {
-		if _, err := store.OpenSQLite(ctx, bad); errs.KindOf(err) != errs.KindInvalid {
+		if _, err := store.OpenSQLite(ctx, bad, nil); errs.KindOf(err) != errs.KindInvalid {
 			t.Errorf("OpenSQLite(%q) kind = %s, want invalid", bad, errs.KindOf(err))
 		}
 	}
 	path := filepath.Join(t.TempDir(), "nested", "dir", "cloudlens.db")
-	s, err := store.OpenSQLite(ctx, path)
+	s, err := store.OpenSQLite(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,4 +243,33 @@ func TestInTx(t *testing.T) {
 			t.Fatalf("after panic: %d rows, want 1", n)
 		}
 	})
+}
+
+// TestStoreLogsThroughInjectedLogger shows that the store writes with the logger it was given,
+// so its lines carry the request's id and the function like every other line, in the
+// configured format.
+func TestStoreLogsThroughInjectedLogger(t *testing.T) {
+	var b bytes.Buffer
+	log := logx.New(slog.NewJSONHandler(&b, nil), "cloudlens-test")
+	s, err := store.OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "cloudlens.db"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(logx.WithRequestID(t.Context(), "req-store-1")); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("the store logged nothing through its logger")
+	}
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line is not JSON: %s", line)
+		}
+		if rec["msg"] != "store: migration applied" || rec["request_id"] != "req-store-1" || rec["function"] != "cloudlens-test" {
+			t.Errorf("store line = %s", line)
+		}
+	}
 }

@@ -16,6 +16,13 @@ const (
 	SyncFailed    = "failed"
 )
 
+// What started a sync run (sync_runs.trigger_kind): the one spelling of each, shared by the
+// function that queues a run and the one that performs it.
+const (
+	TriggerTimer  = "timer"
+	TriggerManual = "manual"
+)
+
 // maxSyncError is the width of sync_runs.error, in characters.
 const maxSyncError = 2000
 
@@ -24,7 +31,7 @@ type SyncRun struct {
 	ID          int64
 	AccountID   int64
 	Status      string
-	Trigger     string // timer, manual, start
+	Trigger     string // TriggerTimer or TriggerManual
 	WindowStart string // YYYY-MM-DD, "" until the run has planned its window
 	WindowEnd   string
 	Days        int

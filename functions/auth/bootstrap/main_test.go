@@ -20,7 +20,8 @@ import (
 
 // TestBuiltFunction builds the real cloudlens-auth binary and runs it the way Function
 // Compute does: FC_CUSTOM_LISTEN_PORT, the initializer, plain HTTP and an API Gateway event
-// on /invoke, then SIGTERM.
+// on /invoke, then SIGTERM. Each request is logged exactly once, as JSON with its request_id
+// and one function key.
 func TestBuiltFunction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
@@ -72,13 +73,14 @@ func TestBuiltFunction(t *testing.T) {
 	if r.StatusCode != 200 || r.Header.Get("X-Request-Id") != "req-1" {
 		t.Fatalf("HTTP login: %d request id %q", r.StatusCode, r.Header.Get("X-Request-Id"))
 	}
+	p.CheckOneAccessLine(t, "req-1")
 
 	// The same login as an API Gateway event.
 	ev, _ := json.Marshal(map[string]any{
 		"path": "/api/v1/auth/login", "httpMethod": "POST", "body": login, "isBase64Encoded": false,
 		"headers": map[string]string{"Content-Type": "application/json"}, "queryParameters": map[string]string{}, "pathParameters": map[string]string{},
 	})
-	r = post(t, base+"/invoke", string(ev), map[string]string{"x-fc-control-path": "/invoke"})
+	r = post(t, base+"/invoke", string(ev), map[string]string{"x-fc-control-path": "/invoke", "x-fc-request-id": "req-gw-1"})
 	var out struct {
 		StatusCode int               `json:"statusCode"`
 		Headers    map[string]string `json:"headers"`
@@ -88,6 +90,7 @@ func TestBuiltFunction(t *testing.T) {
 	if err := json.Unmarshal(b, &out); err != nil || r.StatusCode != 200 || out.StatusCode != 200 || !strings.Contains(out.Body, "accessToken") {
 		t.Fatalf("API Gateway login: %d %s", r.StatusCode, b)
 	}
+	p.CheckOneAccessLine(t, "req-gw-1")
 	// A wrong password through the event path keeps its status.
 	ev = bytes.Replace(ev, []byte("first-admin-password"), []byte("wrong-password-xx"), 1)
 	r = post(t, base+"/invoke", string(ev), map[string]string{"x-fc-control-path": "/invoke"})

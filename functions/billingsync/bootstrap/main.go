@@ -4,11 +4,6 @@ package main
 import (
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/shared/app"
-	"github.com/cloudlens/cloudlens/shared/fcx"
 )
 
-func main() {
-	app.Main("cloudlens-billingsync", func(d *app.Deps) fcx.Options {
-		return fcx.Options{Job: billingsync.Job(d), Handler: billingsync.New(d)}
-	})
-}
+func main() { app.Main("cloudlens-billingsync", billingsync.Function) }

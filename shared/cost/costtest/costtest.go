@@ -39,7 +39,7 @@ func Load(t testing.TB, s *store.Store, o Options) Data {
 	ctx := context.Background()
 	w := aliyunsim.NewWorld(aliyunsim.Config{Seed: o.Seed, Accounts: o.Accounts, Resources: o.Resources,
 		Now: func() time.Time { return o.Now }})
-	last := o.Now.In(aliyunsim.Shanghai).AddDate(0, 0, -1)
+	last := o.Now.In(billing.Shanghai).AddDate(0, 0, -1)
 	first := last.AddDate(0, 0, -(o.Days - 1))
 	var d Data
 	for i, sa := range w.Accounts() {

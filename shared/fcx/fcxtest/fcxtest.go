@@ -4,6 +4,7 @@ package fcxtest
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -133,4 +134,72 @@ func FreePort(t testing.TB) string {
 	}
 	defer ln.Close()
 	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// CheckOneAccessLine asserts that the process logged exactly one access line ("msg":"request")
+// for the request with id, as a JSON object holding request_id and function once each. It
+// waits briefly for the line, then a little longer so that a second line would be seen too.
+func (p *Process) CheckOneAccessLine(t testing.TB, id string) {
+	t.Helper()
+	var lines []string
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if lines = p.accessLines(t, id); len(lines) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	lines = p.accessLines(t, id)
+	if len(lines) != 1 {
+		t.Fatalf("fcxtest: %d access lines for request %s, want 1:\n%s", len(lines), id, strings.Join(lines, "\n"))
+	}
+	keys, err := JSONKeys(lines[0])
+	if err != nil {
+		t.Fatalf("fcxtest: access line is not a JSON object: %v\n%s", err, lines[0])
+	}
+	for _, k := range []string{"request_id", "function", "method", "path", "status"} {
+		if keys[k] != 1 {
+			t.Errorf("fcxtest: access line has %q %d times, want once:\n%s", k, keys[k], lines[0])
+		}
+	}
+}
+
+// accessLines are the lines of the log that are access lines of request id.
+func (p *Process) accessLines(t testing.TB, id string) []string {
+	var out []string
+	for _, line := range strings.Split(p.Log(), "\n") {
+		var rec struct {
+			Msg       string `json:"msg"`
+			RequestID string `json:"request_id"`
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "request" && rec.RequestID == id {
+			out = append(out, line)
+		} else if !strings.HasPrefix(line, "{") && strings.Contains(line, id) {
+			t.Errorf("fcxtest: a line about request %s is not JSON: %s", id, line)
+		}
+	}
+	return out
+}
+
+// JSONKeys counts the top-level keys of a JSON object, duplicates included (decoding into a
+// map would keep only the last of a key written twice).
+func JSONKeys(line string) (map[string]int, error) {
+	dec := json.NewDecoder(strings.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not an object")
+	}
+	keys := map[string]int{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+		keys[k.(string)]++
+	}
+	return keys, nil
 }

@@ -60,7 +60,7 @@ func SQLite(t testing.TB) *store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "cloudlens.db"))
+	s, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "cloudlens.db"), nil)
 	if err != nil {
 		t.Fatalf("storetest: open sqlite: %v", err)
 	}
@@ -110,7 +110,7 @@ func MySQLDatabase(t testing.TB) string {
 func Unmigrated(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
-		s, err := store.OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "cloudlens.db"))
+		s, err := store.OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "cloudlens.db"), nil)
 		if err != nil {
 			t.Fatalf("storetest: open sqlite: %v", err)
 		}

@@ -1,5 +1,6 @@
-// Command fn is the smallest real CloudLens-shaped function: an HTTP handler and a timer
-// job served by fcx.Serve. The fcx and coldstart tests build and run it as a real process.
+// Command fn is the smallest real CloudLens-shaped function: an HTTP handler behind the
+// httpx.Edge chain and a timer job, served by fcx.Serve with a logx logger, as every function
+// is. The fcx and coldstart tests build and run it as a real process.
 package main
 
 import (
@@ -12,19 +13,22 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/fcx"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	const name = "cloudlens-testfn"
+	logger := logx.New(slog.NewJSONHandler(os.Stderr, nil), name)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "hello %s (request %s)", r.URL.Query().Get("name"), fcx.RequestID(r.Context()))
+		fmt.Fprintf(w, "hello %s (request %s)", r.URL.Query().Get("name"), logx.RequestID(r.Context()))
 	})
 	// /slow lets the graceful-shutdown test catch a request in flight: it logs "slow_started"
 	// and answers only after a pause, during which the test sends SIGTERM.
 	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
-		logger.Info("slow_started", "request_id", fcx.RequestID(r.Context()))
+		logger.InfoContext(r.Context(), "slow_started")
 		time.Sleep(300 * time.Millisecond)
 		fmt.Fprint(w, "slow done")
 	})
@@ -32,13 +36,12 @@ func main() {
 		if ev.Payload == "fail" {
 			return errors.New("the payload asked the job to fail")
 		}
-		logger.Info("job_ran", "trigger_name", ev.TriggerName, "payload", ev.Payload,
-			"request_id", fcx.RequestID(ctx))
+		logger.InfoContext(ctx, "job_ran", "trigger_name", ev.TriggerName, "payload", ev.Payload)
 		return nil
 	}
 	err := fcx.Serve(context.Background(), fcx.Options{
-		Name:    "cloudlens-testfn",
-		Handler: mux,
+		Name:    name,
+		Handler: httpx.Edge(mux, httpx.EdgeOptions{Log: logger}),
 		Job:     job,
 		Logger:  logger,
 	})

@@ -1,0 +1,39 @@
+package job
+
+// Entry describes one job function for the jobs API: what it does and when its timer fires.
+type Entry struct {
+	Name        string
+	Description string
+	Schedule    string // the function's timer trigger in s.yaml (six-field cron)
+}
+
+// Catalog lists every job function in the order the jobs page shows them. A test checks it
+// against the timer functions of s.yaml, the single source of the schedules, so the two can
+// never drift; it is a Go list because deployed functions do not carry s.yaml.
+var Catalog = []Entry{
+	{Name: "billingsync", Description: "Pulls every account's bills, then starts budgetcheck",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 20 */4 * * *"},
+	{Name: "budgetcheck", Description: "Evaluates every budget and raises alerts for crossed thresholds",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 40 * * * *"},
+	{Name: "alertdispatch", Description: "Delivers pending alerts to their channels, with retries",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 */1 * * * *"},
+}
+
+// Lookup returns the catalog entry of name.
+func Lookup(name string) (Entry, bool) {
+	for _, e := range Catalog {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Names are the names of every job function.
+func Names() []string {
+	out := make([]string, len(Catalog))
+	for i, e := range Catalog {
+		out[i] = e.Name
+	}
+	return out
+}
