@@ -3,16 +3,19 @@
 // Pieces of the cloud-account pages: connection test, sync with progress, sync history.
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, ApiError } from "@/lib/api";
+import { useQueryClient } from "@tanstack/react-query";
+import { answer, ApiError, client } from "@/lib/api";
 import { formatDateTime, formatDuration, formatMoney, formatNumber } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { List, SyncRun, TestResult } from "@/lib/types";
-import { Button, Empty, ErrorBox, Loading, StatusBadge, td, tdNum, th, thNum } from "./ui";
+import { syncsQuery } from "@/lib/queries";
+import type { Account, ConnectionTest, SyncRun } from "@/lib/types";
+import { Table } from "./Table";
+import { Button, Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 
 export function TestConnection({ accountId }: { accountId: number }) {
   const { t, lang } = useI18n();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<TestResult | null>(null);
+  const [result, setResult] = useState<ConnectionTest | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const run = async () => {
@@ -20,7 +23,7 @@ export function TestConnection({ accountId }: { accountId: number }) {
     setResult(null);
     setError(null);
     try {
-      setResult(await api.post<TestResult>(`/accounts/${accountId}/test`));
+      setResult(await answer(client.POST("/api/v1/accounts/{id}/test", { params: { path: { id: accountId } } })));
     } catch (e) {
       setError(e);
     } finally {
@@ -60,6 +63,7 @@ export function useSync(accountId: number, onFinished: () => void) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const finished = useRef(onFinished);
   finished.current = onFinished;
+  const queries = useQueryClient();
 
   useEffect(
     () => () => {
@@ -71,7 +75,8 @@ export function useSync(accountId: number, onFinished: () => void) {
   const poll = useCallback(
     async (id: number) => {
       try {
-        const list = await api.get<List<SyncRun>>(`/accounts/${accountId}/syncs`);
+        // Through the cache, so the history on the page follows the run as well.
+        const list = await queries.fetchQuery({ ...syncsQuery(accountId), staleTime: 0 });
         const r = list.items.find((x) => x.id === id) ?? null;
         setRun(r);
         // A "sync now" run is queued until the worker picks it up, then running.
@@ -87,14 +92,14 @@ export function useSync(accountId: number, onFinished: () => void) {
       }
       timer.current = setTimeout(() => void poll(id), POLL_MS);
     },
-    [accountId],
+    [accountId, queries],
   );
 
   const start = useCallback(async () => {
     setError(null);
     setRun(null);
     try {
-      const { syncId: id } = await api.post<{ syncId: number }>(`/accounts/${accountId}/sync`);
+      const { syncId: id } = await answer(client.POST("/api/v1/accounts/{id}/sync", { params: { path: { id: accountId } } }));
       setSyncId(id);
       void poll(id);
     } catch (e) {
@@ -141,42 +146,41 @@ export function SyncHistory({ runs, loading, error }: { runs: SyncRun[] | undefi
   if (loading && !runs) return <Loading />;
   if (!runs || runs.length === 0) return <Empty>{t("acc.noHistory")}</Empty>;
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-100" data-testid="sync-history">
-        <thead>
-          <tr>
-            <th className={th}>{t("acc.startedAt")}</th>
-            <th className={th}>{t("common.status")}</th>
-            <th className={th}>{t("acc.window")}</th>
-            <th className={thNum}>{t("acc.pages")}</th>
-            <th className={thNum}>{t("acc.rows")}</th>
-            <th className={thNum}>{t("acc.rejected")}</th>
-            <th className={thNum}>{t("acc.duration")}</th>
-            <th className={th}>{t("acc.errorCol")}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {runs.map((r) => (
-            <tr key={r.id} data-testid="sync-run" data-status={r.status}>
-              <td className={`${td} whitespace-nowrap`}>{formatDateTime(r.startedAt, lang)}</td>
-              <td className={td}>
-                <StatusBadge status={r.status} />
-              </td>
-              <td className={`${td} whitespace-nowrap`}>
-                {r.windowStart} – {r.windowEnd}
-              </td>
-              <td className={tdNum}>{formatNumber(r.pages, lang)}</td>
-              <td className={tdNum}>{formatNumber(r.rows, lang)}</td>
-              <td className={tdNum}>{formatNumber(r.rejected, lang)}</td>
-              <td className={tdNum}>{formatDuration(r.startedAt, r.finishedAt)}</td>
-              <td className={`${td} max-w-xs truncate text-red-700`} title={r.error}>
-                {r.error}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      testId="sync-history"
+      rows={runs}
+      rowKey={(r) => r.id}
+      rowAttrs={(r) => ({ "data-testid": "sync-run", "data-status": r.status })}
+      columns={[
+        { key: "started", header: t("acc.startedAt"), className: "whitespace-nowrap", cell: (r) => formatDateTime(r.startedAt, lang) },
+        { key: "status", header: t("common.status"), cell: (r) => <StatusBadge status={r.status} /> },
+        { key: "window", header: t("acc.window"), className: "whitespace-nowrap", cell: (r) => `${r.windowStart} – ${r.windowEnd}` },
+        { key: "pages", header: t("acc.pages"), numeric: true, cell: (r) => formatNumber(r.pages, lang) },
+        { key: "rows", header: t("acc.rows"), numeric: true, cell: (r) => formatNumber(r.rows, lang) },
+        { key: "rejected", header: t("acc.rejected"), numeric: true, cell: (r) => formatNumber(r.rejected, lang) },
+        { key: "duration", header: t("acc.duration"), numeric: true, cell: (r) => formatDuration(r.startedAt, r.finishedAt) },
+        {
+          key: "error",
+          header: t("acc.errorCol"),
+          className: "max-w-xs truncate text-red-700",
+          cell: (r) => <span title={r.error}>{r.error}</span>,
+        },
+      ]}
+    />
+  );
+}
+
+// An account's status, with the reason when it is failing.
+export function AccountStatus({ account }: { account: Account }) {
+  return (
+    <>
+      <StatusBadge status={account.status} />
+      {account.status === "failing" && account.statusMessage && (
+        <div className="mt-1 max-w-xs truncate text-xs text-red-600" title={account.statusMessage}>
+          {account.statusMessage}
+        </div>
+      )}
+    </>
   );
 }
 

@@ -87,7 +87,7 @@ export function DemoBadge({ show }: { show: boolean | undefined }) {
       title={t("common.demoHint")}
       className="inline-flex items-center rounded-full border border-amber-300 bg-amber-50 px-2.5 py-0.5 text-xs font-medium text-amber-800"
     >
-      演示数据 / Demo data
+      {t("common.demo")}
     </span>
   );
 }
@@ -266,9 +266,3 @@ export function Modal({
     </div>
   );
 }
-
-// Table helpers: numbers are right-aligned with tabular digits.
-export const th = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
-export const thNum = "px-3 py-2 text-right text-xs font-medium uppercase tracking-wide text-slate-500";
-export const td = "px-3 py-2 text-sm text-slate-700";
-export const tdNum = "px-3 py-2 text-right text-sm tabular-nums text-slate-900";

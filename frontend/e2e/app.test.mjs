@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { formatMoney, normalizeDecimal } from "../lib/format.mjs";
-import { commonApiParams, exploreApiParams, parseExplorerQuery, sliceQuery } from "../lib/query.mjs";
+import { formatMoney, formatRate, normalizeDecimal } from "../lib/format.mjs";
+import { commonApiParams, exploreApiParams, parseExplorerQuery, rangeApiQuery, sliceQuery, toApiParams } from "../lib/query.mjs";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn, skipReason } from "./helpers.mjs";
 
 const skip = skipReason();
@@ -157,6 +157,55 @@ describe("CloudLens web app", { skip: skip || false }, () => {
     await page.getByTestId("resource-chart").waitFor();
     await page.waitForTimeout(500);
     await screenshot(page, "resource");
+  });
+
+  test("with top=1 the remainder row is labelled in the reader's language and offers no drill-down", async () => {
+    for (const [lang, word] of [
+      ["zh", "其他"],
+      ["en", "Others"],
+    ]) {
+      await page.evaluate((l) => localStorage.setItem("cloudlens.lang", l), lang);
+      await page.goto(`${BASE_URL}/explorer/?groupBy=product&top=1`);
+      const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+      assert.equal(q.top, 1);
+      const path = `/costs/explore?${exploreApiParams(q)}`;
+      await page.waitForSelector(`[data-testid="costs-view"][data-loaded="${path}"]`, { timeout: 15_000 });
+      const want = await admin.get(path);
+      const item = want.items.find((it) => it.groups.some((g) => g.other));
+      assert.ok(item, "the demo accounts bill more than one product, so top=1 leaves a remainder");
+      const other = item.groups.find((g) => g.other);
+      assert.deepEqual(other.key, {}, "the API's remainder has no dimension values");
+
+      const scope = `[data-testid="explore-result"][data-currency="${item.currency}"]`;
+      const row = page.locator(`${scope} [data-testid="explorer-row"][data-other="true"]`);
+      await page.waitForSelector(`${scope} [data-testid="explorer-row"][data-other="true"][data-label="${word}"]`, { timeout: 15_000 });
+      assert.equal(await row.count(), 1, "one remainder row");
+      assert.equal((await row.locator("td").first().innerText()).trim(), word, `the remainder reads "${word}" in ${lang}`);
+      assert.equal(normalizeDecimal(await row.getAttribute("data-total")), normalizeDecimal(other.total), "the remainder's total");
+      assert.equal(await row.getByTestId("drill").count(), 0, "no drill-down on the remainder");
+      const drillable = page.locator(`${scope} [data-testid="explorer-row"]:not([data-other]) [data-testid="drill"]`);
+      assert.equal(await drillable.count(), item.groups.length - 1, "every other row can be drilled into");
+      const series = JSON.parse(await page.locator(`${scope} [data-testid="explorer-chart"]`).getAttribute("data-series"));
+      assert.ok(series.includes(word), "the chart names the remainder the same way");
+      assert.ok(!series.includes(other.label), "the API's untranslated label is not shown");
+      await screenshot(page, `explorer-top1-${lang}`);
+    }
+    await page.evaluate(() => localStorage.setItem("cloudlens.lang", "zh"));
+  });
+
+  test("the discount tab shows the API's groups and its rate as a percentage", async () => {
+    await page.goto(`${BASE_URL}/explorer/?view=discounts&dgroup=region`);
+    await page.getByTestId("discount-item").first().waitFor({ timeout: 15_000 });
+    const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
+    const want = await admin.get(`/costs/discounts?${toApiParams({ ...rangeApiQuery(q), groupBy: "region" })}`);
+    assert.ok(want.items.length > 0, "the demo bills have discounts");
+    for (const item of want.items) {
+      const scope = page.locator(`[data-testid="discount-item"][data-currency="${item.currency}"]`);
+      assert.equal((await scope.getByTestId("discount-rate").innerText()).trim(), formatRate(item.discountRate, "zh"), "rate");
+      const keys = await scope.getByTestId("discount-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-key")));
+      assert.deepEqual(keys, item.groups.map((g) => g.key), "one row per group, in the API's order");
+    }
+    await screenshot(page, "discounts");
   });
 
   test("a new account with a bad secret fails its connection test", async () => {

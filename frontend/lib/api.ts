@@ -1,8 +1,14 @@
-// The HTTP client for the CloudLens API: adds the access token, refreshes it once on a 401
-// (refresh tokens rotate, so concurrent refreshes share one request), and turns error bodies
-// into ApiError with the request id the server logged.
+// The HTTP client for the CloudLens API: calls are typed by the paths of docs/openapi.yaml
+// (lib/api-schema.d.ts, generated), every request carries the access token, a 401 refreshes it
+// once (refresh tokens rotate, so concurrent refreshes share one request), and an error answer
+// is thrown as ApiError with the request id the server logged.
 
+import createClient from "openapi-fetch";
+import type { components, paths } from "./api-schema";
 import { loadConfig } from "./config";
+
+// The API's shapes, by their names in docs/openapi.yaml.
+export type Schemas = components["schemas"];
 
 export class ApiError extends Error {
   constructor(
@@ -22,11 +28,7 @@ export interface Session {
   expiresAt: number;
 }
 
-interface TokenAnswer {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+type TokenAnswer = Schemas["TokenPair"];
 
 const SESSION_KEY = "cloudlens.session";
 
@@ -117,8 +119,11 @@ function signOutLocally() {
   signedOutHandler?.();
 }
 
+// Sends a request with the session's access token; on a 401 the tokens are refreshed once and
+// the request is sent again. `path` is the API path from /api/v1 on ("/api/v1/costs/explore?...").
 async function authorizedFetch(path: string, init: RequestInit): Promise<Response> {
-  const url = await apiUrl(path);
+  const { apiBase } = await loadConfig();
+  const url = `${apiBase}${path}`;
   const send = () => {
     const s = readSession();
     const headers = new Headers(init.headers);
@@ -139,25 +144,25 @@ async function authorizedFetch(path: string, init: RequestInit): Promise<Respons
   return res;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { Accept: "application/json" } };
-  if (body !== undefined) {
-    init.headers = { Accept: "application/json", "Content-Type": "application/json" };
-    init.body = JSON.stringify(body);
-  }
-  const res = await authorizedFetch(path, init);
+// The typed client's transport: the Request it built (relative to this origin) is sent to the
+// configured API base with the token, and an error answer is thrown, so a call either returns
+// the documented answer or rejects with ApiError.
+async function clientFetch(req: Request): Promise<Response> {
+  const { pathname, search } = new URL(req.url);
+  const body = req.body === null ? undefined : await req.text();
+  const res = await authorizedFetch(`${pathname}${search}`, { method: req.method, headers: req.headers, body });
   if (!res.ok) throw await toError(res);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return res;
 }
 
-export const api = {
-  get: <T>(path: string) => request<T>("GET", path),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
-  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
-  del: (path: string) => request<void>("DELETE", path),
-};
+// Pages read JSON; the file exports (CSV, Excel, Parquet) go through download().
+export const client = createClient<paths, "application/json">({ fetch: clientFetch });
+
+// The answer of a typed call. An error answer was already thrown, so what is left is the
+// documented body (undefined only for 204 No Content).
+export async function answer<R extends { data?: unknown }>(call: Promise<R>): Promise<NonNullable<R["data"]>> {
+  return (await call).data as NonNullable<R["data"]>;
+}
 
 export async function login(email: string, password: string): Promise<void> {
   const res = await fetch(await apiUrl("/auth/login"), {
@@ -196,7 +201,7 @@ function filenameFrom(res: Response, fallback: string): string {
 // Downloads an export with the caller's token: a plain link cannot carry the Authorization
 // header, so the file is fetched and handed to the browser as a blob.
 export async function download(path: string, fallbackName: string): Promise<void> {
-  const res = await authorizedFetch(path, { method: "GET" });
+  const res = await authorizedFetch(`/api/v1${path}`, { method: "GET" });
   if (!res.ok) throw await toError(res);
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);

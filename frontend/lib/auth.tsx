@@ -3,8 +3,9 @@
 // Who is signed in. Pages render their content only once /auth/me has answered for the stored
 // session, so a signed-out visitor never sees a page's data, not even for a moment.
 
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { api, login as apiLogin, logout as apiLogout, onSignedOut, readSession } from "./api";
+import { answer, client, login as apiLogin, logout as apiLogout, onSignedOut, readSession } from "./api";
 import type { Me } from "./types";
 
 type Status = "loading" | "signedIn" | "signedOut" | "error";
@@ -32,6 +33,8 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
   const [status, setStatus] = useState<Status>("loading");
   const [user, setUser] = useState<Me | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Cached answers belong to the user who asked: signing out or in drops them all.
+  const queries = useQueryClient();
 
   const loadMe = useCallback(async () => {
     if (!readSession()) {
@@ -40,7 +43,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       return;
     }
     try {
-      const me = await api.get<Me>("/auth/me");
+      const me = await answer(client.GET("/api/v1/auth/me"));
       setUser(me);
       setError(null);
       setStatus("signedIn");
@@ -59,26 +62,29 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
 
   useEffect(() => {
     onSignedOut(() => {
+      queries.clear();
       setUser(null);
       setStatus("signedOut");
     });
     void loadMe();
     return () => onSignedOut(null);
-  }, [loadMe]);
+  }, [loadMe, queries]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
       await apiLogin(email, password);
+      queries.clear();
       await loadMe();
     },
-    [loadMe],
+    [loadMe, queries],
   );
 
   const signOut = useCallback(async () => {
+    queries.clear();
     setUser(null);
     setStatus("signedOut");
     await apiLogout();
-  }, []);
+  }, [queries]);
 
   const retry = useCallback(() => {
     setStatus("loading");

@@ -69,6 +69,21 @@ export function formatPercent(value, lang) {
 }
 
 /**
+ * A share given as a fraction (the API's discount rate: 0.125 is 12.5%), shown unsigned with one
+ * decimal.
+ * @param {number} fraction
+ * @param {Lang} lang
+ */
+export function formatRate(fraction, lang) {
+  if (!Number.isFinite(fraction)) return "—";
+  return new Intl.NumberFormat(localeOf(lang), {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(fraction);
+}
+
+/**
  * A plain number with thousands separators.
  * @param {number | null | undefined} value
  * @param {Lang} lang

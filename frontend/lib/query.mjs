@@ -15,7 +15,11 @@ export const DIMENSIONS = [
   "billingItem",
   "chargeCategory",
 ];
+/** @type {readonly Granularity[]} */
 export const GRANULARITIES = ["day", "week", "month"];
+/** @typedef {"day" | "week" | "month"} Granularity */
+/** @typedef {"billed" | "list" | "effective" | "discount"} Metric */
+/** @type {readonly Metric[]} */
 export const METRICS = ["billed", "list", "effective", "discount"];
 export const DEFAULT_TOP = 10;
 export const MAX_RANGE_DAYS = 366;
@@ -23,8 +27,8 @@ export const MAX_RANGE_DAYS = 366;
 /**
  * @typedef {{dimension: string, op: "in" | "notin", values: string[]}} Filter
  * @typedef {{
- *   start: string, end: string, granularity: string, groupBy: string[], top: number,
- *   metric: string, accountIds: string[], filters: Filter[]
+ *   start: string, end: string, granularity: Granularity, groupBy: string[], top: number,
+ *   metric: Metric, accountIds: string[], filters: Filter[]
  * }} ExplorerQuery
  */
 
@@ -85,8 +89,7 @@ export function parseExplorerQuery(sp, now) {
   const end = sp.get("end");
   if (start && DATE_RE.test(start)) q.start = start;
   if (end && DATE_RE.test(end)) q.end = end;
-  const g = sp.get("granularity");
-  if (g && GRANULARITIES.includes(g)) q.granularity = g;
+  q.granularity = GRANULARITIES.find((g) => g === sp.get("granularity")) ?? q.granularity;
   const groupBy = sp.get("groupBy");
   if (groupBy !== null) {
     const dims = [...new Set(groupBy.split(",").map((d) => d.trim()).filter(isDimension))].slice(0, 2);
@@ -94,9 +97,8 @@ export function parseExplorerQuery(sp, now) {
   }
   const top = Number(sp.get("top"));
   if (Number.isInteger(top) && top >= 1 && top <= 100) q.top = top;
-  const metric = sp.get("metric");
-  if (metric && METRICS.includes(metric)) q.metric = metric;
-  q.accountIds = sp.getAll("accountId").filter((v) => v !== "");
+  q.metric = METRICS.find((m) => m === sp.get("metric")) ?? q.metric;
+  q.accountIds = sp.getAll("accountId").filter((v) => /^[1-9]\d*$/.test(v));
   q.filters = sp.getAll("filter").map(parseFilter).filter((f) => f !== null);
   return q;
 }
@@ -122,43 +124,90 @@ export function toSearchParams(q, extra = {}) {
 }
 
 /**
- * Query parameters shared by every costs endpoint: range, accounts, filters, metric.
- * @param {ExplorerQuery} q
+ * @typedef {{start: string, end: string, accountId: number[], filter: string[]}} RangeApiQuery
+ * @typedef {RangeApiQuery & {metric: Metric}} CommonApiQuery
+ * @typedef {CommonApiQuery & {granularity: Granularity, groupBy?: string, top: number, format?: "csv" | "xlsx"}} ExploreApiQuery
+ * @typedef {RangeApiQuery & {format: "csv" | "parquet"}} FocusApiQuery
  */
-export function commonApiParams(q) {
-  const sp = new URLSearchParams();
-  sp.set("start", q.start);
-  sp.set("end", q.end);
-  for (const id of q.accountIds) sp.append("accountId", id);
-  for (const f of q.filters) sp.append("filter", formatFilter(f));
-  sp.set("metric", q.metric);
-  return sp;
+
+/**
+ * The range, accounts and filters every costs endpoint takes (the query parameters of
+ * docs/openapi.yaml: `accountId` and `filter` repeat).
+ * @param {ExplorerQuery} q
+ * @returns {RangeApiQuery}
+ */
+export function rangeApiQuery(q) {
+  return { start: q.start, end: q.end, accountId: q.accountIds.map(Number), filter: q.filters.map(formatFilter) };
 }
 
 /**
- * The query string of `GET /costs/explore` for a query (and, with a format, its export).
+ * The range and the metric: the query of `GET /costs/resources` and its explore siblings.
  * @param {ExplorerQuery} q
- * @param {string} [format] csv | xlsx
+ * @returns {CommonApiQuery}
+ */
+export function commonApiQuery(q) {
+  return { ...rangeApiQuery(q), metric: q.metric };
+}
+
+/**
+ * The query of `GET /costs/explore` (and, with a format, of its export).
+ * @param {ExplorerQuery} q
+ * @param {"csv" | "xlsx"} [format]
+ * @returns {ExploreApiQuery}
+ */
+export function exploreApiQuery(q, format) {
+  return {
+    ...commonApiQuery(q),
+    granularity: q.granularity,
+    groupBy: q.groupBy.length > 0 ? q.groupBy.join(",") : undefined,
+    top: q.top,
+    format,
+  };
+}
+
+/**
+ * The query of `GET /costs/focus`: the same slice of line items, no grouping.
+ * @param {ExplorerQuery} q
+ * @param {"csv" | "parquet"} format
+ * @returns {FocusApiQuery}
+ */
+export function focusApiQuery(q, format) {
+  return { ...rangeApiQuery(q), format };
+}
+
+/**
+ * An API query as a query string, in the order and spelling the typed client sends it
+ * (repeated parameters for lists, none for an empty list).
+ * @param {Record<string, string | number | (string | number)[] | undefined>} query
+ */
+export function toApiParams(query) {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) sp.append(k, String(one));
+  }
+  return sp;
+}
+
+/** @param {ExplorerQuery} q */
+export function commonApiParams(q) {
+  return toApiParams(commonApiQuery(q));
+}
+
+/**
+ * @param {ExplorerQuery} q
+ * @param {"csv" | "xlsx"} [format]
  */
 export function exploreApiParams(q, format) {
-  const sp = commonApiParams(q);
-  sp.set("granularity", q.granularity);
-  if (q.groupBy.length > 0) sp.set("groupBy", q.groupBy.join(","));
-  sp.set("top", String(q.top));
-  if (format) sp.set("format", format);
-  return sp;
+  return toApiParams(exploreApiQuery(q, format));
 }
 
 /**
- * The query string of `GET /costs/focus`: the same slice of line items, no grouping.
  * @param {ExplorerQuery} q
- * @param {string} format csv | parquet
+ * @param {"csv" | "parquet"} format
  */
 export function focusApiParams(q, format) {
-  const sp = commonApiParams(q);
-  sp.delete("metric");
-  sp.set("format", format);
-  return sp;
+  return toApiParams(focusApiQuery(q, format));
 }
 
 /**
@@ -177,16 +226,6 @@ export function validateQuery(q) {
 }
 
 /**
- * Whether a group is the API's "others" bucket (everything past the top N), which cannot be
- * drilled into because it is not one slice.
- * @param {{key: Record<string, string>, label?: string}} g
- */
-export function isOthersGroup(g) {
-  const vals = Object.values(g.key || {});
-  return vals.length > 0 && vals.every((v) => v === "others");
-}
-
-/**
  * The query narrowed to one group, for drill-down: each of the group's dimension values becomes
  * an `in` filter (replacing any earlier filter on that dimension).
  * @param {ExplorerQuery} q
@@ -202,34 +241,38 @@ export function sliceQuery(q, key) {
 
 /**
  * @typedef {{period: string, cost: string}} Point
- * @typedef {{key: Record<string, string>, label: string, total: string, points: Point[]}} Group
+ * @typedef {{key: Record<string, string>, label: string, other?: boolean, total: string, points: Point[]}} Group
  * @typedef {{currency: string, total: string, periods: string[], groups: Group[]}} ExploreItem
  * @typedef {{key: Record<string, string>, label: string, total: string, values: string[], others: boolean}} PivotRow
  */
 
 /**
- * Lays one currency's explore result out as a table: one row per group with a value for every
- * period (missing points are zero), per-period column totals (exact decimal sums) and the
- * API's grand total.
+ * Lays one currency's explore result out as a table: one row per group with its value in every
+ * period (the API sends one point per period, in the order of `periods`), per-period column
+ * totals (exact decimal sums) and the API's grand total.
+ *
+ * Two groups carry an English word from the API as their label, and take the reader's word
+ * instead: the top-N remainder, marked `other: true` (key `{}`, label "others"), which is
+ * flagged so that it offers no drill-down (it is not one slice); and the single group of an
+ * answer without groupBy (key `{}`, label "total").
  * @param {ExploreItem} item
+ * @param {{others: string, total: string}} words
  * @returns {{periods: string[], rows: PivotRow[], periodTotals: string[], total: string}}
  */
-export function pivotExplore(item) {
-  const periods = item.periods || [];
-  const rows = (item.groups || []).map((g) => {
-    /** @type {Map<string, string>} */
-    const byPeriod = new Map();
-    for (const p of g.points || []) byPeriod.set(p.period, p.cost);
+export function pivotExplore(item, words) {
+  const rows = item.groups.map((g) => {
+    const others = g.other === true;
+    const whole = !others && Object.keys(g.key).length === 0;
     return {
       key: g.key,
-      label: g.label,
+      label: others ? words.others : whole ? words.total : g.label,
       total: g.total,
-      values: periods.map((p) => byPeriod.get(p) ?? "0"),
-      others: isOthersGroup(g),
+      values: g.points.map((p) => p.cost),
+      others,
     };
   });
-  const periodTotals = periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));
-  return { periods, rows, periodTotals, total: item.total };
+  const periodTotals = item.periods.map((_, i) => sumDecimals(rows.map((r) => r.values[i])));
+  return { periods: item.periods, rows, periodTotals, total: item.total };
 }
 
 /**

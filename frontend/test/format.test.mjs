@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   addDays,
@@ -7,6 +8,7 @@ import {
   formatDuration,
   formatMoney,
   formatPercent,
+  formatRate,
   fromMicros,
   monthToDateRange,
   normalizeDecimal,
@@ -29,6 +31,16 @@ test("formatMoney uses the currency's symbol and thousands separators", () => {
   for (const [amount, currency, lang, want] of cases) {
     assert.equal(formatMoney(amount, currency, lang), want, `${amount} ${currency} ${lang}`);
   }
+});
+
+test("formatRate shows a fraction as an unsigned percentage", () => {
+  // The recorded discounts answer sends the rate as a 0..1 fraction (0.0771 = 7.71 %).
+  const discounts = JSON.parse(readFileSync(new URL("./fixtures/discounts.json", import.meta.url), "utf8"));
+  assert.equal(formatRate(discounts.items[0].discountRate, "en"), "7.7%");
+  assert.equal(formatRate(0.1234, "en"), "12.3%");
+  assert.equal(formatRate(0, "zh"), "0.0%");
+  assert.equal(formatRate(1, "en"), "100.0%");
+  assert.equal(formatRate(Number.NaN, "en"), "—");
 });
 
 test("formatPercent shows the sign and one decimal", () => {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { normalizeDecimal, sumDecimals } from "../lib/format.mjs";
+import { translate } from "../lib/messages.mjs";
 import {
   chartSeries,
   exploreApiParams,
@@ -105,38 +108,64 @@ test("sliceQuery narrows to one group, replacing filters on the same dimension",
   assert.equal(q.filters.length, 2, "the original query is unchanged");
 });
 
-test("pivotExplore aligns points to periods and totals columns exactly", () => {
-  const item = {
-    currency: "CNY",
-    total: "60.60",
-    periods: ["2025-03-01", "2025-03-02", "2025-03-03"],
-    groups: [
-      {
-        key: { product: "ecs" },
-        label: "ECS",
-        total: "30.30",
-        points: [
-          { period: "2025-03-01", cost: "10.10" },
-          { period: "2025-03-02", cost: "10.10" },
-          { period: "2025-03-03", cost: "10.10" },
-        ],
-      },
-      { key: { product: "rds" }, label: "RDS", total: "20.20", points: [{ period: "2025-03-02", cost: "20.20" }] },
-      { key: { product: "others" }, label: "others", total: "10.10", points: [{ period: "2025-03-03", cost: "10.10" }] },
-    ],
-  };
-  const p = pivotExplore(item);
-  assert.deepEqual(p.rows.map((r) => r.values), [
-    ["10.10", "10.10", "10.10"],
-    ["0", "20.20", "0"],
-    ["0", "0", "10.10"],
-  ]);
-  assert.deepEqual(p.rows.map((r) => r.others), [false, false, true]);
-  assert.deepEqual(p.periodTotals, ["10.10", "30.30", "20.20"]);
-  assert.equal(p.total, "60.60");
-  assert.deepEqual(chartSeries(p), [
-    { name: "ECS", data: [10.1, 10.1, 10.1] },
-    { name: "RDS", data: [0, 20.2, 0] },
-    { name: "others", data: [0, 0, 10.1] },
-  ]);
+// Recorded real answers of the API (see test/fixtures/README.md).
+const fixture = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"));
+const words = (lang) => ({ others: translate(lang, "common.others"), total: translate(lang, "common.total") });
+
+test("the recorded top=1 answer: the remainder row is the flagged group, in the reader's words, with no key", () => {
+  const answer = fixture("explore-top1");
+  assert.ok(answer.items.length > 0);
+  for (const lang of ["zh", "en"]) {
+    for (const item of answer.items) {
+      const p = pivotExplore(item, words(lang));
+      assert.deepEqual(p.rows.map((r) => r.others), item.groups.map((g) => g.other === true), "only the flagged group is the remainder");
+      const rest = p.rows.filter((r) => r.others);
+      assert.equal(rest.length, 1, `${item.currency}: top=1 leaves one remainder`);
+      assert.equal(rest[0].label, lang === "zh" ? "其他" : "Others");
+      assert.deepEqual(rest[0].key, {}, "the remainder is no slice to drill into");
+      const kept = p.rows.filter((r) => !r.others);
+      assert.deepEqual(kept.map((r) => r.label), item.groups.filter((g) => !g.other).map((g) => g.label), "other groups keep the API's label");
+      assert.ok(
+        chartSeries(p).every((s) => s.name !== "others"),
+        "the chart never shows the API's untranslated word",
+      );
+    }
+  }
+});
+
+test("the recorded answer without groupBy: one group labelled total in the reader's words, not a remainder", () => {
+  for (const item of fixture("explore-total").items) {
+    const p = pivotExplore(item, words("zh"));
+    assert.equal(p.rows.length, 1);
+    assert.equal(p.rows[0].label, "合计");
+    assert.equal(p.rows[0].others, false, "an empty key alone does not make a remainder");
+    assert.equal(normalizeDecimal(sumDecimals(p.periodTotals)), normalizeDecimal(item.total));
+  }
+});
+
+test("pivotExplore of the recorded weekly two-dimension answer adds up by row and by column", () => {
+  const answer = fixture("explore-filtered");
+  assert.deepEqual(answer.groupBy, ["account", "region"]);
+  for (const item of answer.items) {
+    const p = pivotExplore(item, words("en"));
+    assert.deepEqual(p.periods, item.periods);
+    for (const [i, r] of p.rows.entries()) {
+      assert.equal(r.values.length, item.periods.length, "a value for every period");
+      assert.equal(normalizeDecimal(sumDecimals(r.values)), normalizeDecimal(item.groups[i].total), `row ${r.label}`);
+    }
+    assert.equal(normalizeDecimal(sumDecimals(p.periodTotals)), normalizeDecimal(item.total), "columns add up to the total");
+    assert.deepEqual(
+      chartSeries(p).map((s) => s.data.length),
+      p.rows.map(() => item.periods.length),
+    );
+  }
+});
+
+test("drilling into a recorded group filters on each of its dimension values", () => {
+  const g = fixture("explore-filtered").items[0].groups.find((x) => !x.other);
+  const q = parseExplorerQuery(new URLSearchParams("groupBy=account,region&filter=product:notin:oss&filter=region:in:cn-beijing"), now);
+  assert.deepEqual(
+    sliceQuery(q, g.key).filters.map(formatFilter),
+    ["product:notin:oss", `account:in:${g.key.account}`, `region:in:${g.key.region}`],
+  );
 });

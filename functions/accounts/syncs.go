@@ -102,6 +102,10 @@ type syncJSON struct {
 	Rows        int64      `json:"rows"`
 	Deleted     int64      `json:"deleted"`
 	Rejected    int64      `json:"rejected"`
+	Twins       int64      `json:"twins"`
+	Duplicates  int64      `json:"duplicates"`
+	Rounded     int64      `json:"rounded"`
+	FailedDays  int        `json:"failedDays"`
 	StartedAt   time.Time  `json:"startedAt"`
 	FinishedAt  *time.Time `json:"finishedAt"`
 	Error       string     `json:"error"`
@@ -127,11 +131,15 @@ func (a *api) syncs(w http.ResponseWriter, r *http.Request) error {
 	for _, s := range runs {
 		out = append(out, syncJSON{ID: s.ID, Status: s.Status, Trigger: s.Trigger, WindowStart: optionalDate(s.WindowStart),
 			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
-			Rejected: s.Rejected, StartedAt: s.StartedAt, FinishedAt: s.FinishedAt, Error: s.Error})
+			Rejected: s.Rejected, Twins: s.Twins, Duplicates: s.Duplicates, Rounded: s.Rounded, FailedDays: s.FailedDays,
+			StartedAt: s.StartedAt, FinishedAt: s.FinishedAt, Error: s.Error})
 	}
 	return httpx.OK(w, httpx.Items(out))
 }
 
+// rejectJSON is one rejected item. Raw is the item exactly as Alibaba sent it (its JSON
+// bytes, as a string), not a re-encoding of what CloudLens read, so it shows the field that
+// could not be read the way it arrived.
 type rejectJSON struct {
 	ID     int64  `json:"id"`
 	Date   string `json:"date"`

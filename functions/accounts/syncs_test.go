@@ -18,11 +18,10 @@ import (
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
-// simAccounts starts a simulator and registers its two accounts as demo accounts; the second
-// one with a wrong secret.
-func simAccounts(t *testing.T, d *app.Deps) (good, bad account.Account) {
+// startSim starts a simulator of the world cfg describes and points d's demo accounts at it.
+func startSim(t *testing.T, d *app.Deps, cfg aliyunsim.Config) (*aliyunsim.World, *aliyunsim.Server) {
 	t.Helper()
-	w := aliyunsim.NewWorld(aliyunsim.Config{Seed: 3, Accounts: 2, Resources: 2})
+	w := aliyunsim.NewWorld(cfg)
 	sim := aliyunsim.NewServer(w, aliyunsim.ServerOptions{})
 	addr, err := sim.Start()
 	if err != nil {
@@ -30,23 +29,30 @@ func simAccounts(t *testing.T, d *app.Deps) (good, bad account.Account) {
 	}
 	t.Cleanup(func() { _ = sim.Close() })
 	d.Sim = aliyun.NewFactory(aliyun.Options{Endpoint: addr, Insecure: true, QPS: 1000}, d.Log)
-	var out []account.Account
-	for i, sa := range w.Accounts() {
-		secret := sa.AccessKeySecret
-		if i == 1 {
-			secret = "NotTheSecretNotTheSecretNotTheSecret"
-		}
-		a := account.Account{Name: "Demo · " + sa.Name, UID: sa.UID, Site: account.Site(sa.Site), AuthType: account.AuthAccessKey,
-			AccessKeyID: sa.AccessKeyID, Demo: true, Status: account.StatusNew}
-		if err := d.SealSecret(&a, secret); err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Store.CreateAccount(context.Background(), &a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
+	return w, sim
+}
+
+// addDemoAccount registers simulator account sa as a demo account with secret.
+func addDemoAccount(t *testing.T, d *app.Deps, sa aliyunsim.Account, secret string) account.Account {
+	t.Helper()
+	a := account.Account{Name: "Demo · " + sa.Name, UID: sa.UID, Site: account.Site(sa.Site), AuthType: account.AuthAccessKey,
+		AccessKeyID: sa.AccessKeyID, Demo: true, Status: account.StatusNew}
+	if err := d.SealSecret(&a, secret); err != nil {
+		t.Fatal(err)
 	}
-	return out[0], out[1]
+	if err := d.Store.CreateAccount(context.Background(), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// simAccounts starts a simulator and registers its two accounts as demo accounts; the second
+// one with a wrong secret.
+func simAccounts(t *testing.T, d *app.Deps) (good, bad account.Account) {
+	t.Helper()
+	w, _ := startSim(t, d, aliyunsim.Config{Seed: 3, Accounts: 2, Resources: 2})
+	sas := w.Accounts()
+	return addDemoAccount(t, d, sas[0], sas[0].AccessKeySecret), addDemoAccount(t, d, sas[1], "NotTheSecretNotTheSecretNotTheSecret")
 }
 
 func TestConnectionTest(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -193,7 +195,7 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 		run.Status = store.SyncSucceeded
 		if err != nil {
 			run.Status = store.SyncFailed
-			run.Error = errs.Message(err)
+			run.Error = runMessage(err)
 			if ctx.Err() != nil {
 				run.Error = "interrupted: " + context.Cause(ctx).Error()
 			}
@@ -201,18 +203,18 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 		if uerr := d.Store.UpdateSyncRun(bg, *run); uerr != nil {
 			log.ErrorContext(bg, "record sync run failed", "error", uerr.Error())
 		}
-		switch {
-		case err == nil:
-			if serr := d.Store.SetAccountStatus(bg, acc.ID, account.StatusOK, "", &fin); serr != nil {
-				log.ErrorContext(bg, "set account status failed", "error", serr.Error())
-			}
-		case errs.Is(err, errs.KindUnauthorized) || errs.Is(err, errs.KindForbidden):
-			if serr := d.Store.SetAccountStatus(bg, acc.ID, account.StatusFailing, errs.Message(err), nil); serr != nil {
-				log.ErrorContext(bg, "set account status failed", "error", serr.Error())
-			}
+		// An account whose last sync failed is failing, with the run's reason, whatever
+		// failed: a person looking at it must see that its figures are not current.
+		status, msg, at := account.StatusOK, "", &fin
+		if err != nil {
+			status, msg, at = account.StatusFailing, run.Error, nil
 		}
-		log.InfoContext(bg, "sync finished", "status", run.Status, "days", run.Days, "pages", run.Pages,
-			"rows", run.Rows, "deleted", run.Deleted, "rejected", run.Rejected, "duration_ms", time.Since(started).Milliseconds(),
+		if serr := d.Store.SetAccountStatus(bg, acc.ID, status, msg, at); serr != nil {
+			log.ErrorContext(bg, "set account status failed", "error", serr.Error())
+		}
+		log.InfoContext(bg, "sync finished", "status", run.Status, "days", run.Days, "failed_days", run.FailedDays,
+			"pages", run.Pages, "rows", run.Rows, "deleted", run.Deleted, "rejected", run.Rejected, "twins", run.Twins,
+			"duplicates", run.Duplicates, "rounded", run.Rounded, "duration_ms", time.Since(started).Milliseconds(),
 			"error", run.Error)
 	}()
 
@@ -241,7 +243,7 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 	}
 	st.client = client
 
-	fetched, fetchErr := st.fetchDays(ctx, plan.Fetch)
+	fetched, failed, fetchErr := st.fetchDays(ctx, plan.Fetch)
 	if len(fetched) > 0 {
 		days := make([]string, len(fetched))
 		for i, f := range fetched {
@@ -257,13 +259,67 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 			if err := d.Store.MarkDayComplete(bg, acc.ID, f.day, f.rows, run.ID, f.fetchedAt); err != nil {
 				return errors.Join(fetchErr, err)
 			}
+			if f.rejected > 0 {
+				// Fetched in full, yet short of what it rejected: a gap until a sync stores it all.
+				reason := fmt.Sprintf("%d item(s) of the bill could not be read and were rejected (sync run %d lists them)", f.rejected, run.ID)
+				if err := d.Store.MarkDayIncomplete(bg, acc.ID, f.day, reason, run.ID, f.fetchedAt); err != nil {
+					return errors.Join(fetchErr, err)
+				}
+			}
 		}
 		if _, err := d.Cache.Bump(bg, CostsNamespace); err != nil {
 			// Cached answers expire by TTL anyway; a failed bump delays fresh figures, it loses none.
 			log.WarnContext(bg, "cache version bump failed", "error", err.Error())
 		}
 	}
+	for _, f := range failed {
+		if err := d.Store.MarkDayIncomplete(bg, acc.ID, f.day, f.reason, run.ID, d.Now()); err != nil {
+			return errors.Join(fetchErr, err)
+		}
+	}
+	if fetchErr == nil && len(failed) > 0 {
+		fetchErr = failedDaysError(failed, len(plan.Fetch))
+	}
 	return fetchErr
+}
+
+// failedDay is a day that could not be synced completely, and why.
+type failedDay struct {
+	day    string
+	reason string
+}
+
+// dayError fails one day: the other days of the run go on.
+type dayError struct{ reason string }
+
+func (e *dayError) Error() string { return e.reason }
+
+// failedDaysError says which days failed and why, in words a person can act on.
+func failedDaysError(failed []failedDay, of int) error {
+	slices.SortFunc(failed, func(a, b failedDay) int { return strings.Compare(a.day, b.day) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d days could not be synced and are shown as incomplete: ", len(failed), of)
+	for i, f := range failed {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(failed)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.day + ": " + f.reason)
+	}
+	return errs.E(errs.KindUnavailable, "%s", b.String())
+}
+
+// runMessage is what a failed run records and its account shows: the classified message
+// whatever its kind (these are CloudLens's own sentences), never a bare "internal error".
+func runMessage(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "CloudLens could not store the bills (a database error); the billingsync log of this run has the cause"
 }
 
 // state is what the day workers of one run share.
@@ -308,21 +364,35 @@ func (st *state) add(pages int, rows, deleted, rejected int64) {
 	st.mu.Unlock()
 }
 
+// addBatch counts what normalising one page had to decide.
+func (st *state) addBatch(b billing.Batch) {
+	st.mu.Lock()
+	st.run.Twins += int64(b.Twins)
+	st.run.Duplicates += int64(len(b.Duplicates))
+	st.run.Rounded += int64(b.Rounded)
+	st.mu.Unlock()
+}
+
 // fetchedDay is a day whose every page was stored and whose vanished rows were removed.
 type fetchedDay struct {
 	day       string
 	rows      int64
+	rejected  int64
 	fetchedAt time.Time
 }
 
-// fetchDays fetches days with a few workers and returns the days fetched in full. The first
-// error stops the other workers; days they fetched in full are still returned.
-func (st *state) fetchDays(ctx context.Context, days []string) ([]fetchedDay, error) {
+// fetchDays fetches days with a few workers and returns the days fetched in full and the
+// days that failed on their own (a paging loop, throttling past every retry, an answer
+// that does not add up): those do not stop the others. Any other error (credentials,
+// the database, cancellation) stops the other workers; days they fetched in full are
+// still returned.
+func (st *state) fetchDays(ctx context.Context, days []string) ([]fetchedDay, []failedDay, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan string)
 	var mu sync.Mutex
 	var done []fetchedDay
+	var failed []failedDay
 	var firstErr error
 	var wg sync.WaitGroup
 	for range min(dayWorkers, max(1, len(days))) {
@@ -334,10 +404,18 @@ func (st *state) fetchDays(ctx context.Context, days []string) ([]fetchedDay, er
 				if err == nil {
 					st.saveProgress(ctx)
 				}
+				var de *dayError
 				mu.Lock()
-				if err == nil {
+				switch {
+				case err == nil:
 					done = append(done, f)
-				} else if firstErr == nil {
+				case errors.As(err, &de) && ctx.Err() == nil:
+					failed = append(failed, failedDay{day: day, reason: de.reason})
+					st.mu.Lock()
+					st.run.FailedDays++
+					st.mu.Unlock()
+					st.log.WarnContext(ctx, "day failed; the others go on", "day", day, "reason", de.reason)
+				case firstErr == nil:
 					firstErr = fmt.Errorf("day %s: %w", day, err)
 					cancel()
 				}
@@ -358,17 +436,18 @@ feed:
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
-	return done, firstErr
+	return done, failed, firstErr
 }
 
 // fetchDay fetches every page of day, stores the items and removes what upstream no longer
-// lists (only now that every page is in).
+// lists (only now that every page is in). A failure of the day alone is a *dayError.
 func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 	d, acc := st.d, st.acc
 	fetchedAt := d.Now()
 	var keep []billing.Key
 	var pending []billing.LineItem
 	var rejects []store.SyncReject
+	var rejected int64
 	flush := func() error {
 		if len(pending) > 0 {
 			n, err := d.Store.UpsertLineItems(ctx, st.run.ID, pending)
@@ -387,26 +466,51 @@ func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 		}
 		return nil
 	}
+	keys := billing.NewDayKeys()
+	// tokens seen in this day's answer: a token that comes back means the server is
+	// paging in a loop (the same page again, or the last page pointing to the first).
+	tokens := map[string]int{"": 1}
 	token := ""
+	received, total, hasTotal, pages := 0, 0, false, 0
 	for {
 		page, err := st.page(ctx, day, token)
 		if err != nil {
-			return fetchedDay{}, err
+			if ctx.Err() != nil || errs.Is(err, errs.KindUnauthorized) || errs.Is(err, errs.KindForbidden) {
+				return fetchedDay{}, err
+			}
+			return fetchedDay{}, &dayError{reason: runMessage(err)}
 		}
+		pages++
 		st.add(1, 0, 0, 0)
-		b := billing.NormalizeAll(acc.ID, page.Items)
-		for _, r := range b.Rejected {
-			rejects = append(rejects, reject(st.run.ID, acc.ID, day, errs.Message(r.Err), page.Items[r.Index]))
+		received += len(page.Items) + len(page.Unreadable)
+		if page.HasTotalCount {
+			if hasTotal && page.TotalCount != total {
+				return fetchedDay{}, &dayError{reason: fmt.Sprintf("the answer changed while it was read: page %d announced %d items, page 1 announced %d; the next sync reads the day again", pages, page.TotalCount, total)}
+			}
+			total, hasTotal = page.TotalCount, true
 		}
-		for _, li := range b.Items {
+		for _, u := range page.Unreadable {
+			rejects = append(rejects, reject(st.run.ID, acc.ID, day, errs.Message(u.Err), u.Body))
+		}
+		b := billing.NormalizePage(acc.ID, page.Items, page.Bodies, keys)
+		st.addBatch(b)
+		for _, r := range b.Rejected {
+			rejects = append(rejects, reject(st.run.ID, acc.ID, day, errs.Message(r.Err), page.Bodies[r.Index]))
+		}
+		if len(b.Duplicates) > 0 {
+			st.log.WarnContext(ctx, "the same charge was delivered twice; stored once", "day", day, "page", pages, "duplicates", len(b.Duplicates))
+		}
+		for i, li := range b.Items {
 			if li.ChargeDate != day {
 				// Stored under its own date it would escape this day's DeleteMissing and be counted twice.
-				rejects = append(rejects, reject(st.run.ID, acc.ID, day, "billing date "+li.ChargeDate+" outside the requested day", nil))
+				rejects = append(rejects, reject(st.run.ID, acc.ID, day, "billing date "+li.ChargeDate+" outside the requested day", page.Bodies[b.Positions[i]]))
+				rejected++
 				continue
 			}
 			keep = append(keep, li.Key)
 			pending = append(pending, li)
 		}
+		rejected += int64(len(page.Unreadable) + len(b.Rejected))
 		if len(b.UnknownRegions) > 0 {
 			st.log.WarnContext(ctx, "unknown region names kept as named", "day", day, "regions", b.UnknownRegions)
 		}
@@ -418,17 +522,33 @@ func (st *state) fetchDay(ctx context.Context, day string) (fetchedDay, error) {
 		if page.NextToken == "" {
 			break
 		}
+		if n, seen := tokens[page.NextToken]; seen {
+			return fetchedDay{}, &dayError{reason: fmt.Sprintf("paging loop: page %d pointed back to page %d (NextToken %q repeated); the day was not completed",
+				pages, n, clip(page.NextToken, 40))}
+		}
+		if hasTotal {
+			size := max(1, page.MaxResults)
+			if allowed := max(1, (total+size-1)/size); pages >= allowed {
+				return fetchedDay{}, &dayError{reason: fmt.Sprintf("paging does not end: %d items in pages of %d allow %d page(s), yet page %d asks for another; the day was not completed",
+					total, size, allowed, pages)}
+			}
+		}
+		tokens[page.NextToken] = pages + 1
 		token = page.NextToken
 	}
 	if err := flush(); err != nil {
 		return fetchedDay{}, err
+	}
+	if hasTotal && received != total {
+		// What was received is stored; the day stays incomplete and is read again next time.
+		return fetchedDay{}, &dayError{reason: fmt.Sprintf("the answer announced %d items but %d arrived; the next sync reads the day again", total, received)}
 	}
 	deleted, err := d.Store.DeleteMissing(ctx, acc.ID, day, keep)
 	if err != nil {
 		return fetchedDay{}, err
 	}
 	st.add(0, 0, deleted, 0)
-	return fetchedDay{day: day, rows: int64(len(keep)), fetchedAt: fetchedAt}, nil
+	return fetchedDay{day: day, rows: int64(len(keep)), rejected: rejected, fetchedAt: fetchedAt}, nil
 }
 
 // page fetches one page, waiting out throttling that outlasts the client's own retries.
@@ -451,12 +571,14 @@ func (st *state) page(ctx context.Context, day, token string) (aliyun.BillPage, 
 	}
 }
 
-func reject(syncID, accountID int64, day, reason string, raw any) store.SyncReject {
-	text := ""
-	if raw != nil {
-		if b, err := json.Marshal(raw); err == nil {
-			text = string(b)
-		}
+// reject records an item as it arrived: its JSON bytes, not a re-encoding of what was read.
+func reject(syncID, accountID int64, day, reason string, body json.RawMessage) store.SyncReject {
+	return store.SyncReject{SyncID: syncID, AccountID: accountID, ChargeDate: day, Reason: reason, Raw: string(body)}
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return store.SyncReject{SyncID: syncID, AccountID: accountID, ChargeDate: day, Reason: reason, Raw: text}
+	return s[:n] + "…"
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
 )
 
 // TestFunctionsAgree is the guard DESIGN §2 asks for: the directories under functions/, the

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
+	"github.com/cloudlens/cloudlens/functions/alertdispatch"
+	"github.com/cloudlens/cloudlens/functions/alerts"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/functions/budgetcheck"
@@ -16,11 +18,13 @@ import (
 // bootstrap/main.go hands to app.Main on Function Compute: the runner builds each function
 // exactly as it is deployed. A test checks the set against functions/* and s.yaml.
 var registry = map[string]func(d *app.Deps) fcx.Options{
-	"auth":        auth.Function,
-	"accounts":    accounts.Function,
-	"billingsync": billingsync.Function,
-	"costs":       costs.Function,
-	"budgets":     budgets.Function,
-	"budgetcheck": budgetcheck.Function,
-	"jobs":        jobs.Function,
+	"auth":          auth.Function,
+	"accounts":      accounts.Function,
+	"billingsync":   billingsync.Function,
+	"costs":         costs.Function,
+	"budgets":       budgets.Function,
+	"budgetcheck":   budgetcheck.Function,
+	"jobs":          jobs.Function,
+	"alerts":        alerts.Function,
+	"alertdispatch": alertdispatch.Function,
 }

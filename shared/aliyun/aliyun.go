@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,9 @@ type Credentials struct {
 	AccessKeySecret string
 	SecurityToken   string
 	RoleARN         string
+	// Account is the CloudLens account the credentials belong to, named in logs (which
+	// never name the AccessKey); 0 when there is none yet (a connection test of new keys).
+	Account int64
 }
 
 // Options configure every client a Factory builds.
@@ -42,9 +46,11 @@ type Options struct {
 	// Endpoint is host[:port] of the OpenAPI service; "" means the real endpoint of the
 	// account's site. Tests and local mode point it at the simulator.
 	Endpoint string
-	// STSEndpoint is host[:port] of STS for RAM roles; "" means the site's real STS.
+	// STSEndpoint is host[:port] of STS for RAM roles; "" means the site's real STS,
+	// which is always reached over HTTPS, whatever Endpoint says.
 	STSEndpoint string
-	// Insecure selects plain HTTP (simulator only); production is HTTPS.
+	// Insecure selects plain HTTP towards the overriding endpoints above (the simulator),
+	// and only towards them: Alibaba's own endpoints are always HTTPS.
 	Insecure bool
 	// QPS is the client-side request limit per AccessKey/role; default 10, BSS's limit.
 	QPS float64
@@ -154,6 +160,7 @@ type client struct {
 	provider credentials.CredentialsProvider
 	role     *stsProvider // nil unless a RAM role is assumed
 	limiter  *rate.Limiter
+	account  int64
 }
 
 func (f *Factory) newClient(site string, c Credentials) (*client, error) {
@@ -164,29 +171,31 @@ func (f *Factory) newClient(site string, c Credentials) (*client, error) {
 	if strings.TrimSpace(c.AccessKeyID) == "" || c.AccessKeySecret == "" {
 		return nil, errs.Invalid("an AccessKey ID and secret are required")
 	}
-	scheme := "HTTPS"
-	if f.o.Insecure {
-		scheme = "HTTP"
-	}
-	endpoint := ep.bss
-	if f.o.Endpoint != "" {
-		endpoint = f.o.Endpoint
-	}
-	cl := &client{f: f, region: ep.region, endpoint: endpoint, scheme: scheme, limiter: f.limiter(c)}
+	endpoint, scheme := f.endpoint(ep.bss, f.o.Endpoint)
+	cl := &client{f: f, region: ep.region, endpoint: endpoint, scheme: scheme, limiter: f.limiter(c), account: c.Account}
 	var base credentials.CredentialsProvider = credentials.NewStaticAKCredentialsProvider(c.AccessKeyID, c.AccessKeySecret)
 	if c.SecurityToken != "" {
 		base = credentials.NewStaticSTSCredentialsProvider(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
 	}
 	cl.provider = base
 	if c.RoleARN != "" {
-		stsEndpoint := ep.sts
-		if f.o.STSEndpoint != "" {
-			stsEndpoint = f.o.STSEndpoint
-		}
-		cl.role = f.role(c, base, stsEndpoint, scheme, ep.region)
+		stsEndpoint, stsScheme := f.endpoint(ep.sts, f.o.STSEndpoint)
+		cl.role = f.role(c, base, stsEndpoint, stsScheme, ep.region)
 		cl.provider = cl.role
 	}
 	return cl, nil
+}
+
+// endpoint picks where one service is reached: the override when set, over plain HTTP
+// only if the options allow it, else Alibaba's own endpoint over HTTPS.
+func (f *Factory) endpoint(real, override string) (host, scheme string) {
+	if override == "" {
+		return real, "HTTPS"
+	}
+	if f.o.Insecure {
+		return override, "HTTP"
+	}
+	return override, "HTTPS"
 }
 
 func limiterKey(c Credentials) string { return c.AccessKeyID + "\x00" + c.RoleARN }
@@ -309,7 +318,10 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 			return nil, cl.err
 		}
 		wait := f.o.Backoff(attempt + 1)
-		f.log.WarnContext(ctx, "aliyun: retrying", "action", action, "attempt", attempt+1, "error", cl.summary, "wait_ms", wait.Milliseconds())
+		// The action and the account only: the request itself is signed (AccessKeyId,
+		// Signature, SecurityToken in its query) and never logged.
+		f.log.WarnContext(ctx, "aliyun: retrying", "action", action, "account_id", c.account, "attempt", attempt+1,
+			"error", cl.summary, "wait_ms", wait.Milliseconds())
 		if err := f.clock.Sleep(ctx, wait); err != nil {
 			f.failures.Add(1)
 			return nil, ctxError(action, err)
@@ -392,15 +404,25 @@ func classify(action string, err error) classified {
 	case errors.As(err, &se):
 		ae = &apiError{Status: se.HttpStatus(), Code: se.ErrorCode(), Message: se.Message(), RequestID: se.RequestId()}
 	default:
+		// Transport errors carry the request URL, which for RPC calls is signed: AccessKeyId,
+		// SecurityToken and Signature in the query. Nothing below may keep it.
+		err = redacted(err)
 		var ne net.Error
 		var ce sdkerrors.Error
 		if errors.As(err, &ne) || isConnError(err) {
-			return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: network error", action), retry: true, summary: err.Error()}
+			return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: network error (%s)", action, errs.Clip(err.Error(), 200)), retry: true, summary: err.Error()}
 		}
 		if errors.As(err, &ce) {
 			return classified{err: errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: client error %s", action, ce.ErrorCode()), summary: err.Error()}
 		}
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s failed", action), retry: true, summary: err.Error()}
+	}
+	// SignatureDoesNotMatch quotes the server's string to sign, the whole signed query
+	// (AccessKeyId included): the first sentence says all a person needs. The SDK's own
+	// error repeats the message, so the cleaned answer replaces it as the cause.
+	if i := strings.Index(ae.Message, " server string to sign is"); i >= 0 {
+		ae = &apiError{Status: ae.Status, Code: ae.Code, Message: ae.Message[:i], RequestID: ae.RequestID}
+		err = ae
 	}
 	msg := errs.Clip(ae.Message, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
@@ -412,6 +434,8 @@ func classify(action string, err error) classified {
 	switch {
 	case strings.HasPrefix(ae.Code, "Throttling") || ae.Status == http.StatusTooManyRequests:
 		return classified{err: errs.Wrap(errs.KindRateLimited, err, "alibaba cloud %s: throttled (%s) after retries", action, ae.Code), retry: true, throttled: true, summary: summary}
+	case ae.Code == "BadResponse":
+		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s answered in an unexpected shape (HTTP %d): %s", action, ae.Status, msg), summary: summary}
 	case ae.Status >= 500 || ae.Code == "ServiceUnavailable" || ae.Code == "InternalError":
 		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: service error %s", action, ae.Code), retry: true, summary: summary}
 	case ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden:
@@ -423,6 +447,37 @@ func classify(action string, err error) classified {
 	}
 	return classified{err: errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 }
+
+// signedQuery matches the query of a URL, where the SDK puts the signed parameters.
+var signedQuery = regexp.MustCompile(`\?[^\s"']*`)
+
+// redacted returns err unchanged when its text carries no URL query, else an error with
+// the same text minus every query (the signed part of an RPC request) and the same
+// classification: a net.Error stays one, so it is still retried as a network error.
+func redacted(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "?") {
+		return err
+	}
+	clean := signedQuery.ReplaceAllString(msg, "?…")
+	if clean == msg {
+		return err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return redactedNetError{msg: clean, timeout: ne.Timeout()}
+	}
+	return errors.New(clean)
+}
+
+type redactedNetError struct {
+	msg     string
+	timeout bool
+}
+
+func (e redactedNetError) Error() string   { return e.msg }
+func (e redactedNetError) Timeout() bool   { return e.timeout }
+func (e redactedNetError) Temporary() bool { return false }
 
 // isConnError recognises transport failures the SDK returns unwrapped as strings.
 func isConnError(err error) bool {

@@ -2,9 +2,9 @@ package aliyun
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,7 +140,7 @@ func TestDescribeInstanceBillPaging(t *testing.T) {
 	}
 
 	exact := []struct {
-		raw  json.Number
+		raw  billing.Number
 		want money.Micros
 	}{
 		{items[0].PretaxAmount, 10_000},
@@ -191,7 +191,7 @@ func TestRetryAndClassification(t *testing.T) {
 		{"bad parameter", []answer{{400, errorBody("InvalidParameter", "The specified parameter is invalid.")}}, errs.KindInvalid, 1, 0, "InvalidParameter"},
 		{"throttled forever", []answer{{400, errorBody("Throttling.User", "flow control")}}, errs.KindRateLimited, 4, 4, "throttled"},
 		{"5xx forever", []answer{{502, errorBody("ServiceUnavailable", "down")}}, errs.KindUnavailable, 4, 0, ""},
-		{"not json", []answer{{200, `<xml/>`}}, errs.KindInternal, 1, 0, ""},
+		{"not json", []answer{{200, `<xml/>`}}, errs.KindUnavailable, 1, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -550,4 +550,139 @@ func BenchmarkDescribeInstanceBill(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(f.Stats().Requests)/float64(b.N), "requests/op")
+}
+
+// QueryAccountBalance documents its amounts as strings; numbers, thousands separators and
+// digits below the micro-unit are read too, and an unreadable amount is named.
+func TestBalanceAmountTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name, data string
+		want       Balance
+		bad        string
+	}{
+		{"numbers", `"AvailableAmount":10000.5,"AvailableCashAmount":0,"CreditAmount":12,"Currency":"CNY"`,
+			Balance{AvailableAmount: 10_000_500_000, CreditAmount: 12_000_000, Currency: "CNY"}, ""},
+		{"separators", `"AvailableAmount":"10,000.00","AvailableCashAmount":"1,234,567.891","Currency":"USD"`,
+			Balance{AvailableAmount: 10_000_000_000, AvailableCashAmount: 1_234_567_891_000, Currency: "USD"}, ""},
+		{"seven decimals", `"AvailableAmount":"0.0000015","Currency":"CNY"`, Balance{AvailableAmount: 2, Currency: "CNY"}, ""},
+		{"words", `"AvailableAmount":"plenty","Currency":"CNY"`, Balance{}, "AvailableAmount"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"Code":"200","Message":"Successful!","RequestId":"R","Success":true,"Data":{` + tc.data + `}}`
+			_, b := newTestBilling(t, &fakeBSS{answers: []answer{{200, body}}}, Options{})
+			bal, err := b.QueryAccountBalance(context.Background())
+			if tc.bad != "" {
+				if errs.KindOf(err) != errs.KindUnavailable || !strings.Contains(err.Error(), tc.bad) {
+					t.Fatalf("err = %v, want unavailable naming %s", err, tc.bad)
+				}
+				return
+			}
+			if err != nil || bal != tc.want {
+				t.Fatalf("balance = %+v, %v; want %+v", bal, err, tc.want)
+			}
+		})
+	}
+}
+
+// An item with a field no reading can make sense of is set aside with its bytes as
+// received and a reason naming the field; the other items of the page are read.
+func TestUnreadableItemSetAside(t *testing.T) {
+	body := `{"RequestId":"R","Success":true,"Data":{"TotalCount":"2","NextToken":"","Items":[` +
+		`{"BillingDate":"2024-03-14","ProductCode":"ecs","Usage":{"v":1},"Currency":"CNY"},` +
+		`{"BillingDate":"2024-03-14","ProductCode":"ecs","Usage":24,"Currency":"CNY","PretaxAmount":"1.5"}]}}`
+	_, b := newTestBilling(t, &fakeBSS{answers: []answer{{200, body}}}, Options{})
+	p, err := b.DescribeInstanceBill(context.Background(), BillQuery{BillingCycle: "2024-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 || string(p.Items[0].Usage) != "24" || string(p.Items[0].PretaxAmount) != "1.5" || !p.HasTotalCount || p.TotalCount != 2 {
+		t.Fatalf("page = %+v", p)
+	}
+	if len(p.Unreadable) != 1 || string(p.Unreadable[0].Body) != `{"BillingDate":"2024-03-14","ProductCode":"ecs","Usage":{"v":1},"Currency":"CNY"}` ||
+		!strings.Contains(errs.Message(p.Unreadable[0].Err), "Usage") {
+		t.Fatalf("unreadable = %+v", p.Unreadable)
+	}
+	if string(p.Bodies[0]) != `{"BillingDate":"2024-03-14","ProductCode":"ecs","Usage":24,"Currency":"CNY","PretaxAmount":"1.5"}` {
+		t.Fatalf("body = %s", p.Bodies[0])
+	}
+}
+
+// Only an overriding endpoint is spoken to over plain HTTP; Alibaba's own endpoints, STS
+// included, are HTTPS even when the OpenAPI endpoint is overridden.
+func TestEndpointSchemes(t *testing.T) {
+	role := testCreds
+	role.RoleARN = "acs:ram::1234567890123456:role/r"
+	for _, tc := range []struct {
+		name                           string
+		o                              Options
+		bss, bssScheme, sts, stsScheme string
+	}{
+		{"production", Options{}, "business.aliyuncs.com", "HTTPS", "sts.aliyuncs.com", "HTTPS"},
+		{"openapi overridden", Options{Endpoint: "127.0.0.1:9", Insecure: true}, "127.0.0.1:9", "HTTP", "sts.aliyuncs.com", "HTTPS"},
+		{"both overridden", Options{Endpoint: "127.0.0.1:9", STSEndpoint: "127.0.0.1:8", Insecure: true}, "127.0.0.1:9", "HTTP", "127.0.0.1:8", "HTTP"},
+		{"overridden over https", Options{Endpoint: "bss.example", STSEndpoint: "sts.example"}, "bss.example", "HTTPS", "sts.example", "HTTPS"},
+		{"insecure without override", Options{Insecure: true}, "business.aliyuncs.com", "HTTPS", "sts.aliyuncs.com", "HTTPS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := NewFactory(tc.o, nil).Billing("china", role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.c.endpoint != tc.bss || b.c.scheme != tc.bssScheme || b.c.role.endpoint != tc.sts || b.c.role.scheme != tc.stsScheme {
+				t.Fatalf("bss %s %s, sts %s %s", b.c.scheme, b.c.endpoint, b.c.role.scheme, b.c.role.endpoint)
+			}
+		})
+	}
+}
+
+// A transport error names the signed request URL; neither the retry warning nor the
+// returned error may carry its query.
+func TestNetworkErrorsKeepNoSignedURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	srv.Close()
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	f := NewFactory(Options{Endpoint: addr, Insecure: true, MaxRetries: 2, Backoff: func(int) time.Duration { return 0 }}, log)
+	b, err := f.Billing("china", testCreds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.DescribeInstanceBill(context.Background(), BillQuery{BillingCycle: "2024-03"})
+	if errs.KindOf(err) != errs.KindUnavailable {
+		t.Fatalf("kind = %s (%v)", errs.KindOf(err), err)
+	}
+	mu.Lock()
+	text := logs.String() + "\n" + err.Error()
+	mu.Unlock()
+	if !strings.Contains(text, "aliyun: retrying") || !strings.Contains(text, "DescribeInstanceBill") {
+		t.Fatalf("no retry warning logged: %s", text)
+	}
+	for _, secret := range []string{"AccessKeyId", "Signature", testCreds.AccessKeyID} {
+		if strings.Contains(text, secret) {
+			t.Fatalf("%s leaked: %s", secret, text)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// SignatureDoesNotMatch quotes the signed query; the error keeps only its first sentence.
+func TestSignatureErrorKeepsNoSignedQuery(t *testing.T) {
+	body := errorBody("SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3D"+testCreds.AccessKeyID+"%26Action%3DDescribeInstanceBill")
+	_, b := newTestBilling(t, &fakeBSS{answers: []answer{{400, body}}}, Options{})
+	_, err := b.DescribeInstanceBill(context.Background(), BillQuery{BillingCycle: "2024-03"})
+	if errs.KindOf(err) != errs.KindUnauthorized || !strings.Contains(err.Error(), "Specified signature is not matched") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "AccessKeyId") || strings.Contains(err.Error(), testCreds.AccessKeyID) {
+		t.Fatalf("the error carries the signed query: %v", err)
+	}
 }

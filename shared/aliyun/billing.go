@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -42,10 +44,24 @@ type BillQuery struct {
 
 // BillPage is one page of items; NextToken is "" on the last page.
 type BillPage struct {
-	Items      []billing.RawItem
+	Items []billing.RawItem
+	// Bodies are the items' JSON exactly as received: Bodies[i] is Items[i].
+	Bodies []json.RawMessage
+	// Unreadable are items that are not an object of readable fields (a field of a type no
+	// reading can make sense of): the caller rejects them with Err and keeps the rest.
+	Unreadable []UnreadableItem
 	NextToken  string
-	TotalCount int
-	RequestID  string
+	// TotalCount is the number of items of the whole answer, when the service sends it.
+	TotalCount    int
+	HasTotalCount bool
+	MaxResults    int // the page size the service used (as it says, else as asked)
+	RequestID     string
+}
+
+// UnreadableItem is an item of a page that could not be decoded, as received.
+type UnreadableItem struct {
+	Body json.RawMessage
+	Err  error
 }
 
 // DescribeInstanceBill fetches one page. Amounts are decoded from the raw body into
@@ -69,23 +85,50 @@ func (b *Billing) DescribeInstanceBill(ctx context.Context, q BillQuery) (BillPa
 	var resp struct {
 		RequestID string `json:"RequestId"`
 		Data      struct {
-			NextToken  string          `json:"NextToken"`
-			TotalCount json.Number     `json:"TotalCount"`
+			NextToken  billing.Text    `json:"NextToken"`
+			TotalCount billing.Number  `json:"TotalCount"`
+			MaxResults billing.Number  `json:"MaxResults"`
 			Items      json.RawMessage `json:"Items"`
 		} `json:"Data"`
 	}
 	if err := json.Unmarshal(body, &resp); err != nil {
 		return BillPage{}, badResponse("DescribeInstanceBill", err)
 	}
-	var items []billing.RawItem
-	if err := decodeItems(resp.Data.Items, &items); err != nil {
-		return BillPage{}, badResponse("DescribeInstanceBill", err)
-	}
-	total, err := optionalInt(resp.Data.TotalCount)
+	bodies, err := itemBodies(resp.Data.Items)
 	if err != nil {
 		return BillPage{}, badResponse("DescribeInstanceBill", err)
 	}
-	return BillPage{Items: items, NextToken: resp.Data.NextToken, TotalCount: total, RequestID: resp.RequestID}, nil
+	page := BillPage{NextToken: string(resp.Data.NextToken), RequestID: resp.RequestID, MaxResults: q.MaxResults,
+		Items: make([]billing.RawItem, 0, len(bodies)), Bodies: make([]json.RawMessage, 0, len(bodies))}
+	if resp.Data.TotalCount != "" {
+		if page.TotalCount, err = strconv.Atoi(string(resp.Data.TotalCount)); err != nil || page.TotalCount < 0 {
+			return BillPage{}, badResponse("DescribeInstanceBill", fmt.Errorf("TotalCount %q is not a count", errs.Clip(string(resp.Data.TotalCount), 40)))
+		}
+		page.HasTotalCount = true
+	}
+	// The page size the service used, which may be smaller than asked for.
+	if n, err := strconv.Atoi(string(resp.Data.MaxResults)); err == nil && n > 0 {
+		page.MaxResults = n
+	}
+	for _, b := range bodies {
+		var it billing.RawItem
+		if err := json.Unmarshal(b, &it); err != nil {
+			page.Unreadable = append(page.Unreadable, UnreadableItem{Body: b, Err: unreadable(err)})
+			continue
+		}
+		page.Items = append(page.Items, it)
+		page.Bodies = append(page.Bodies, b)
+	}
+	return page, nil
+}
+
+// unreadable turns a decoding error of one item into a reason a person can act on.
+func unreadable(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return errs.Wrap(errs.KindInvalid, err, "field %s is a JSON %s, where the API documents a single value (text or number)", te.Field, te.Value)
+	}
+	return errs.Wrap(errs.KindInvalid, err, "the item is not readable: %s", errs.Clip(err.Error(), 200))
 }
 
 func (q *BillQuery) validate() error {
@@ -124,8 +167,9 @@ type Balance struct {
 	Currency            string
 }
 
-// QueryAccountBalance reads the balance. BSS sends these amounts as strings, which
-// may carry thousands separators ("10,000.00"); they are dropped before parsing.
+// QueryAccountBalance reads the balance. BSS documents these amounts as strings, which
+// may carry thousands separators ("10,000.00", dropped before parsing); numbers are
+// accepted too, and digits below the micro-unit are rounded.
 func (b *Billing) QueryAccountBalance(ctx context.Context) (Balance, error) {
 	body, err := b.c.call(ctx, bssopenapi.CreateQueryAccountBalanceRequest())
 	if err != nil {
@@ -133,31 +177,32 @@ func (b *Billing) QueryAccountBalance(ctx context.Context) (Balance, error) {
 	}
 	var resp struct {
 		Data struct {
-			AvailableAmount     string `json:"AvailableAmount"`
-			AvailableCashAmount string `json:"AvailableCashAmount"`
-			CreditAmount        string `json:"CreditAmount"`
-			Currency            string `json:"Currency"`
+			AvailableAmount     billing.Number `json:"AvailableAmount"`
+			AvailableCashAmount billing.Number `json:"AvailableCashAmount"`
+			CreditAmount        billing.Number `json:"CreditAmount"`
+			Currency            billing.Text   `json:"Currency"`
 		} `json:"Data"`
 	}
 	if err := json.Unmarshal(body, &resp); err != nil {
 		return Balance{}, badResponse("QueryAccountBalance", err)
 	}
-	out := Balance{Currency: resp.Data.Currency}
+	out := Balance{Currency: strings.TrimSpace(string(resp.Data.Currency))}
 	for _, f := range []struct {
-		in  string
-		out *money.Micros
+		name string
+		in   billing.Number
+		out  *money.Micros
 	}{
-		{resp.Data.AvailableAmount, &out.AvailableAmount},
-		{resp.Data.AvailableCashAmount, &out.AvailableCashAmount},
-		{resp.Data.CreditAmount, &out.CreditAmount},
+		{"AvailableAmount", resp.Data.AvailableAmount, &out.AvailableAmount},
+		{"AvailableCashAmount", resp.Data.AvailableCashAmount, &out.AvailableCashAmount},
+		{"CreditAmount", resp.Data.CreditAmount, &out.CreditAmount},
 	} {
-		s := strings.ReplaceAll(strings.TrimSpace(f.in), ",", "")
+		s := strings.ReplaceAll(string(f.in), ",", "")
 		if s == "" {
 			continue
 		}
-		v, err := money.Parse(s)
+		v, _, err := money.ParseRounded(s)
 		if err != nil {
-			return Balance{}, badResponse("QueryAccountBalance", err)
+			return Balance{}, badResponse("QueryAccountBalance", fmt.Errorf("%s %q is not an amount", f.name, errs.Clip(string(f.in), 40)))
 		}
 		*f.out = v
 	}
@@ -214,12 +259,13 @@ func (b *Billing) QueryBillOverview(ctx context.Context, cycle string) ([]Overvi
 	out := make([]OverviewItem, len(raws))
 	for i, r := range raws {
 		o := OverviewItem{
-			ProductCode: r.ProductCode, ProductName: r.ProductName, ProductType: r.ProductType,
-			SubscriptionType: r.SubscriptionType, Item: r.Item, PipCode: r.PipCode, CommodityCode: r.CommodityCode,
-			BillAccountID: r.BillAccountID, BillAccountName: r.BillAccountName, Currency: r.Currency,
+			ProductCode: string(r.ProductCode), ProductName: string(r.ProductName), ProductType: string(r.ProductType),
+			SubscriptionType: string(r.SubscriptionType), Item: string(r.Item), PipCode: string(r.PipCode),
+			CommodityCode: string(r.CommodityCode), BillAccountID: string(r.BillAccountID),
+			BillAccountName: string(r.BillAccountName), Currency: string(r.Currency),
 		}
 		for _, f := range []struct {
-			in  json.Number
+			in  billing.Number
 			out *money.Micros
 		}{
 			{r.PretaxGrossAmount, &o.PretaxGrossAmount}, {r.InvoiceDiscount, &o.InvoiceDiscount},
@@ -231,7 +277,7 @@ func (b *Billing) QueryBillOverview(ctx context.Context, cycle string) ([]Overvi
 			if f.in == "" {
 				continue
 			}
-			v, err := money.Parse(string(f.in))
+			v, _, err := money.ParseRounded(strings.ReplaceAll(string(f.in), ",", ""))
 			if err != nil {
 				return nil, badResponse("QueryBillOverview", err)
 			}
@@ -240,6 +286,25 @@ func (b *Billing) QueryBillOverview(ctx context.Context, cycle string) ([]Overvi
 		out[i] = o
 	}
 	return out, nil
+}
+
+// itemBodies splits a list of items into each item's JSON as received, in both shapes
+// BSS uses for lists (see decodeItems).
+func itemBodies(raw json.RawMessage) ([]json.RawMessage, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var out []json.RawMessage
+	if raw[0] == '[' {
+		err := json.Unmarshal(raw, &out)
+		return out, err
+	}
+	var wrapped struct {
+		Item []json.RawMessage `json:"Item"`
+	}
+	err := json.Unmarshal(raw, &wrapped)
+	return wrapped.Item, err
 }
 
 // decodeItems accepts both shapes BSS uses for lists: a bare array (DescribeInstanceBill)
@@ -262,15 +327,9 @@ func decodeItems(raw json.RawMessage, into *[]billing.RawItem) error {
 	return nil
 }
 
-func optionalInt(n json.Number) (int, error) {
-	if n == "" {
-		return 0, nil
-	}
-	return strconv.Atoi(string(n))
-}
-
 // badResponse classifies an answer that does not match the documented shape: it is
-// the service's fault, not the caller's, and retrying will not change it.
+// the service's fault, not the caller's or CloudLens's, so it is "unavailable" (a bad
+// gateway), never a 500, and the message names what was wrong so a person can act on it.
 func badResponse(action string, err error) error {
-	return errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: unexpected response", action)
+	return errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s answered in an unexpected shape: %s", action, errs.Clip(err.Error(), 300))
 }

@@ -19,7 +19,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
-	"github.com/cloudlens/cloudlens/shared/money"
 )
 
 // bssVersion is the only API version of BSS OpenAPI the simulator speaks.
@@ -62,6 +61,9 @@ type Server struct {
 	cache    map[string][]BillItem
 	cacheFIF []string
 	srv      *http.Server
+
+	quirks         map[string]DayQuirks // uid|YYYY-MM-DD → how that day is answered (quirks.go)
+	balanceFormats map[string]BalanceFormat
 }
 
 type injected struct {
@@ -575,13 +577,21 @@ func (s *Server) describeInstanceBill(a *simAccount, form url.Values, asOf int64
 	}
 	fp := q.fingerprint(a.pub.UID)
 	offset := 0
-	if tok := form.Get("NextToken"); tok != "" {
+	tok := form.Get("NextToken")
+	if tok != "" {
 		var ok bool
 		if offset, ok = parsePageToken(tok, fp); !ok {
 			return nil, invalidParameter("The NextToken is not valid.")
 		}
 	}
 	rows := s.rows(a, &q, asOf)
+	dq, quirky := s.dayQuirks(a.pub.UID, &q)
+	if quirky && len(dq.Extra) > 0 {
+		rows = append(append(make([]BillItem, 0, len(rows)+len(dq.Extra)), rows...), dq.Extra...)
+	}
+	if quirky && dq.PageSize > 0 {
+		maxResults = min(maxResults, dq.PageSize)
+	}
 	if offset > len(rows) {
 		return nil, invalidParameter("The NextToken is not valid.")
 	}
@@ -589,6 +599,12 @@ func (s *Server) describeInstanceBill(a *simAccount, form url.Values, asOf int64
 	next := ""
 	if end < len(rows) {
 		next = pageToken(end, fp)
+	}
+	switch {
+	case quirky && dq.Paging == PagingRepeat && tok != "":
+		next = tok
+	case quirky && dq.Paging == PagingCycle && next == "":
+		next = pageToken(0, fp)
 	}
 
 	b := make([]byte, 0, 512+(end-offset)*1400)
@@ -598,8 +614,10 @@ func (s *Server) describeInstanceBill(a *simAccount, form url.Values, asOf int64
 	b = appendJSONString(b, q.cycle)
 	b = appendStr(b, "AccountID", a.pub.UID)
 	b = appendStr(b, "AccountName", a.pub.Name)
-	b = append(b, `,"TotalCount":`...)
-	b = strconv.AppendInt(b, int64(len(rows)), 10)
+	if !quirky || !dq.NoTotalCount {
+		b = append(b, `,"TotalCount":`...)
+		b = strconv.AppendInt(b, int64(len(rows)), 10)
+	}
 	b = appendStr(b, "NextToken", next)
 	b = append(b, `,"MaxResults":`...)
 	b = strconv.AppendInt(b, int64(maxResults), 10)
@@ -608,7 +626,11 @@ func (s *Server) describeInstanceBill(a *simAccount, form url.Values, asOf int64
 		if i > offset {
 			b = append(b, ',')
 		}
-		b = rows[i].AppendJSON(b)
+		if quirky {
+			b = appendQuirkyItem(b, &rows[i], i, dq)
+		} else {
+			b = rows[i].AppendJSON(b)
+		}
 	}
 	return append(b, "]}}"...), nil
 }
@@ -702,15 +724,15 @@ func (w *World) Balance(uid string) Balance {
 
 func (s *Server) queryAccountBalance(a *simAccount, reqID string) []byte {
 	bal := s.w.Balance(a.pub.UID)
+	f := s.balanceFormat(a.pub.UID)
 	b := make([]byte, 0, 320)
 	b = append(b, `{"Code":"200","Message":"success","RequestId":`...)
 	b = appendJSONString(b, reqID)
-	b = append(b, `,"Success":true,"Data":{"AvailableAmount":`...)
-	b = appendJSONString(b, money.Micros(bal.AvailableAmount).String())
-	b = appendStr(b, "AvailableCashAmount", money.Micros(bal.AvailableCashAmount).String())
-	b = appendStr(b, "CreditAmount", money.Micros(bal.CreditAmount).String())
+	b = append(b, `,"Success":true,"Data":{"QuotaLimit":"0.00"`...)
+	b = appendBalanceAmount(b, "AvailableAmount", bal.AvailableAmount, f)
+	b = appendBalanceAmount(b, "AvailableCashAmount", bal.AvailableCashAmount, f)
+	b = appendBalanceAmount(b, "CreditAmount", bal.CreditAmount, f)
 	b = appendStr(b, "MybankCreditAmount", "0.00")
-	b = appendStr(b, "QuotaLimit", "0.00")
 	b = appendStr(b, "Currency", bal.Currency)
 	return append(b, "}}"...)
 }

@@ -48,7 +48,7 @@ func (d *Deps) Billing(a account.Account) (*aliyun.Billing, error) {
 		}
 		f = d.Sim
 	}
-	creds := aliyun.Credentials{AccessKeyID: a.AccessKeyID, AccessKeySecret: secret}
+	creds := aliyun.Credentials{AccessKeyID: a.AccessKeyID, AccessKeySecret: secret, Account: a.ID}
 	if a.AuthType == account.AuthRAMRole {
 		creds.RoleARN = a.RoleARN
 	}

@@ -148,7 +148,10 @@ func (d *Deps) build(ctx context.Context) error {
 		d.Invoke = d.invokeURLs(urls)
 	}
 	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Sessions: d.Cache, Log: d.Log, Now: d.now}
-	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, Insecure: cfg.AliyunEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
+	// Plain HTTP goes only to an overriding endpoint (the simulator); Alibaba's own
+	// endpoints, STS included, are always HTTPS (see aliyun.Options).
+	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, STSEndpoint: cfg.AliyunSTSEndpoint,
+		Insecure: cfg.AliyunEndpoint != "" || cfg.AliyunSTSEndpoint != "", QPS: cfg.AliyunQPS}, d.Log)
 	return nil
 }
 

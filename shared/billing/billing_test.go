@@ -47,7 +47,7 @@ func TestNormalizeFields(t *testing.T) {
 		InvoiceDiscount: 10_000, CouponDeduction: 1_005_000, CashCouponDeduction: 0, PrepaidCardDeduction: 500_000,
 		PricingQuantity: "24", PricingUnit: "小时", SubscriptionType: "PayAsYouGo", BillingItem: "instance_type",
 		BillingItemName: "实例规格", ResourceGroup: "rg-prod", CostUnit: "web", Currency: "CNY",
-		Tags: []Tag{{"env", "prod"}, {"team", "a b:c"}},
+		Tags: []Tag{{"env", "prod"}, {"team", "a b:c"}}, PaymentAmount: 12_345_677_475_000, identity: li.Key,
 	}
 	if !reflect.DeepEqual(li, want) {
 		t.Fatalf("Normalize =\n%+v\nwant\n%+v", li, want)
@@ -77,7 +77,7 @@ func TestChargeCategory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.item+"/"+tt.sub+"/"+tt.amount, func(t *testing.T) {
 			r := sample(t)
-			r.Item, r.SubscriptionType, r.PretaxAmount = tt.item, tt.sub, json.Number(tt.amount)
+			r.Item, r.SubscriptionType, r.PretaxAmount = Text(tt.item), Text(tt.sub), Number(tt.amount)
 			li, err := Normalize(1, r)
 			if tt.wantErr {
 				if !errs.Is(err, errs.KindInvalid) {
@@ -155,8 +155,8 @@ func TestUnknownRegionKeptAndCounted(t *testing.T) {
 	if batch.UnknownRegions["火星（一区）"] != 2 || len(batch.UnknownRegions) != 1 {
 		t.Fatalf("UnknownRegions = %v", batch.UnknownRegions)
 	}
-	if batch.DuplicateKeys != 0 {
-		t.Fatalf("DuplicateKeys = %d", batch.DuplicateKeys)
+	if batch.Twins != 0 || len(batch.Duplicates) != 0 {
+		t.Fatalf("twins %d duplicates %v", batch.Twins, batch.Duplicates)
 	}
 }
 
@@ -172,7 +172,7 @@ func TestZone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.zone, func(t *testing.T) {
 			r := sample(t)
-			r.Zone, r.Region = tt.zone, tt.region
+			r.Zone, r.Region = Text(tt.zone), Text(tt.region)
 			li, err := Normalize(1, r)
 			if err != nil {
 				t.Fatal(err)
@@ -244,7 +244,8 @@ func TestNormalizeRejects(t *testing.T) {
 		{"bad date", func(r *RawItem) { r.BillingDate = "2024-02-30" }, "billing date"},
 		{"no product", func(r *RawItem) { r.ProductCode = "" }, "product code"},
 		{"bad currency", func(r *RawItem) { r.Currency = "yuan" }, "currency"},
-		{"too precise", func(r *RawItem) { r.PretaxAmount = "0.0000001" }, "PretaxAmount"},
+		{"amount of words", func(r *RawItem) { r.PretaxAmount = "twelve" }, "PretaxAmount"},
+		{"resource package text", func(r *RawItem) { r.DeductedByResourcePackage = "100GB" }, "DeductedByResourcePackage"},
 		{"garbage amount", func(r *RawItem) { r.InvoiceDiscount = "NaN" }, "InvoiceDiscount"},
 		{"bad usage", func(r *RawItem) { r.Usage = "lots" }, "usage"},
 		{"bad tags", func(r *RawItem) { r.Tag = "key:a value:1; key:a value:2" }, "two values"},
@@ -260,11 +261,11 @@ func TestNormalizeRejects(t *testing.T) {
 		})
 	}
 	batch := NormalizeAll(1, []RawItem{sample(t), {}, sample(t)})
-	if len(batch.Items) != 2 || len(batch.Rejected) != 1 || batch.Rejected[0].Index != 1 {
+	if len(batch.Items) != 1 || len(batch.Rejected) != 1 || batch.Rejected[0].Index != 1 {
 		t.Fatalf("batch: %d items, rejected %+v", len(batch.Items), batch.Rejected)
 	}
-	if batch.DuplicateKeys != 1 {
-		t.Fatalf("the same item twice must share a key: DuplicateKeys = %d", batch.DuplicateKeys)
+	if len(batch.Duplicates) != 1 || batch.Duplicates[0] != 2 || batch.Twins != 0 {
+		t.Fatalf("the same item twice is one charge, counted: duplicates %v twins %d", batch.Duplicates, batch.Twins)
 	}
 }
 
@@ -338,7 +339,7 @@ func TestKeyStability(t *testing.T) {
 	keys := map[Key]bool{}
 	for _, id := range orders {
 		r := sample(t)
-		r.Item, r.SubscriptionType, r.RecordID = "SubscriptionOrder", "Subscription", id
+		r.Item, r.SubscriptionType, r.RecordID = "SubscriptionOrder", "Subscription", Text(id)
 		keys[mustKey(t, r)] = true
 	}
 	if len(keys) != 2 {
@@ -425,5 +426,96 @@ func BenchmarkNormalize(b *testing.B) {
 		if _, err := Normalize(1, r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Fields of the other JSON type than documented are read; what cannot be read rejects
+// only its item, naming the field.
+func TestOddFieldTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name, patch string
+		check       func(LineItem) bool
+		reject      string
+	}{
+		{"usage as a number", `"Usage": 24.5`, func(li LineItem) bool { return li.PricingQuantity == "24.5" }, ""},
+		{"amount as a string", `"PretaxAmount": "12345677.975"`, func(li LineItem) bool { return li.BilledCost == 12_345_677_975_000 }, ""},
+		{"amount with separators", `"PretaxAmount": "12,345,677.975"`, func(li LineItem) bool { return li.BilledCost == 12_345_677_975_000 }, ""},
+		{"owner id as a number", `"OwnerID": 1234567890123456`, func(li LineItem) bool {
+			return li.SubAccountID == "1234567890123456" && li.SubAccountName == "payer@example"
+		}, ""},
+		{"service period as a number", `"ServicePeriod": 1, "ServicePeriodUnit": "Month"`, func(li LineItem) bool {
+			return li.ServicePeriod == "1" && li.ServicePeriodUnit == "Month"
+		}, ""},
+		{"null amount", `"DeductedByCoupons": null`, func(li LineItem) bool { return li.CouponDeduction == 0 }, ""},
+		{"resource package NULL", `"DeductedByResourcePackage": "NULL"`, func(li LineItem) bool { return li.ResourcePackageDeduction == 0 }, ""},
+		{"seven decimals", `"PretaxAmount": 1.0000005, "PretaxGrossAmount": "2.0000015"`, func(li LineItem) bool {
+			return li.BilledCost == 1_000_000 && li.ListCost == 2_000_002 && li.RoundedAmounts == 2
+		}, ""},
+		{"usage as an object", `"Usage": {"value": 1}`, nil, "Usage"},
+		{"amount as an array", `"PretaxAmount": [1]`, nil, "PretaxAmount"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.TrimSuffix(strings.TrimSpace(sampleJSON), "}") + ", " + tc.patch + "}"
+			var r RawItem
+			err := json.Unmarshal([]byte(body), &r)
+			if tc.reject != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.reject) {
+					t.Fatalf("decode error = %v, want one naming %s", err, tc.reject)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			li, err := Normalize(1, r)
+			if err != nil || !tc.check(li) {
+				t.Fatalf("Normalize = %+v, %v", li, err)
+			}
+		})
+	}
+}
+
+// Two subscription orders of one instance on one day (a renewal and an upgrade) share every
+// identifying field: both are kept under different keys, the same keys on every re-fetch,
+// while the same charge delivered twice is counted, not stored twice.
+func TestTwinChargesKeptAndStable(t *testing.T) {
+	order := func(amount, period, spec string) (RawItem, json.RawMessage) {
+		body := strings.TrimSuffix(strings.TrimSpace(sampleJSON), "}") +
+			`, "Item": "SubscriptionOrder", "SubscriptionType": "Subscription", "PretaxAmount": ` + amount +
+			`, "ServicePeriod": "` + period + `", "ServicePeriodUnit": "Month", "InstanceSpec": "` + spec + `"}`
+		var r RawItem
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r, json.RawMessage(body)
+	}
+	renewal, rb := order("1100.49", "1", "ecs.g7.large")
+	upgrade, ub := order("361.37", "1", "ecs.g7.xlarge")
+	fetch := func() Batch {
+		keys := NewDayKeys()
+		// The answer's two pages: the renewal on the first, the upgrade and a repeat of the
+		// renewal on the second.
+		b1 := NormalizePage(1, []RawItem{renewal}, []json.RawMessage{rb}, keys)
+		b2 := NormalizePage(1, []RawItem{upgrade, renewal}, []json.RawMessage{ub, rb}, keys)
+		return Batch{Items: append(b1.Items, b2.Items...), Twins: b1.Twins + b2.Twins, Duplicates: append(b1.Duplicates, b2.Duplicates...)}
+	}
+	first, again := fetch(), fetch()
+	if len(first.Items) != 2 || first.Twins != 1 || len(first.Duplicates) != 1 || first.Duplicates[0] != 1 {
+		t.Fatalf("items %d twins %d duplicates %v", len(first.Items), first.Twins, first.Duplicates)
+	}
+	if first.Items[0].Key == first.Items[1].Key {
+		t.Fatal("the renewal and the upgrade share a key: one would overwrite the other")
+	}
+	if first.Items[0].BilledCost != 1_100_490_000 || first.Items[1].BilledCost != 361_370_000 {
+		t.Fatalf("amounts %s %s", first.Items[0].BilledCost, first.Items[1].BilledCost)
+	}
+	for i := range first.Items {
+		if first.Items[i].Key != again.Items[i].Key {
+			t.Fatalf("item %d changed its key on a re-fetch", i)
+		}
+	}
+	// The first of the twins keeps the key an item of that identity always had.
+	if li, _ := Normalize(1, renewal); li.Key != first.Items[0].Key {
+		t.Fatal("the first charge of an identity changed its key")
 	}
 }

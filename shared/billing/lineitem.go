@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -68,6 +69,12 @@ type LineItem struct {
 	CouponDeduction      money.Micros
 	CashCouponDeduction  money.Micros
 	PrepaidCardDeduction money.Micros
+	// DeductedByResourcePackage: what resource plans covered.
+	ResourcePackageDeduction money.Micros
+	AdjustAmount             money.Micros // credit refunds applied
+	PaymentAmount            money.Micros // paid (cash and credit)
+	CashAmount               money.Micros // paid in cash
+	OutstandingAmount        money.Micros // not yet settled
 
 	PricingQuantity  string // decimal as billed (Usage), kept as text to stay exact
 	PricingUnit      string
@@ -78,39 +85,62 @@ type LineItem struct {
 	CostUnit         string
 	Currency         string
 	Tags             []Tag
+
+	ListPrice         string // unit list price as billed (text: the API sends a string)
+	ListPriceUnit     string
+	InstanceSpec      string // e.g. ecs.g7.large; may lag the bill by 48 hours
+	InstanceConfig    string
+	ServicePeriod     string // how long the charge pays for, in ServicePeriodUnit
+	ServicePeriodUnit string
+
+	// RoundedAmounts counts amounts of the item that had digits below the micro-unit.
+	RoundedAmounts int
+	// identity is the key before DayKeys tells apart items that share it.
+	identity Key
 }
 
 // Normalize turns one raw item into a line item for the CloudLens account accountID.
 // Problems with the item are errs.Invalid with the reason; the caller records the item
 // as rejected and ingests the rest.
 func Normalize(accountID int64, raw RawItem) (LineItem, error) {
+	t := func(v Text) string { return strings.TrimSpace(string(v)) }
 	li := LineItem{
 		AccountID:          accountID,
-		BillingAccountID:   strings.TrimSpace(raw.BillAccountID),
-		BillingAccountName: raw.BillAccountName,
-		SubAccountID:       strings.TrimSpace(raw.OwnerID),
-		SubAccountName:     raw.OwnerName,
-		ServiceName:        raw.ProductName,
-		ServiceCode:        strings.TrimSpace(raw.ProductCode),
-		ProductType:        strings.TrimSpace(raw.ProductType),
-		ResourceID:         strings.TrimSpace(raw.InstanceID),
-		ResourceName:       raw.NickName,
-		RegionName:         strings.TrimSpace(raw.Region),
-		PricingUnit:        raw.UsageUnit,
-		SubscriptionType:   strings.TrimSpace(raw.SubscriptionType),
-		BillingItem:        strings.TrimSpace(raw.BillingItemCode),
-		BillingItemName:    raw.BillingItem,
-		ResourceGroup:      raw.ResourceGroup,
-		CostUnit:           raw.CostUnit,
-		Currency:           strings.ToUpper(strings.TrimSpace(raw.Currency)),
+		BillingAccountID:   t(raw.BillAccountID),
+		BillingAccountName: string(raw.BillAccountName),
+		SubAccountID:       t(raw.OwnerID),
+		ServiceName:        string(raw.ProductName),
+		ServiceCode:        t(raw.ProductCode),
+		ProductType:        t(raw.ProductType),
+		ResourceID:         t(raw.InstanceID),
+		ResourceName:       string(raw.NickName),
+		RegionName:         t(raw.Region),
+		PricingUnit:        string(raw.UsageUnit),
+		SubscriptionType:   t(raw.SubscriptionType),
+		BillingItem:        t(raw.BillingItemCode),
+		BillingItemName:    string(raw.BillingItem),
+		ResourceGroup:      string(raw.ResourceGroup),
+		CostUnit:           string(raw.CostUnit),
+		Currency:           strings.ToUpper(t(raw.Currency)),
+		ListPrice:          t(raw.ListPrice),
+		ListPriceUnit:      t(raw.ListPriceUnit),
+		InstanceSpec:       t(raw.InstanceSpec),
+		InstanceConfig:     string(raw.InstanceConfig),
+		ServicePeriod:      t(raw.ServicePeriod),
+		ServicePeriodUnit:  t(raw.ServicePeriodUnit),
 	}
 	if li.ResourceID == "" {
-		li.ResourceID = strings.TrimSpace(raw.InstanceId)
+		li.ResourceID = t(raw.InstanceId)
+	}
+	// DescribeInstanceBill documents no name for the resource owner (OwnerID), only for the
+	// account the bill belongs to: the name is known when the two are the same account.
+	if li.SubAccountID == "" || li.SubAccountID == li.BillingAccountID {
+		li.SubAccountName = li.BillingAccountName
 	}
 
-	day, err := time.Parse(time.DateOnly, strings.TrimSpace(raw.BillingDate))
+	day, err := time.Parse(time.DateOnly, t(raw.BillingDate))
 	if err != nil {
-		return LineItem{}, errs.Invalid("billing date %q is not YYYY-MM-DD (daily granularity is required)", errs.Clip(raw.BillingDate, 40))
+		return LineItem{}, errs.Invalid("billing date %q is not YYYY-MM-DD (daily granularity is required)", errs.Clip(string(raw.BillingDate), 40))
 	}
 	li.ChargeDate = day.Format(time.DateOnly)
 	li.BillingPeriod = day.Format("2006-01")
@@ -120,41 +150,46 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 		return LineItem{}, errs.Invalid("product code is missing")
 	}
 	if !isCurrency(li.Currency) {
-		return LineItem{}, errs.Invalid("currency %q is not a three-letter code", errs.Clip(raw.Currency, 40))
+		return LineItem{}, errs.Invalid("currency %q is not a three-letter code", errs.Clip(string(raw.Currency), 40))
 	}
 
 	for _, f := range []struct {
 		name string
-		in   json.Number
+		in   string
 		out  *money.Micros
 	}{
-		{"PretaxGrossAmount", raw.PretaxGrossAmount, &li.ListCost},
-		{"PretaxAmount", raw.PretaxAmount, &li.BilledCost},
-		{"InvoiceDiscount", raw.InvoiceDiscount, &li.InvoiceDiscount},
-		{"DeductedByCoupons", raw.DeductedByCoupons, &li.CouponDeduction},
-		{"DeductedByCashCoupons", raw.DeductedByCashCoupons, &li.CashCouponDeduction},
-		{"DeductedByPrepaidCard", raw.DeductedByPrepaidCard, &li.PrepaidCardDeduction},
+		{"PretaxGrossAmount", string(raw.PretaxGrossAmount), &li.ListCost},
+		{"PretaxAmount", string(raw.PretaxAmount), &li.BilledCost},
+		{"InvoiceDiscount", string(raw.InvoiceDiscount), &li.InvoiceDiscount},
+		{"DeductedByCoupons", string(raw.DeductedByCoupons), &li.CouponDeduction},
+		{"DeductedByCashCoupons", string(raw.DeductedByCashCoupons), &li.CashCouponDeduction},
+		{"DeductedByPrepaidCard", string(raw.DeductedByPrepaidCard), &li.PrepaidCardDeduction},
+		{"DeductedByResourcePackage", string(raw.DeductedByResourcePackage), &li.ResourcePackageDeduction},
+		{"AdjustAmount", string(raw.AdjustAmount), &li.AdjustAmount},
+		{"PaymentAmount", string(raw.PaymentAmount), &li.PaymentAmount},
+		{"CashAmount", string(raw.CashAmount), &li.CashAmount},
+		{"OutstandingAmount", string(raw.OutstandingAmount), &li.OutstandingAmount},
 	} {
-		if f.in == "" {
-			continue
-		}
-		v, err := money.Parse(string(f.in))
+		v, rounded, err := parseAmount(f.in)
 		if err != nil {
-			return LineItem{}, errs.Wrap(errs.KindInvalid, err, "%s %q is not an exact amount", f.name, errs.Clip(string(f.in), 40))
+			return LineItem{}, errs.Wrap(errs.KindInvalid, err, "%s %q is not an amount", f.name, errs.Clip(f.in, 40))
 		}
 		*f.out = v
+		if rounded {
+			li.RoundedAmounts++
+		}
 	}
 	// Without amortisation data the effective cost of a day is what was billed for it.
 	li.EffectiveCost = li.BilledCost
 
-	if q := strings.TrimSpace(raw.Usage); q != "" {
+	if q := t(raw.Usage); q != "" {
 		if !isDecimal(q) {
 			return LineItem{}, errs.Invalid("usage %q is not a decimal quantity", errs.Clip(q, 40))
 		}
 		li.PricingQuantity = q
 	}
 
-	li.ChargeCategory, li.ChargeFrequency, err = chargeCategory(raw.Item, li.SubscriptionType, li.BilledCost)
+	li.ChargeCategory, li.ChargeFrequency, err = chargeCategory(string(raw.Item), li.SubscriptionType, li.BilledCost)
 	if err != nil {
 		return LineItem{}, err
 	}
@@ -163,13 +198,25 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 	if id, ok := RegionID(li.RegionName); ok {
 		li.RegionID = id
 	}
-	li.Zone = zoneID(raw.Zone, li.RegionID)
+	li.Zone = zoneID(string(raw.Zone), li.RegionID)
 
-	if li.Tags, err = ParseTags(raw.Tag); err != nil {
+	if li.Tags, err = ParseTags(string(raw.Tag)); err != nil {
 		return LineItem{}, err
 	}
-	li.Key = itemKey(accountID, li, raw)
+	li.identity = identityKey(accountID, li, raw)
+	li.Key = li.identity
 	return li, nil
+}
+
+// parseAmount reads an amount field: "" (and the "NULL" BSS writes for an empty string
+// amount) is zero; thousands separators are dropped; digits below the micro-unit are
+// rounded half to even, and rounded says so.
+func parseAmount(s string) (money.Micros, bool, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	if s == "" || strings.EqualFold(s, "null") {
+		return 0, false, nil
+	}
+	return money.ParseRounded(s)
 }
 
 // chargeCategory derives the FOCUS category from Alibaba's bill type (Item) and, when
@@ -201,21 +248,22 @@ func chargeCategory(item, subscription string, billed money.Micros) (category, f
 	return "", "", errs.Invalid("cannot tell the charge category: bill type %q, subscription type %q", errs.Clip(item, 40), errs.Clip(subscription, 40))
 }
 
-// itemKey hashes what identifies an upstream item, each field length-prefixed so that
-// no two field lists hash alike. Chosen so that:
-//   - the same item always maps to the same key: only identifiers are hashed, never
-//     amounts, quantities, names, tags, resource group or cost unit, which change while
-//     a day is still open or when a resource is re-tagged or moved;
-//   - two different items of one day never collide: DescribeInstanceBill with
-//     IsBillingItem returns one row per (payer, owner, product, product type, commodity,
-//     pip code, subscription type, bill type, instance, billing item, split item,
-//     region, zone, currency) and day; orders, refunds and adjustments of the same
-//     instance on the same day are told apart by their RecordID (the order number),
-//     which pay-as-you-go rows do not use as an identity because it is regenerated
-//     with the daily bill.
+// identityKey hashes what identifies an upstream item, each field length-prefixed so
+// that no two field lists hash alike. Chosen so that the same item always maps to the
+// same key: only identifiers are hashed, never amounts, quantities, names, tags, spec,
+// service period, resource group or cost unit, which change while a day is still open,
+// when a resource is re-tagged or moved, or (spec and config) up to 48 hours late.
+//
+// DescribeInstanceBill with IsBillingItem returns one row per (payer, owner, product,
+// product type, commodity, pip code, subscription type, bill type, instance, billing
+// item, split item, region, zone, currency) and day, with one exception: it has no order
+// number (RecordID is a field of other BSS operations, hashed when present), so two
+// subscription orders of one instance on one day (a renewal and an upgrade) share every
+// identifying field. Those differ only in what is not an identity (amounts, service
+// period, spec); DayKeys tells them apart by their order within the day's answer.
 //
 // The region is hashed as its id when known, so "杭州" and "华东1（杭州）" agree.
-func itemKey(accountID int64, li LineItem, raw RawItem) Key {
+func identityKey(accountID int64, li LineItem, raw RawItem) Key {
 	h := sha256.New()
 	var buf [8]byte
 	binary.BigEndian.PutUint64(buf[:], uint64(accountID))
@@ -225,20 +273,36 @@ func itemKey(accountID int64, li LineItem, raw RawItem) Key {
 		region = li.RegionName
 	}
 	record := ""
-	switch strings.ToLower(strings.TrimSpace(raw.Item)) {
+	switch strings.ToLower(strings.TrimSpace(string(raw.Item))) {
 	case "subscriptionorder", "refund", "adjustment":
-		record = strings.TrimSpace(raw.RecordID)
+		record = strings.TrimSpace(string(raw.RecordID))
 	}
 	for _, s := range []string{
 		li.ChargeDate, li.BillingAccountID, li.SubAccountID, li.ServiceCode, li.ProductType,
-		strings.TrimSpace(raw.CommodityCode), strings.TrimSpace(raw.PipCode), li.SubscriptionType,
-		strings.ToLower(strings.TrimSpace(raw.Item)), li.ResourceID, li.BillingItem,
-		strings.TrimSpace(raw.SplitItemID), region, li.Zone, li.Currency, record,
+		strings.TrimSpace(string(raw.CommodityCode)), strings.TrimSpace(string(raw.PipCode)), li.SubscriptionType,
+		strings.ToLower(strings.TrimSpace(string(raw.Item))), li.ResourceID, li.BillingItem,
+		strings.TrimSpace(string(raw.SplitItemID)), region, li.Zone, li.Currency, record,
 	} {
 		binary.BigEndian.PutUint32(buf[:4], uint32(len(s)))
 		h.Write(buf[:4])
 		h.Write([]byte(s))
 	}
+	var k Key
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// nthKey is the key of the n-th (0-based) item of one day sharing identity id. The first
+// keeps id itself, so keys stored before twins were told apart stay the same.
+func nthKey(id Key, n int) Key {
+	if n == 0 {
+		return id
+	}
+	h := sha256.New()
+	h.Write(id[:])
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(n))
+	h.Write(buf[:])
 	var k Key
 	copy(k[:], h.Sum(nil))
 	return k
@@ -280,22 +344,96 @@ type Rejection struct {
 
 // Batch is the outcome of normalising one page of items.
 type Batch struct {
-	Items          []LineItem
+	Items []LineItem
+	// Positions[i] is the position of Items[i] in the input slice.
+	Positions      []int
 	Rejected       []Rejection
 	UnknownRegions map[string]int // region names with no known id, with their counts
-	DuplicateKeys  int            // items whose key repeated an earlier item of the batch
+	// Twins counts items kept under an ordinal key: they share every identifying field
+	// with an earlier item of the day but are a different charge (see DayKeys).
+	Twins int
+	// Duplicates are the positions of items identical to an earlier item of the day: the
+	// same charge delivered twice, counted and left out rather than stored twice.
+	Duplicates []int
+	// Rounded counts amounts that had digits below the micro-unit.
+	Rounded int
 }
 
-// NormalizeAll normalises raws, keeping going past bad items, and counts what an
-// operator should see: rejected items, unknown region names and repeated keys.
+// DayKeys gives the items of one day's answer their final keys across its pages. Items
+// with the same identity are told apart by their order within the answer, which stays the
+// same when the day is fetched again, so re-syncs keep updating the same rows. An item
+// identical to an earlier one of the same identity is the same charge twice, not a twin.
+// The zero value is not ready: use NewDayKeys.
+type DayKeys struct {
+	seen map[Key][]*dayEntry // identity → the items kept under it, in answer order
+}
+
+// dayEntry is one kept item; its fingerprint is taken only if its identity repeats.
+type dayEntry struct {
+	fp   []byte
+	take func() []byte
+}
+
+func (e *dayEntry) fingerprint() []byte {
+	if e.take != nil {
+		e.fp, e.take = e.take(), nil
+	}
+	return e.fp
+}
+
+// NewDayKeys starts the keys of one day.
+func NewDayKeys() *DayKeys { return &DayKeys{seen: make(map[Key][]*dayEntry)} }
+
+// assign sets li.Key from its identity and the items of the day before it. fingerprint
+// returns what makes the item itself (its bytes as received). dup reports the same charge
+// repeated; twin an item kept under an ordinal key.
+func (d *DayKeys) assign(li *LineItem, fingerprint func() []byte) (twin, dup bool) {
+	prev := d.seen[li.identity]
+	e := &dayEntry{take: fingerprint}
+	if len(prev) > 0 {
+		fp := e.fingerprint()
+		for _, p := range prev {
+			if bytes.Equal(p.fingerprint(), fp) {
+				return false, true
+			}
+		}
+	}
+	d.seen[li.identity] = append(prev, e)
+	li.Key = nthKey(li.identity, len(prev))
+	return len(prev) > 0, false
+}
+
+// NormalizeAll normalises raws as one day's whole answer; see NormalizePage.
 func NormalizeAll(accountID int64, raws []RawItem) Batch {
+	return NormalizePage(accountID, raws, nil, NewDayKeys())
+}
+
+// NormalizePage normalises one page of a day's answer, keeping going past bad items, and
+// counts what an operator should see: rejected items, unknown region names, twins,
+// duplicates and rounded amounts. bodies, when not nil, are the items' JSON as received
+// (bodies[i] is raws[i]); keys carries the day's keys from page to page.
+func NormalizePage(accountID int64, raws []RawItem, bodies []json.RawMessage, keys *DayKeys) Batch {
 	b := Batch{Items: make([]LineItem, 0, len(raws))}
-	seen := make(map[Key]struct{}, len(raws))
-	for i, raw := range raws {
-		li, err := Normalize(accountID, raw)
+	for i := range raws {
+		li, err := Normalize(accountID, raws[i])
 		if err != nil {
 			b.Rejected = append(b.Rejected, Rejection{Index: i, Err: err})
 			continue
+		}
+		fingerprint := func() []byte {
+			if bodies != nil {
+				return bodies[i]
+			}
+			fp, _ := json.Marshal(&raws[i])
+			return fp
+		}
+		twin, dup := keys.assign(&li, fingerprint)
+		if dup {
+			b.Duplicates = append(b.Duplicates, i)
+			continue
+		}
+		if twin {
+			b.Twins++
 		}
 		if li.RegionID == "" && li.RegionName != "" {
 			if b.UnknownRegions == nil {
@@ -303,11 +441,9 @@ func NormalizeAll(accountID int64, raws []RawItem) Batch {
 			}
 			b.UnknownRegions[li.RegionName]++
 		}
-		if _, dup := seen[li.Key]; dup {
-			b.DuplicateKeys++
-		}
-		seen[li.Key] = struct{}{}
+		b.Rounded += li.RoundedAmounts
 		b.Items = append(b.Items, li)
+		b.Positions = append(b.Positions, i)
 	}
 	return b
 }

@@ -67,6 +67,7 @@ type Config struct {
 	LogLevel  slog.Level
 
 	AliyunEndpoint    string // CLOUDLENS_ALIYUN_ENDPOINT: host:port override for every Alibaba OpenAPI call (simulator)
+	AliyunSTSEndpoint string // CLOUDLENS_ALIYUN_STS_ENDPOINT: host:port override for STS (RAM roles); else Alibaba's STS over HTTPS
 	Demo              bool   // CLOUDLENS_DEMO: local mode creates simulator-backed demo accounts when none exist
 	DemoSeed          int64  // CLOUDLENS_DEMO_SEED
 	BackfillMonths    int    // CLOUDLENS_BACKFILL_MONTHS: months of bills fetched on an account's first sync
@@ -122,6 +123,7 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		LogFormat:           r.oneOf("CLOUDLENS_LOG_FORMAT", map[Mode]string{ModeFunction: "json", ModeLocal: "text"}[mode], "json", "text"),
 		LogLevel:            r.level("CLOUDLENS_LOG_LEVEL"),
 		AliyunEndpoint:      r.str("CLOUDLENS_ALIYUN_ENDPOINT", ""),
+		AliyunSTSEndpoint:   r.str("CLOUDLENS_ALIYUN_STS_ENDPOINT", ""),
 		Demo:                r.boolean("CLOUDLENS_DEMO", mode == ModeLocal),
 		DemoSeed:            int64(r.integer("CLOUDLENS_DEMO_SEED", 42, 0, 1<<31-1)),
 		BackfillMonths:      r.integer("CLOUDLENS_BACKFILL_MONTHS", 6, 1, 18),
@@ -271,6 +273,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_email", c.AdminEmail),
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.String("aliyun_endpoint", c.AliyunEndpoint),
+		slog.String("aliyun_sts_endpoint", c.AliyunSTSEndpoint),
 		slog.Bool("demo", c.Demo),
 		slog.Int("backfill_months", c.BackfillMonths),
 		slog.String("llm_base_url", c.LLMBaseURL),

@@ -132,7 +132,9 @@ func TestFocusConformance(t *testing.T) {
 	li := billing.LineItem{BillingAccountID: "1234", ChargeDate: "2025-03-01", ServiceName: "Elastic Compute Service",
 		ServiceCode: "ecs", ServiceCategory: "Compute", ChargeCategory: "Usage", Currency: "CNY",
 		ListCost: 2_000_000, BilledCost: 1_500_000, EffectiveCost: 1_500_000, InvoiceDiscount: 300_000,
-		Tags: []billing.Tag{{Key: "env", Value: "prod"}}}
+		Tags: []billing.Tag{{Key: "env", Value: "prod"}}, PrepaidCardDeduction: 250_000, ResourcePackageDeduction: 120_000,
+		AdjustAmount: -10_000, PaymentAmount: 1_250_000, CashAmount: 1_000_000, OutstandingAmount: 250_000,
+		ListPrice: "0.520000", ListPriceUnit: "元/小时", InstanceSpec: "ecs.g7.large", ServicePeriod: "1", ServicePeriodUnit: "Month"}
 	r, err := ToFocus(&li)
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +149,19 @@ func TestFocusConformance(t *testing.T) {
 	if row["ChargePeriodStart"] != "2025-02-28T16:00:00Z" || row["BillingPeriodEnd"] != "2025-03-31T16:00:00Z" ||
 		row["ContractedCost"] != "1.7" || row["Tags"] != `{"env":"prod"}` {
 		t.Fatalf("row %v", row)
+	}
+	// The deductions and settlement amounts the bill carries are shown, exactly.
+	for col, want := range map[string]string{
+		"x_PrepaidCardDeduction": "0.25", "x_ResourcePackageDeduction": "0.12", "x_AdjustAmount": "-0.01",
+		"x_PaymentAmount": "1.25", "x_CashAmount": "1", "x_OutstandingAmount": "0.25", "x_ListPrice": "0.520000",
+		"x_ListPriceUnit": "元/小时", "x_InstanceSpec": "ecs.g7.large", "x_ServicePeriod": "1", "x_ServicePeriodUnit": "Month",
+	} {
+		if row[col] != want {
+			t.Errorf("%s = %q, want %q", col, row[col], want)
+		}
+	}
+	if len(r.Values()) != len(FocusColumns) {
+		t.Fatalf("%d values for %d columns", len(r.Values()), len(FocusColumns))
 	}
 	if err := CheckFocusHeader([]string{"BilledCost"}); err == nil || !strings.Contains(err.Error(), "ServiceName") {
 		t.Fatalf("missing columns: %v", err)

@@ -82,6 +82,18 @@ type FocusRecord struct {
 	XInvoiceDiscount    int64  `parquet:"x_InvoiceDiscount,decimal(6:18)"`
 	XCouponDeduction    int64  `parquet:"x_CouponDeduction,decimal(6:18)"`
 	XCashCouponDeducted int64  `parquet:"x_CashCouponDeduction,decimal(6:18)"`
+	// The other deductions and settlement amounts of the bill, and what the charge was for.
+	XPrepaidCardDeduction     int64  `parquet:"x_PrepaidCardDeduction,decimal(6:18)"`
+	XResourcePackageDeduction int64  `parquet:"x_ResourcePackageDeduction,decimal(6:18)"`
+	XAdjustAmount             int64  `parquet:"x_AdjustAmount,decimal(6:18)"`
+	XPaymentAmount            int64  `parquet:"x_PaymentAmount,decimal(6:18)"`
+	XCashAmount               int64  `parquet:"x_CashAmount,decimal(6:18)"`
+	XOutstandingAmount        int64  `parquet:"x_OutstandingAmount,decimal(6:18)"`
+	XListPrice                string `parquet:"x_ListPrice,optional"`
+	XListPriceUnit            string `parquet:"x_ListPriceUnit,optional"`
+	XInstanceSpec             string `parquet:"x_InstanceSpec,optional"`
+	XServicePeriod            string `parquet:"x_ServicePeriod,optional"`
+	XServicePeriodUnit        string `parquet:"x_ServicePeriodUnit,optional"`
 }
 
 // FocusColumns is the column order of the CSV export, the same names as the Parquet schema.
@@ -93,6 +105,8 @@ var FocusColumns = []string{
 	"AvailabilityZone", "ResourceId", "ResourceName", "ServiceCategory", "ServiceName", "SubAccountId",
 	"SubAccountName", "Tags", "x_ServiceCode", "x_BillingItem", "x_SubscriptionType", "x_ResourceGroup",
 	"x_CostUnit", "x_InvoiceDiscount", "x_CouponDeduction", "x_CashCouponDeduction",
+	"x_PrepaidCardDeduction", "x_ResourcePackageDeduction", "x_AdjustAmount", "x_PaymentAmount", "x_CashAmount",
+	"x_OutstandingAmount", "x_ListPrice", "x_ListPriceUnit", "x_InstanceSpec", "x_ServicePeriod", "x_ServicePeriodUnit",
 }
 
 const focusTime = "2006-01-02T15:04:05Z"
@@ -168,6 +182,18 @@ func ToFocus(li *billing.LineItem) (FocusRecord, error) {
 		XInvoiceDiscount:    int64(li.InvoiceDiscount),
 		XCouponDeduction:    int64(li.CouponDeduction),
 		XCashCouponDeducted: int64(li.CashCouponDeduction),
+
+		XPrepaidCardDeduction:     int64(li.PrepaidCardDeduction),
+		XResourcePackageDeduction: int64(li.ResourcePackageDeduction),
+		XAdjustAmount:             int64(li.AdjustAmount),
+		XPaymentAmount:            int64(li.PaymentAmount),
+		XCashAmount:               int64(li.CashAmount),
+		XOutstandingAmount:        int64(li.OutstandingAmount),
+		XListPrice:                li.ListPrice,
+		XListPriceUnit:            li.ListPriceUnit,
+		XInstanceSpec:             li.InstanceSpec,
+		XServicePeriod:            li.ServicePeriod,
+		XServicePeriodUnit:        li.ServicePeriodUnit,
 	}, nil
 }
 
@@ -182,6 +208,9 @@ func (r FocusRecord) Values() []string {
 		r.AvailabilityZone, r.ResourceId, r.ResourceName, r.ServiceCategory, r.ServiceName, r.SubAccountId,
 		r.SubAccountName, r.Tags, r.XServiceCode, r.XBillingItem, r.XSubscriptionType, r.XResourceGroup,
 		r.XCostUnit, m(r.XInvoiceDiscount), m(r.XCouponDeduction), m(r.XCashCouponDeducted),
+		m(r.XPrepaidCardDeduction), m(r.XResourcePackageDeduction), m(r.XAdjustAmount), m(r.XPaymentAmount),
+		m(r.XCashAmount), m(r.XOutstandingAmount), r.XListPrice, r.XListPriceUnit, r.XInstanceSpec,
+		r.XServicePeriod, r.XServicePeriodUnit,
 	}
 }
 

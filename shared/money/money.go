@@ -34,14 +34,26 @@ var (
 // the sixth decimal are accepted only when they are zero, because silently rounding a
 // bill amount would break reconciliation with the source to the cent.
 func Parse(s string) (Micros, error) {
-	m, err := parse(s)
+	m, _, err := parse(s, false)
 	if err != nil {
 		return 0, fmt.Errorf("money: parse %q: %w", errs.Clip(s, 40), err)
 	}
 	return m, nil
 }
 
-func parse(s string) (Micros, error) {
+// ParseRounded reads a decimal amount like Parse but accepts digits beyond the sixth
+// decimal, rounding half to even to the micro-unit (banker's rounding, so that many
+// rounded amounts do not drift one way). rounded reports whether a non-zero digit was
+// dropped, so callers can count how often a bill needed it.
+func ParseRounded(s string) (m Micros, rounded bool, err error) {
+	m, rounded, err = parse(s, true)
+	if err != nil {
+		return 0, false, fmt.Errorf("money: parse %q: %w", errs.Clip(s, 40), err)
+	}
+	return m, rounded, nil
+}
+
+func parse(s string, round bool) (Micros, bool, error) {
 	i := 0
 	neg := false
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
@@ -67,7 +79,7 @@ func parse(s string) (Micros, error) {
 			if len(digits) > 64 {
 				// A mantissa this long can only be valid if the excess is trailing zeros
 				// cancelled by a later exponent, which no bill carries.
-				return 0, errRange
+				return 0, false, errRange
 			}
 			digits = append(digits, c)
 		case c == '.' && !sawDot:
@@ -78,70 +90,100 @@ func parse(s string) (Micros, error) {
 	}
 mantissaDone:
 	if !sawDigit {
-		return 0, errSyntax
+		return 0, false, errSyntax
 	}
 	if i < len(s) {
 		if s[i] != 'e' && s[i] != 'E' {
-			return 0, errSyntax
+			return 0, false, errSyntax
 		}
 		rest := s[i+1:]
 		if rest == "" {
-			return 0, errSyntax
+			return 0, false, errSyntax
 		}
 		for j := 0; j < len(rest); j++ {
 			if c := rest[j]; !(c >= '0' && c <= '9') && !(j == 0 && (c == '+' || c == '-')) {
-				return 0, errSyntax
+				return 0, false, errSyntax
 			}
 		}
 		e, err := strconv.ParseInt(rest, 10, 32)
 		if err != nil {
 			if len(digits) == 0 {
-				return 0, nil
+				return 0, false, nil
 			}
-			return 0, errRange
+			return 0, false, errRange
 		}
 		exp += int(e)
 	}
 	if len(digits) == 0 {
-		return 0, nil
+		return 0, false, nil
 	}
 	shift := exp + 6
+	up, rounded := false, false
 	if shift < 0 {
 		n := -shift
+		var dropped []byte
 		if n >= len(digits) {
-			return 0, errPrecision
+			// Everything is below the micro-unit; the dropped part starts with
+			// n-len(digits) zeros, so it is a half only when n == len(digits).
+			dropped = digits
+			if n > len(digits) {
+				dropped = append([]byte{'0'}, digits...)
+			}
+			digits = digits[:0]
+		} else {
+			dropped = digits[len(digits)-n:]
+			digits = digits[:len(digits)-n]
 		}
-		for _, c := range digits[len(digits)-n:] {
+		for _, c := range dropped {
 			if c != '0' {
-				return 0, errPrecision
+				rounded = true
 			}
 		}
-		digits = digits[:len(digits)-n]
+		if rounded && !round {
+			return 0, false, errPrecision
+		}
+		if rounded {
+			rest := false
+			for _, c := range dropped[1:] {
+				if c != '0' {
+					rest = true
+				}
+			}
+			switch {
+			case dropped[0] > '5', dropped[0] == '5' && rest:
+				up = true
+			case dropped[0] == '5':
+				up = len(digits) > 0 && (digits[len(digits)-1]-'0')%2 == 1
+			}
+		}
 		shift = 0
 	}
 	if len(digits)+shift > 19 {
-		return 0, errRange
+		return 0, false, errRange
 	}
 	var v uint64
 	for _, c := range digits {
 		v = v*10 + uint64(c-'0')
 	}
+	if up {
+		v++
+	}
 	for ; shift > 0; shift-- {
 		if v > math.MaxUint64/10 {
-			return 0, errRange
+			return 0, false, errRange
 		}
 		v *= 10
 	}
 	if neg {
 		if v > uint64(math.MaxInt64)+1 {
-			return 0, errRange
+			return 0, false, errRange
 		}
-		return Micros(-int64(v-1) - 1), nil
+		return Micros(-int64(v-1) - 1), rounded, nil
 	}
 	if v > math.MaxInt64 {
-		return 0, errRange
+		return 0, false, errRange
 	}
-	return Micros(v), nil
+	return Micros(v), rounded, nil
 }
 
 // abs returns |m| as uint64, valid for math.MinInt64 too.

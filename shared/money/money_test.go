@@ -165,3 +165,36 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestParseRoundedHalfEven(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    Micros
+		rounded bool
+	}{
+		{"12.34", 12_340_000, false},
+		{"12.3400000", 12_340_000, false},
+		{"0.0000005", 0, true},           // a half, kept digit 0 is even: down
+		{"0.0000015", 2, true},           // a half, kept digit 1 is odd: up
+		{"0.0000025", 2, true},           // a half, kept digit 2 is even: down
+		{"0.00000251", 3, true},          // more than a half: up
+		{"0.00000249", 2, true},          // less than a half: down
+		{"0.00000005", 0, true},          // far below a half
+		{"-1.2345675", -1_234_568, true}, // symmetric for credits
+		{"-1.2345665", -1_234_566, true},
+		{"1.23456749999", 1_234_567, true},
+		{"2.5E-7", 0, true},
+		{"1E-7", 0, true},
+		{"9.9999995", 10_000_000, true},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, rounded, err := ParseRounded(tc.in)
+			if err != nil || got != tc.want || rounded != tc.rounded {
+				t.Fatalf("ParseRounded(%q) = %d, %v, %v; want %d, %v", tc.in, got, rounded, err, tc.want, tc.rounded)
+			}
+			if _, err := Parse(tc.in); (err != nil) != tc.rounded {
+				t.Fatalf("Parse(%q) error = %v; an amount that needs rounding must still fail Parse", tc.in, err)
+			}
+		})
+	}
+}

@@ -25,6 +25,8 @@ var lineItemCols = []string{
 	"coupon_deduction", "cash_coupon_deduction", "prepaid_card_deduction",
 	"pricing_quantity", "pricing_unit", "subscription_type", "billing_item", "billing_item_name",
 	"resource_group", "cost_unit", "currency", "sync_id", "tag_set_id",
+	"resource_package_deduction", "adjust_amount", "payment_amount", "cash_amount", "outstanding_amount",
+	"list_price", "list_price_unit", "instance_spec", "instance_config", "service_period", "service_period_unit",
 }
 
 // lineItemKey is the natural key; everything else is updated when a re-fetched item collides.
@@ -53,6 +55,9 @@ func appendLineItemArgs(args []any, syncID int64, li *billing.LineItem, tagSetID
 		int64(li.CouponDeduction), int64(li.CashCouponDeduction), int64(li.PrepaidCardDeduction),
 		li.PricingQuantity, li.PricingUnit, li.SubscriptionType, li.BillingItem, li.BillingItemName,
 		li.ResourceGroup, li.CostUnit, li.Currency, syncID, tagSetID,
+		int64(li.ResourcePackageDeduction), int64(li.AdjustAmount), int64(li.PaymentAmount), int64(li.CashAmount),
+		int64(li.OutstandingAmount), li.ListPrice, li.ListPriceUnit, li.InstanceSpec, li.InstanceConfig,
+		li.ServicePeriod, li.ServicePeriodUnit,
 	)
 }
 

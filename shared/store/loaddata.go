@@ -167,6 +167,18 @@ func appendItemTSV(buf *bytes.Buffer, syncID int64, li *billing.LineItem, tagSet
 	b = strconv.AppendInt(b, syncID, 10)
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, tagSetID, 10)
+	for _, v := range [...]int64{
+		int64(li.ResourcePackageDeduction), int64(li.AdjustAmount), int64(li.PaymentAmount), int64(li.CashAmount),
+		int64(li.OutstandingAmount),
+	} {
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, v, 10)
+	}
+	for _, v := range [...]string{
+		li.ListPrice, li.ListPriceUnit, li.InstanceSpec, li.InstanceConfig, li.ServicePeriod, li.ServicePeriodUnit,
+	} {
+		b = appendField(b, v)
+	}
 	b = append(b, '\n')
 	buf.Write(b)
 }

@@ -43,6 +43,8 @@ func weirdItem(n int, key billing.Key, s string, billed int64, tags ...billing.T
 		ListCost: money.Micros(billed + 10), BilledCost: money.Micros(billed), EffectiveCost: money.Micros(billed - 1), InvoiceDiscount: -7, CouponDeduction: 1, CashCouponDeduction: 2,
 		PrepaidCardDeduction: 3, PricingQuantity: "0.000001", PricingUnit: s, SubscriptionType: "PayAsYouGo",
 		BillingItem: "cpu", BillingItemName: s, ResourceGroup: s, CostUnit: s, Currency: "CNY", Tags: tags,
+		ResourcePackageDeduction: 4, AdjustAmount: -5, PaymentAmount: money.Micros(billed - 6), CashAmount: 7, OutstandingAmount: 8,
+		ListPrice: "0.123", ListPriceUnit: s, InstanceSpec: "ecs.g7." + s, InstanceConfig: s, ServicePeriod: "1", ServicePeriodUnit: "Month",
 	}
 }
 
@@ -55,7 +57,9 @@ func storedItems(t *testing.T, s *store.Store) map[billing.Key]billing.LineItem 
   service_category, product_type, charge_category, charge_frequency, resource_id, resource_name, region_id,
   region_name, zone, list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction,
   cash_coupon_deduction, prepaid_card_deduction, pricing_quantity, pricing_unit, subscription_type,
-  billing_item, billing_item_name, resource_group, cost_unit, currency FROM cost_line_items WHERE account_id = 9`)
+  billing_item, billing_item_name, resource_group, cost_unit, currency, resource_package_deduction, adjust_amount,
+  payment_amount, cash_amount, outstanding_amount, list_price, list_price_unit, instance_spec, instance_config,
+  service_period, service_period_unit FROM cost_line_items WHERE account_id = 9`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +74,9 @@ func storedItems(t *testing.T, s *store.Store) map[billing.Key]billing.LineItem 
 			&li.ServiceCategory, &li.ProductType, &li.ChargeCategory, &li.ChargeFrequency, &li.ResourceID, &li.ResourceName, &li.RegionID,
 			&li.RegionName, &li.Zone, &li.ListCost, &li.BilledCost, &li.EffectiveCost, &li.InvoiceDiscount, &li.CouponDeduction,
 			&li.CashCouponDeduction, &li.PrepaidCardDeduction, &li.PricingQuantity, &li.PricingUnit, &li.SubscriptionType,
-			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency); err != nil {
+			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency, &li.ResourcePackageDeduction,
+			&li.AdjustAmount, &li.PaymentAmount, &li.CashAmount, &li.OutstandingAmount, &li.ListPrice, &li.ListPriceUnit,
+			&li.InstanceSpec, &li.InstanceConfig, &li.ServicePeriod, &li.ServicePeriodUnit); err != nil {
 			t.Fatal(err)
 		}
 		li.ChargeDate, li.WeekStart = dateText(day), dateText(week)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -40,18 +41,22 @@ type SyncRun struct {
 	Rows        int64
 	Deleted     int64
 	Rejected    int64
+	Twins       int64 // items kept apart from an earlier item of the day with the same identity
+	Duplicates  int64 // items identical to an earlier item of the day: counted, stored once
+	Rounded     int64 // amounts with digits below the micro-unit, rounded half to even
+	FailedDays  int   // days that could not be synced completely this run (see IncompleteDays)
 	StartedAt   time.Time
 	FinishedAt  *time.Time
 	Error       string
 }
 
 const syncRunColumns = "id, account_id, status, trigger_kind, window_start, window_end, days, pages, requests, " +
-	"row_count, deleted, rejected, started_at, finished_at, error"
+	"row_count, deleted, rejected, twins, duplicates, rounded, failed_days, started_at, finished_at, error"
 
 func scanSyncRun(sc interface{ Scan(...any) error }) (SyncRun, error) {
 	var r SyncRun
 	err := sc.Scan(&r.ID, &r.AccountID, &r.Status, &r.Trigger, dateCol{&r.WindowStart}, dateCol{&r.WindowEnd},
-		&r.Days, &r.Pages, &r.Requests, &r.Rows, &r.Deleted, &r.Rejected,
+		&r.Days, &r.Pages, &r.Requests, &r.Rows, &r.Deleted, &r.Rejected, &r.Twins, &r.Duplicates, &r.Rounded, &r.FailedDays,
 		timeCol{&r.StartedAt}, nullTimeCol{&r.FinishedAt}, &r.Error)
 	return r, err
 }
@@ -94,9 +99,10 @@ func (s *Store) CreateSyncRun(ctx context.Context, r *SyncRun) error {
 	}
 	res, err := s.db.ExecContext(ctx,
 		`INSERT INTO sync_runs (account_id, status, trigger_kind, window_start, window_end, days, pages, requests,
-  row_count, deleted, rejected, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  row_count, deleted, rejected, twins, duplicates, rounded, failed_days, started_at, finished_at, error)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.AccountID, r.Status, r.Trigger, nullDate(r.WindowStart), nullDate(r.WindowEnd), r.Days, r.Pages, r.Requests,
-		r.Rows, r.Deleted, r.Rejected, s.ts(r.StartedAt), s.nullTS(r.FinishedAt), truncate(r.Error, maxSyncError))
+		r.Rows, r.Deleted, r.Rejected, r.Twins, r.Duplicates, r.Rounded, r.FailedDays, s.ts(r.StartedAt), s.nullTS(r.FinishedAt), truncate(r.Error, maxSyncError))
 	if err != nil {
 		return fmt.Errorf("store: create sync run: %w", Translate(err))
 	}
@@ -110,9 +116,10 @@ func (s *Store) CreateSyncRun(ctx context.Context, r *SyncRun) error {
 func (s *Store) UpdateSyncRun(ctx context.Context, r SyncRun) error {
 	res, err := s.db.ExecContext(ctx,
 		`UPDATE sync_runs SET status = ?, window_start = ?, window_end = ?, days = ?, pages = ?, requests = ?,
-  row_count = ?, deleted = ?, rejected = ?, started_at = ?, finished_at = ?, error = ? WHERE id = ?`,
+  row_count = ?, deleted = ?, rejected = ?, twins = ?, duplicates = ?, rounded = ?, failed_days = ?,
+  started_at = ?, finished_at = ?, error = ? WHERE id = ?`,
 		r.Status, nullDate(r.WindowStart), nullDate(r.WindowEnd), r.Days, r.Pages, r.Requests,
-		r.Rows, r.Deleted, r.Rejected, s.ts(r.StartedAt), s.nullTS(r.FinishedAt), truncate(r.Error, maxSyncError), r.ID)
+		r.Rows, r.Deleted, r.Rejected, r.Twins, r.Duplicates, r.Rounded, r.FailedDays, s.ts(r.StartedAt), s.nullTS(r.FinishedAt), truncate(r.Error, maxSyncError), r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update sync run %d: %w", r.ID, Translate(err))
 	}
@@ -203,11 +210,19 @@ func (s *Store) CompleteDays(ctx context.Context, accountID int64, from, to stri
 	return out, nil
 }
 
-// MarkDayComplete records that every page of day was fetched and stored at at.
+// MarkDayComplete records that every page of day was fetched and stored at at, and that
+// the day is no longer a gap (see MarkDayIncomplete).
 func (s *Store) MarkDayComplete(ctx context.Context, accountID int64, day string, rowCount, syncID int64, at time.Time) error {
 	q := s.dialect.Upsert("sync_days", []string{"account_id", "charge_date", "fetched_at", "row_count", "sync_id"},
 		[]string{"account_id", "charge_date"}, []string{"fetched_at", "row_count", "sync_id"}, 1)
-	if _, err := s.db.ExecContext(ctx, q, accountID, day, s.ts(at), rowCount, syncID); err != nil {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, q, accountID, day, s.ts(at), rowCount, syncID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM billing_day_gaps WHERE account_id = ? AND charge_date = ?", accountID, day)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("store: mark day %s complete: %w", day, Translate(err))
 	}
 	return nil

@@ -2,13 +2,14 @@
 
 import { useState } from "react";
 import { AppShell } from "@/components/Shell";
-import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader, td, th } from "@/components/ui";
-import { api } from "@/lib/api";
+import { Table } from "@/components/Table";
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
+import { answer, client } from "@/lib/api";
 import { isAdmin, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { APIKey, List } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import type { APIKey, CreatedAPIKey } from "@/lib/types";
+import { useApiKeys, useInvalidate } from "@/lib/queries";
 
 export default function APIKeysPage() {
   return (
@@ -21,10 +22,11 @@ export default function APIKeysPage() {
 function APIKeys() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const keys = useFetch<List<APIKey>>("/api-keys");
+  const keys = useApiKeys();
+  const invalidate = useInvalidate();
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<APIKey | null>(null);
+  const [created, setCreated] = useState<Pick<CreatedAPIKey, "id" | "name" | "key"> | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -34,9 +36,9 @@ function APIKeys() {
     setError(null);
     setCopied(false);
     try {
-      setCreated(await api.post<APIKey>("/api-keys", { name: name.trim() }));
+      setCreated(await answer(client.POST("/api/v1/api-keys", { body: { name: name.trim() } })));
       setName("");
-      keys.reload();
+      void invalidate("/api-keys");
     } catch (err) {
       setError(err);
     } finally {
@@ -48,9 +50,9 @@ function APIKeys() {
     if (!window.confirm(t("keys.confirmRevoke", { name: k.name }))) return;
     setError(null);
     try {
-      await api.del(`/api-keys/${k.id}`);
+      await client.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: k.id } } });
       if (created?.id === k.id) setCreated(null);
-      keys.reload();
+      void invalidate("/api-keys");
     } catch (err) {
       setError(err);
     }
@@ -70,7 +72,7 @@ function APIKeys() {
             {t("keys.add")}
           </Button>
         </form>
-        {created?.key && (
+        {created && (
           <div className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="new-key-box">
             <div className="text-sm font-medium text-amber-900">
               {t("keys.newKey")}: {created.name}
@@ -82,7 +84,7 @@ function APIKeys() {
               </code>
               <Button
                 onClick={async () => {
-                  await navigator.clipboard?.writeText(created.key ?? "");
+                  await navigator.clipboard?.writeText(created.key);
                   setCopied(true);
                 }}
               >
@@ -97,38 +99,31 @@ function APIKeys() {
         <ErrorBox error={error} />
       </Card>
       <Card>
-        <ErrorBox error={keys.error} onRetry={keys.reload} />
-        {keys.loading && !keys.data && <Loading />}
+        <ErrorBox error={keys.error} onRetry={() => void keys.refetch()} />
+        {keys.isLoading && <Loading />}
         {keys.data && keys.data.items.length === 0 && <Empty>{t("keys.empty")}</Empty>}
         {keys.data && keys.data.items.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-100" data-testid="keys-table">
-              <thead>
-                <tr>
-                  <th className={th}>{t("keys.name")}</th>
-                  <th className={th}>{t("keys.prefix")}</th>
-                  {isAdmin(user) && <th className={th}>{t("keys.owner")}</th>}
-                  <th className={th}>{t("common.createdAt")}</th>
-                  <th className={th}>{t("common.actions")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.data.items.map((k) => (
-                  <tr key={k.id} data-testid="key-row" data-name={k.name}>
-                    <td className={td}>{k.name}</td>
-                    <td className={`${td} font-mono text-xs`}>{k.prefix}…</td>
-                    {isAdmin(user) && <td className={td}>{k.userId ?? "—"}</td>}
-                    <td className={`${td} whitespace-nowrap`}>{formatDateTime(k.createdAt, lang)}</td>
-                    <td className={td}>
-                      <Button kind="danger" onClick={() => revoke(k)} data-testid="key-revoke">
-                        {t("keys.revoke")}
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="keys-table"
+            rows={keys.data.items}
+            rowKey={(k) => k.id}
+            rowAttrs={(k) => ({ "data-testid": "key-row", "data-name": k.name })}
+            columns={[
+              { key: "name", header: t("keys.name"), cell: (k) => k.name },
+              { key: "prefix", header: t("keys.prefix"), className: "font-mono text-xs", cell: (k) => `${k.prefix}…` },
+              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => k.userId }] : []),
+              { key: "created", header: t("common.createdAt"), className: "whitespace-nowrap", cell: (k) => formatDateTime(k.createdAt, lang) },
+              {
+                key: "actions",
+                header: t("common.actions"),
+                cell: (k) => (
+                  <Button kind="danger" onClick={() => revoke(k)} data-testid="key-revoke">
+                    {t("keys.revoke")}
+                  </Button>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
     </>

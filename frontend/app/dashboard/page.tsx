@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Chart } from "@/components/Chart";
 import { stackedBarOption } from "@/components/charts";
 import { AppShell } from "@/components/Shell";
@@ -14,15 +14,13 @@ import {
   Money,
   PageHeader,
   StatusBadge,
-  td,
-  th,
-  thNum,
-  tdNum,
 } from "@/components/ui";
-import { api } from "@/lib/api";
+import { AccountStatus } from "@/components/accounts";
+import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
   formatDateTime,
+  formatNumber,
   formatMoney as formatMoneyText,
   formatPercent,
   monthToDateRange,
@@ -30,8 +28,9 @@ import {
 } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { chartSeries, pivotExplore } from "@/lib/query.mjs";
-import type { Account, Explore, List, Overview, OverviewItem, Ranked, SyncRun } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import type { Account, OverviewItem, TopEntry } from "@/lib/types";
+import { useQueries } from "@tanstack/react-query";
+import { syncsQuery, useAccounts, useExplore, useOverview } from "@/lib/queries";
 
 export default function DashboardPage() {
   return (
@@ -44,17 +43,10 @@ export default function DashboardPage() {
 function Dashboard() {
   const { t, lang } = useI18n();
   const range = useMemo(() => monthToDateRange(new Date()), []);
-  const overview = useFetch<Overview>("/costs/overview");
-  const trend = useFetch<Explore>(
-    `/costs/explore?${new URLSearchParams({
-      start: range.start,
-      end: range.end,
-      granularity: "day",
-      groupBy: "product",
-    })}`,
-  );
-  const accounts = useFetch<List<Account>>("/accounts");
-  const demo = Boolean(overview.data?.demo || trend.data?.demo || accounts.data?.items?.some((a) => a.demo));
+  const overview = useOverview();
+  const trend = useExplore({ start: range.start, end: range.end, granularity: "day", groupBy: "product" });
+  const accounts = useAccounts();
+  const demo = Boolean(overview.data?.demo || trend.data?.demo || accounts.data?.items.some((a) => a.demo));
 
   return (
     <>
@@ -67,8 +59,8 @@ function Dashboard() {
         )}
       </PageHeader>
 
-      <ErrorBox error={overview.error} onRetry={overview.reload} />
-      {overview.loading && !overview.data && <Loading />}
+      <ErrorBox error={overview.error} onRetry={() => void overview.refetch()} />
+      {overview.isLoading && <Loading />}
       {overview.data && overview.data.items.length === 0 && (
         <Card>
           <Empty />
@@ -79,11 +71,11 @@ function Dashboard() {
       ))}
 
       <Card title={t("dash.trend")} className="mt-5" testId="trend-card">
-        <ErrorBox error={trend.error} onRetry={trend.reload} />
-        {trend.loading && !trend.data && <Loading />}
+        <ErrorBox error={trend.error} onRetry={() => void trend.refetch()} />
+        {trend.isLoading && <Loading />}
         {trend.data && trend.data.items.length === 0 && <Empty />}
         {trend.data?.items.map((item) => {
-          const pivot = pivotExplore(item);
+          const pivot = pivotExplore(item, { others: t("common.others"), total: t("common.total") });
           const series = chartSeries(pivot);
           return (
             <div key={item.currency} className="mb-2">
@@ -98,27 +90,21 @@ function Dashboard() {
         })}
       </Card>
 
-      <SyncStatus accounts={accounts.data?.items} error={accounts.error} loading={accounts.loading} />
+      <SyncStatus accounts={accounts.data?.items} error={accounts.error} loading={accounts.isLoading} />
     </>
   );
 }
 
 function CurrencyOverview({ item }: { item: OverviewItem }) {
   const { t, lang } = useI18n();
-  const change = item.changePercent;
-  let up = false;
-  try {
-    up = toMicros(item.changeAmount || "0") > 0n;
-  } catch {
-    up = false;
-  }
+  const up = toMicros(item.changeAmount) > 0n;
   return (
     <div className="mb-5" data-testid="overview" data-currency={item.currency}>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <Stat label={t("dash.mtd")}>
           <Money amount={item.monthToDate} currency={item.currency} testId="mtd" className="text-2xl font-semibold" />
           <div className={`mt-1 text-xs ${up ? "text-red-600" : "text-emerald-600"}`} data-testid="mtd-change">
-            {formatPercent(change, lang)} {t("dash.change")}
+            {formatPercent(item.changePercent, lang)} {t("dash.change")}
           </div>
         </Stat>
         <Stat label={t("dash.lastMonthSame")}>
@@ -128,19 +114,13 @@ function CurrencyOverview({ item }: { item: OverviewItem }) {
           <Money amount={item.lastMonthTotal} currency={item.currency} testId="last-month-total" className="text-2xl font-semibold" />
         </Stat>
         <Stat label={t("dash.forecast")}>
-          {item.forecast ? (
-            <>
-              <Money amount={item.forecast.value} currency={item.currency} testId="forecast" className="text-2xl font-semibold" />
-              <div className="mt-1 text-xs text-slate-500" data-testid="forecast-range">
-                {t("dash.forecastRange", {
-                  low: formatMoneyText(item.forecast.low, item.currency, lang),
-                  high: formatMoneyText(item.forecast.high, item.currency, lang),
-                })}
-              </div>
-            </>
-          ) : (
-            <span className="text-2xl font-semibold text-slate-400">—</span>
-          )}
+          <Money amount={item.forecast.value} currency={item.currency} testId="forecast" className="text-2xl font-semibold" />
+          <div className="mt-1 text-xs text-slate-500" data-testid="forecast-range">
+            {t("dash.forecastRange", {
+              low: formatMoneyText(item.forecast.low, item.currency, lang),
+              high: formatMoneyText(item.forecast.high, item.currency, lang),
+            })}
+          </div>
         </Stat>
       </div>
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -164,8 +144,8 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function RankList({ items, currency }: { items: Ranked[] | null | undefined; currency: string }) {
-  if (!items || items.length === 0) return <Empty />;
+function RankList({ items, currency }: { items: TopEntry[]; currency: string }) {
+  if (items.length === 0) return <Empty />;
   const max = Math.max(...items.map((i) => Number(i.cost) || 0), 1);
   return (
     <ul className="space-y-2.5">
@@ -173,7 +153,7 @@ function RankList({ items, currency }: { items: Ranked[] | null | undefined; cur
         <li key={i.key} data-testid="rank-row" data-key={i.key}>
           <div className="flex items-center justify-between gap-3 text-sm">
             <span className="truncate text-slate-700" title={i.key}>
-              {i.name || i.key}
+              {i.name}
             </span>
             <Money amount={i.cost} currency={currency} className="font-medium text-slate-900" />
           </div>
@@ -197,26 +177,11 @@ function SyncStatus({
 }) {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const [latest, setLatest] = useState<Record<number, SyncRun | null>>({});
-
-  useEffect(() => {
-    if (!accounts) return;
-    let live = true;
-    // The latest run per account: a handful of accounts, fetched side by side.
-    Promise.all(
-      accounts.map((a) =>
-        api
-          .get<List<SyncRun>>(`/accounts/${a.id}/syncs`)
-          .then((r) => [a.id, r.items?.[0] ?? null] as const)
-          .catch(() => [a.id, null] as const),
-      ),
-    ).then((pairs) => {
-      if (live) setLatest(Object.fromEntries(pairs));
-    });
-    return () => {
-      live = false;
-    };
-  }, [accounts]);
+  // The latest run per account: a handful of accounts, fetched side by side (and shared with
+  // the account pages' history).
+  const runs = useQueries({
+    queries: (accounts ?? []).map((a) => syncsQuery(a.id)),
+  });
 
   return (
     <Card title={t("dash.syncStatus")} className="mt-5" testId="sync-status">
@@ -233,45 +198,33 @@ function SyncStatus({
         </Empty>
       )}
       {accounts && accounts.length > 0 && (
-        <div className="overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-100">
-            <thead>
-              <tr>
-                <th className={th}>{t("acc.name")}</th>
-                <th className={th}>{t("acc.status")}</th>
-                <th className={th}>{t("acc.lastSync")}</th>
-                <th className={th}>{t("dash.lastRun")}</th>
-                <th className={thNum}>{t("acc.rows")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {accounts.map((a) => {
-                const run = latest[a.id];
-                return (
-                  <tr key={a.id} data-testid="sync-row" data-account-id={a.id}>
-                    <td className={td}>
-                      <Link href={`/accounts/detail/?id=${a.id}`} className="text-sky-700 hover:underline">
-                        {a.name}
-                      </Link>
-                      {a.demo && <span className="ml-2 text-xs text-amber-700">{t("common.demo")}</span>}
-                    </td>
-                    <td className={td}>
-                      <StatusBadge status={a.status} />
-                      {a.status === "failing" && a.statusMessage && (
-                        <div className="mt-1 max-w-xs truncate text-xs text-red-600" title={a.statusMessage}>
-                          {a.statusMessage}
-                        </div>
-                      )}
-                    </td>
-                    <td className={td}>{a.lastSyncAt ? formatDateTime(a.lastSyncAt, lang) : t("acc.never")}</td>
-                    <td className={td}>{run ? <StatusBadge status={run.status} /> : "—"}</td>
-                    <td className={tdNum}>{run ? run.rows.toLocaleString(lang === "en" ? "en-US" : "zh-CN") : "—"}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          rows={accounts.map((a, i) => ({ account: a, run: runs[i]?.data?.items[0] }))}
+          rowKey={(r) => r.account.id}
+          rowAttrs={(r) => ({ "data-testid": "sync-row", "data-account-id": r.account.id })}
+          columns={[
+            {
+              key: "name",
+              header: t("acc.name"),
+              cell: ({ account: a }) => (
+                <>
+                  <Link href={`/accounts/detail/?id=${a.id}`} className="text-sky-700 hover:underline">
+                    {a.name}
+                  </Link>
+                  {a.demo && <span className="ml-2 text-xs text-amber-700">{t("common.demo")}</span>}
+                </>
+              ),
+            },
+            { key: "status", header: t("acc.status"), cell: ({ account }) => <AccountStatus account={account} /> },
+            {
+              key: "lastSync",
+              header: t("acc.lastSync"),
+              cell: ({ account: a }) => (a.lastSyncAt ? formatDateTime(a.lastSyncAt, lang) : t("acc.never")),
+            },
+            { key: "lastRun", header: t("dash.lastRun"), cell: ({ run }) => (run ? <StatusBadge status={run.status} /> : "—") },
+            { key: "rows", header: t("acc.rows"), numeric: true, cell: ({ run }) => (run ? formatNumber(run.rows, lang) : "—") },
+          ]}
+        />
       )}
     </Card>
   );

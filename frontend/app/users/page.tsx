@@ -13,15 +13,14 @@ import {
   Loading,
   Modal,
   PageHeader,
-  td,
-  th,
 } from "@/components/ui";
-import { api } from "@/lib/api";
+import { Table } from "@/components/Table";
+import { client } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List, Role, User } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import type { Account, Role, User } from "@/lib/types";
+import { useAccounts, useInvalidate, useUsers } from "@/lib/queries";
 
 const ROLES: Role[] = ["admin", "editor", "viewer"];
 
@@ -36,8 +35,10 @@ export default function UsersPage() {
 function Users() {
   const { t, lang } = useI18n();
   const { user: me } = useAuth();
-  const users = useFetch<List<User>>("/users");
-  const accounts = useFetch<List<Account>>("/accounts");
+  const users = useUsers();
+  const accounts = useAccounts();
+  const invalidate = useInvalidate();
+  const reload = () => void invalidate("/users");
   const [editing, setEditing] = useState<User | "new" | null>(null);
   const [error, setError] = useState<unknown>(null);
   const accountName = (id: number) => accounts.data?.items.find((a) => a.id === id)?.name ?? `#${id}`;
@@ -45,8 +46,8 @@ function Users() {
   const toggle = async (u: User) => {
     setError(null);
     try {
-      await api.patch(`/users/${u.id}`, { disabled: !u.disabled });
-      users.reload();
+      await client.PATCH("/api/v1/users/{id}", { params: { path: { id: u.id } }, body: { disabled: !u.disabled } });
+      reload();
     } catch (e) {
       setError(e);
     }
@@ -55,8 +56,8 @@ function Users() {
     if (!window.confirm(t("common.confirmDelete", { name: u.email }))) return;
     setError(null);
     try {
-      await api.del(`/users/${u.id}`);
-      users.reload();
+      await client.DELETE("/api/v1/users/{id}", { params: { path: { id: u.id } } });
+      reload();
     } catch (e) {
       setError(e);
     }
@@ -71,60 +72,61 @@ function Users() {
       </PageHeader>
       <ErrorBox error={error} />
       <Card>
-        <ErrorBox error={users.error} onRetry={users.reload} />
-        {users.loading && !users.data && <Loading />}
+        <ErrorBox error={users.error} onRetry={() => void users.refetch()} />
+        {users.isLoading && <Loading />}
         {users.data && users.data.items.length === 0 && <Empty />}
         {users.data && users.data.items.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-100" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th className={th}>{t("users.email")}</th>
-                  <th className={th}>{t("users.name")}</th>
-                  <th className={th}>{t("users.role")}</th>
-                  <th className={th}>{t("users.accounts")}</th>
-                  <th className={th}>{t("common.status")}</th>
-                  <th className={th}>{t("common.createdAt")}</th>
-                  <th className={th}>{t("common.actions")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {users.data.items.map((u) => (
-                  <tr key={u.id} data-testid="user-row" data-email={u.email}>
-                    <td className={td}>{u.email}</td>
-                    <td className={td}>{u.name}</td>
-                    <td className={td}>{t(`role.${u.role}`)}</td>
-                    <td className={`${td} max-w-xs`}>
-                      {u.role === "admin"
-                        ? t("users.allAccountsAdmin")
-                        : (u.accountIds ?? []).length === 0
-                          ? t("users.noGrants")
-                          : (u.accountIds ?? []).map(accountName).join(", ")}
-                    </td>
-                    <td className={td}>
-                      {u.disabled ? <Badge tone="slate">{t("users.disabled")}</Badge> : <Badge tone="green">{t("users.active")}</Badge>}
-                    </td>
-                    <td className={`${td} whitespace-nowrap`}>{formatDateTime(u.createdAt, lang)}</td>
-                    <td className={`${td} whitespace-nowrap`}>
-                      <Button kind="ghost" onClick={() => setEditing(u)} data-testid="edit-user">
-                        {t("common.edit")}
-                      </Button>
-                      {u.id !== me?.id && (
-                        <>
-                          <Button kind="ghost" onClick={() => toggle(u)}>
-                            {u.disabled ? t("users.enable") : t("users.disable")}
-                          </Button>
-                          <Button kind="ghost" className="text-red-700" onClick={() => remove(u)}>
-                            {t("common.delete")}
-                          </Button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="users-table"
+            rows={users.data.items}
+            rowKey={(u) => u.id}
+            rowAttrs={(u) => ({ "data-testid": "user-row", "data-email": u.email })}
+            columns={[
+              { key: "email", header: t("users.email"), cell: (u) => u.email },
+              { key: "name", header: t("users.name"), cell: (u) => u.name },
+              { key: "role", header: t("users.role"), cell: (u) => t(`role.${u.role}`) },
+              {
+                key: "accounts",
+                header: t("users.accounts"),
+                className: "max-w-xs",
+                cell: (u) =>
+                  u.role === "admin"
+                    ? t("users.allAccountsAdmin")
+                    : u.accountIds.length === 0
+                      ? t("users.noGrants")
+                      : u.accountIds.map(accountName).join(", "),
+              },
+              {
+                key: "status",
+                header: t("common.status"),
+                cell: (u) =>
+                  u.disabled ? <Badge tone="slate">{t("users.disabled")}</Badge> : <Badge tone="green">{t("users.active")}</Badge>,
+              },
+              { key: "created", header: t("common.createdAt"), className: "whitespace-nowrap", cell: (u) => formatDateTime(u.createdAt, lang) },
+              {
+                key: "actions",
+                header: t("common.actions"),
+                className: "whitespace-nowrap",
+                cell: (u) => (
+                  <>
+                    <Button kind="ghost" onClick={() => setEditing(u)} data-testid="edit-user">
+                      {t("common.edit")}
+                    </Button>
+                    {u.id !== me?.id && (
+                      <>
+                        <Button kind="ghost" onClick={() => toggle(u)}>
+                          {u.disabled ? t("users.enable") : t("users.disable")}
+                        </Button>
+                        <Button kind="ghost" className="text-red-700" onClick={() => remove(u)}>
+                          {t("common.delete")}
+                        </Button>
+                      </>
+                    )}
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
       {editing && (
@@ -134,7 +136,7 @@ function Users() {
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            users.reload();
+            reload();
           }}
         />
       )}
@@ -168,11 +170,11 @@ function UserForm({
     setError(null);
     try {
       if (user) {
-        const body: Record<string, unknown> = { name, role, accountIds: grants };
-        if (password) body.password = password;
-        await api.patch(`/users/${user.id}`, body);
+        // An empty password field keeps the user's password.
+        const body = { name, role, accountIds: grants, ...(password ? { password } : {}) };
+        await client.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body });
       } else {
-        await api.post("/users", { email: email.trim(), name, password, role, accountIds: grants });
+        await client.POST("/api/v1/users", { body: { email: email.trim(), name, password, role, accountIds: grants } });
       }
       onSaved();
     } catch (err) {

@@ -146,6 +146,12 @@ func (r Response) ErrorCode(t testing.TB) string {
 // Do sends a request. body may be nil, a string (sent as is) or any value (sent as JSON).
 func (c *Client) Do(method, path, token string, body any) Response {
 	c.t.Helper()
+	return c.DoWith(method, path, token, body, nil)
+}
+
+// DoWith is Do with extra request headers (Accept-Language, …).
+func (c *Client) DoWith(method, path, token string, body any, header http.Header) Response {
+	c.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -169,6 +175,9 @@ func (c *Client) Do(method, path, token string, body any) Response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := c.srv.Client().Do(req)
 	if err != nil {

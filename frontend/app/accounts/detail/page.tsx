@@ -6,12 +6,11 @@ import { Suspense, useState } from "react";
 import { isNotFound, SyncHistory, SyncNow, TestConnection } from "@/components/accounts";
 import { AppShell } from "@/components/Shell";
 import { Button, Card, DemoBadge, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from "@/components/ui";
-import { api } from "@/lib/api";
+import { client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import type { Account, List, SyncRun } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import { useAccount, useInvalidate, useSyncs } from "@/lib/queries";
 
 export default function AccountDetailPage() {
   return (
@@ -29,8 +28,9 @@ function AccountDetail() {
   const router = useRouter();
   const id = Number(useSearchParams().get("id"));
   const valid = Number.isInteger(id) && id > 0;
-  const acc = useFetch<Account>(valid ? `/accounts/${id}` : null);
-  const syncs = useFetch<List<SyncRun>>(valid ? `/accounts/${id}/syncs` : null);
+  const acc = useAccount(valid ? id : null);
+  const syncs = useSyncs(valid ? id : null);
+  const invalidate = useInvalidate();
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const a = acc.data;
 
@@ -47,7 +47,10 @@ function AccountDetail() {
   const remove = async () => {
     if (!a || !window.confirm(t("common.confirmDelete", { name: a.name }))) return;
     try {
-      await api.del(`/accounts/${a.id}`);
+      await client.DELETE("/api/v1/accounts/{id}", { params: { path: { id: a.id } } });
+      // The account and its costs are gone from every list and figure.
+      void invalidate("/accounts");
+      void invalidate("/costs");
       router.replace("/accounts/");
     } catch (e) {
       setDeleteError(e);
@@ -76,9 +79,9 @@ function AccountDetail() {
           </>
         )}
       </PageHeader>
-      <ErrorBox error={acc.error} onRetry={acc.reload} />
+      <ErrorBox error={acc.error} onRetry={() => void acc.refetch()} />
       <ErrorBox error={deleteError} />
-      {acc.loading && !a && <Loading />}
+      {acc.isLoading && <Loading />}
       {a && (
         <div className="space-y-5" data-testid="account-detail" data-account-id={a.id}>
           <Card>
@@ -95,7 +98,7 @@ function AccountDetail() {
               ) : (
                 <Item label={t("acc.roleArn")} value={a.roleArn} />
               )}
-              <Item label={t("acc.regions")} value={(a.regions ?? []).join(", ")} />
+              <Item label={t("acc.regions")} value={a.regions.join(", ")} />
               <div>
                 <dt className="text-xs text-slate-500">{t("acc.status")}</dt>
                 <dd className="mt-1">
@@ -116,15 +119,16 @@ function AccountDetail() {
                 <SyncNow
                   accountId={a.id}
                   onFinished={() => {
-                    acc.reload();
-                    syncs.reload();
+                    // A sync changes the account's status and every cost figure.
+                    void invalidate("/accounts");
+                    void invalidate("/costs");
                   }}
                 />
               </Card>
             )}
           </div>
           <Card title={t("acc.history")}>
-            <SyncHistory runs={syncs.data?.items} loading={syncs.loading} error={syncs.error} />
+            <SyncHistory runs={syncs.data?.items} loading={syncs.isLoading} error={syncs.error} />
           </Card>
         </div>
       )}

@@ -4,11 +4,11 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useState } from "react";
 import { AppShell } from "@/components/Shell";
 import { Button, Card, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
-import { api } from "@/lib/api";
+import { answer, client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
-import type { Account, AuthType, Site } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import type { AccountInput, AuthType, Site } from "@/lib/types";
+import { useAccount, useInvalidate } from "@/lib/queries";
 
 // Adds an account (no id) or edits one (?id=3). The AccessKey secret is write-only: the field
 // starts empty, and an empty field on edit keeps the stored secret.
@@ -50,7 +50,8 @@ function AccountEdit() {
   const router = useRouter();
   const idParam = useSearchParams().get("id");
   const id = idParam ? Number(idParam) : null;
-  const existing = useFetch<Account>(id ? `/accounts/${id}` : null);
+  const existing = useAccount(id);
+  const invalidate = useInvalidate();
   const [form, setForm] = useState<Form>(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -66,7 +67,7 @@ function AccountEdit() {
       accessKeyId: a.accessKeyId || "",
       accessKeySecret: "",
       roleArn: a.roleArn || "",
-      regions: (a.regions ?? []).join(", "),
+      regions: a.regions.join(", "),
     });
   }, [existing.data]);
 
@@ -84,7 +85,7 @@ function AccountEdit() {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const body: Record<string, unknown> = {
+    const body: AccountInput = {
       name: form.name.trim(),
       accountId: form.accountId.trim(),
       site: form.site,
@@ -99,7 +100,10 @@ function AccountEdit() {
     // Only a typed secret is sent: on edit, leaving the field empty keeps the stored one.
     if (form.accessKeySecret !== "") body.accessKeySecret = form.accessKeySecret;
     try {
-      const saved = id ? await api.patch<Account>(`/accounts/${id}`, body) : await api.post<Account>("/accounts", body);
+      const saved = await answer(
+        id ? client.PATCH("/api/v1/accounts/{id}", { params: { path: { id } }, body }) : client.POST("/api/v1/accounts", { body }),
+      );
+      await invalidate("/accounts");
       router.replace(`/accounts/detail/?id=${saved.id}`);
     } catch (err) {
       setError(err);
@@ -110,8 +114,8 @@ function AccountEdit() {
   return (
     <>
       <PageHeader title={id ? t("acc.editTitle") : t("acc.newTitle")} />
-      <ErrorBox error={existing.error} onRetry={existing.reload} />
-      {id && existing.loading && !existing.data ? (
+      <ErrorBox error={existing.error} onRetry={() => void existing.refetch()} />
+      {existing.isLoading ? (
         <Loading />
       ) : (
         <Card className="max-w-2xl">

@@ -6,11 +6,11 @@ import { Suspense, useMemo } from "react";
 import { Chart } from "@/components/Chart";
 import { lineOption } from "@/components/charts";
 import { AppShell } from "@/components/Shell";
-import { Card, DemoBadge, Empty, ErrorBox, Loading, Money, PageHeader, td, tdNum, th, thNum } from "@/components/ui";
-import { sumDecimals } from "@/lib/format.mjs";
+import { Table } from "@/components/Table";
+import { Card, DemoBadge, Empty, ErrorBox, Loading, Money, PageHeader } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
-import type { ResourceSeries } from "@/lib/types";
-import { useFetch } from "@/lib/useFetch";
+import { METRICS } from "@/lib/query.mjs";
+import { useResource } from "@/lib/queries";
 
 // One resource's daily cost: the end of a drill-down from the explorer. The id travels as a
 // query parameter because a static export cannot have a page per unknown resource id.
@@ -33,7 +33,12 @@ function Resource() {
     const v = sp.get(k);
     if (v) params.set(k, v);
   }
-  const res = useFetch<ResourceSeries>(id ? `/costs/resources/${encodeURIComponent(id)}?${params}` : null);
+  // The explorer's range and metric; one the API does not know is left to its default.
+  const res = useResource(id, {
+    start: sp.get("start") || undefined,
+    end: sp.get("end") || undefined,
+    metric: METRICS.find((m) => m === sp.get("metric")),
+  });
   const d = res.data;
   const points = useMemo(() => d?.points ?? [], [d]);
   const option = useMemo(
@@ -51,8 +56,8 @@ function Resource() {
         </Link>
       </PageHeader>
       {!id && <Empty />}
-      <ErrorBox error={res.error} onRetry={res.reload} />
-      {res.loading && !d && <Loading />}
+      <ErrorBox error={res.error} onRetry={() => void res.refetch()} />
+      {res.isLoading && <Loading />}
       {d && (
         <div className="space-y-4" data-testid="resource-detail">
           <Card>
@@ -60,11 +65,11 @@ function Resource() {
               <Item label={t("exp.resource")} value={d.resourceName ? `${d.resourceName} (${d.resourceId})` : d.resourceId} />
               <Item label={t("exp.product")} value={d.product} />
               <Item label={t("exp.region")} value={d.region} />
-              <Item label={t("exp.account")} value={d.accountId === undefined ? "" : String(d.accountId)} />
+              <Item label={t("exp.account")} value={String(d.accountId)} />
               <div>
                 <dt className="text-xs text-slate-500">{t("common.total")}</dt>
                 <dd className="mt-0.5 font-semibold">
-                  <Money amount={points.length ? sumDecimals(points.map((p) => p.cost)) : "0"} currency={d.currency} testId="resource-total" />
+                  <Money amount={d.total} currency={d.currency} testId="resource-total" />
                 </dd>
               </div>
             </dl>
@@ -75,24 +80,14 @@ function Resource() {
           {points.length > 0 && (
             <Card>
               <div className="max-h-96 overflow-y-auto">
-                <table className="min-w-full divide-y divide-slate-100">
-                  <thead>
-                    <tr>
-                      <th className={th}>{t("exp.date")}</th>
-                      <th className={thNum}>{t("exp.cost")}</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {points.map((p) => (
-                      <tr key={p.period}>
-                        <td className={td}>{p.period}</td>
-                        <td className={tdNum}>
-                          <Money amount={p.cost} currency={d.currency} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  rows={points}
+                  rowKey={(p) => p.period}
+                  columns={[
+                    { key: "date", header: t("exp.date"), cell: (p) => p.period },
+                    { key: "cost", header: t("exp.cost"), numeric: true, cell: (p) => <Money amount={p.cost} currency={d.currency} /> },
+                  ]}
+                />
               </div>
             </Card>
           )}

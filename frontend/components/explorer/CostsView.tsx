@@ -1,0 +1,90 @@
+"use client";
+
+import { useMemo } from "react";
+import { Chart } from "@/components/Chart";
+import { stackedBarOption } from "@/components/charts";
+import { Card, DemoBadge, Empty, ErrorBox, Loading, Money } from "@/components/ui";
+import { sumDecimals } from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import { chartSeries, exploreApiQuery, pivotExplore, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
+import { useExplore } from "@/lib/queries";
+import type { ExploreItem } from "@/lib/types";
+import { DrillDown } from "./DrillDown";
+import { ExploreTable } from "./ExploreTable";
+import type { Drill } from "./useExplorerQuery";
+
+// The cost tab: per currency a stacked chart and a table of the groups, and the drill-down of a
+// group when one is opened.
+export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Drill | null; setDrill: (d: Drill | null) => void }) {
+  const { t } = useI18n();
+  const query = exploreApiQuery(q);
+  const explore = useExplore(query, { keepPrevious: true });
+  // The answer on screen is the previous query's while the new one loads.
+  const stale = explore.isPlaceholderData;
+  const loaded = explore.data && !stale ? `/costs/explore?${toApiParams(query)}` : "";
+  return (
+    // data-loaded names the query whose answer is on screen, so tests wait for the right one.
+    <div data-testid="costs-view" data-loaded={loaded}>
+      <div className="mb-3 flex items-center gap-2">
+        <DemoBadge show={explore.data?.demo} />
+      </div>
+      <ErrorBox error={explore.error} onRetry={() => void explore.refetch()} />
+      {explore.isLoading && <Loading />}
+      {explore.data && explore.data.items.length === 0 && (
+        <Card>
+          <Empty />
+        </Card>
+      )}
+      <div className={stale ? "opacity-60 transition-opacity" : ""}>
+        {explore.data?.items.map((item) => (
+          <ExploreResult key={item.currency} q={q} item={item} onDrill={setDrill} />
+        ))}
+      </div>
+      {drill && <DrillDown q={q} drill={drill} onClose={() => setDrill(null)} />}
+    </div>
+  );
+}
+
+function ExploreResult({ q, item, onDrill }: { q: ExplorerQuery; item: ExploreItem; onDrill: (d: Drill) => void }) {
+  const { t, lang } = useI18n();
+  const pivot = useMemo(() => pivotExplore(item, { others: t("common.others"), total: t("common.total") }), [item, t]);
+  const series = chartSeries(pivot);
+  const seriesTotals = pivot.rows.map((r) => sumDecimals(r.values));
+  const option = useMemo(
+    () => stackedBarOption(pivot.periods, series, item.currency, lang),
+    // series is derived from pivot, so pivot and the language are the real inputs.
+    [pivot, item.currency, lang],
+  );
+
+  return (
+    <div className="mb-5 space-y-4" data-testid="explore-result" data-currency={item.currency}>
+      <Card
+        title={`${t(`metric.${q.metric}`)} · ${item.currency}`}
+        extra={
+          <span className="text-sm">
+            {t("common.total")}: <Money amount={item.total} currency={item.currency} testId="explorer-total" className="font-semibold" />
+          </span>
+        }
+      >
+        {pivot.periods.length === 0 ? (
+          <Empty />
+        ) : (
+          <Chart
+            testId="explorer-chart"
+            option={option}
+            height={360}
+            attrs={{
+              "data-currency": item.currency,
+              "data-series": JSON.stringify(series.map((s) => s.name)),
+              "data-series-totals": JSON.stringify(seriesTotals),
+              "data-periods": JSON.stringify(pivot.periods),
+            }}
+          />
+        )}
+      </Card>
+      <Card>
+        <ExploreTable dims={q.groupBy} pivot={pivot} currency={item.currency} onDrill={onDrill} />
+      </Card>
+    </div>
+  );
+}

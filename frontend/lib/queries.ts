@@ -1,0 +1,96 @@
+"use client";
+
+// Page data through the shared cache (see queryClient.ts), each read typed by the API contract.
+// A cache key starts with the API path the answer comes from, so two components asking for the
+// same answer share one request, and a change made on one page invalidates what other pages
+// read (useInvalidate).
+
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { answer, client } from "./api";
+import type { operations } from "./api-schema";
+
+// The query parameters of an operation of docs/openapi.yaml.
+type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+
+const ROOT = "api";
+
+// The cache entry of one read: its key (path, then the query) and how to fetch it.
+function entry<T>(path: string, fetch: () => Promise<T>, query?: object) {
+  return { queryKey: query ? [ROOT, path, query] : [ROOT, path], queryFn: fetch };
+}
+
+// Reads that the explorer's controls change keep showing the last answer while the next one
+// loads; isPlaceholderData tells that the answer on screen is the previous query's.
+const keepShown = { placeholderData: keepPreviousData };
+
+export function accountsQuery() {
+  return entry("/accounts", () => answer(client.GET("/api/v1/accounts")));
+}
+
+export function syncsQuery(id: number) {
+  return entry(`/accounts/${id}/syncs`, () => answer(client.GET("/api/v1/accounts/{id}/syncs", { params: { path: { id } } })));
+}
+
+export const useAccounts = () => useQuery(accountsQuery());
+
+// `id` null: the page has no valid id, nothing is fetched.
+export function useAccount(id: number | null) {
+  return useQuery({
+    ...entry(`/accounts/${id}`, () => answer(client.GET("/api/v1/accounts/{id}", { params: { path: { id: id! } } }))),
+    enabled: id !== null,
+  });
+}
+
+export function useSyncs(id: number | null) {
+  return useQuery({ ...syncsQuery(id ?? 0), enabled: id !== null });
+}
+
+export const useUsers = () => useQuery(entry("/users", () => answer(client.GET("/api/v1/users"))));
+
+export const useApiKeys = () => useQuery(entry("/api-keys", () => answer(client.GET("/api/v1/api-keys"))));
+
+export const useOverview = () => useQuery(entry("/costs/overview", () => answer(client.GET("/api/v1/costs/overview"))));
+
+export function useExplore(query: Query<"costExplore">, { keepPrevious = false } = {}) {
+  return useQuery({
+    ...entry("/costs/explore", () => answer(client.GET("/api/v1/costs/explore", { params: { query } })), query),
+    ...(keepPrevious ? keepShown : {}),
+  });
+}
+
+export function useResources(query: Query<"costResources">) {
+  return useQuery(entry("/costs/resources", () => answer(client.GET("/api/v1/costs/resources", { params: { query } })), query));
+}
+
+export function useResource(resourceId: string, query: Query<"costResource">) {
+  return useQuery({
+    ...entry(
+      `/costs/resources/${resourceId}`,
+      () => answer(client.GET("/api/v1/costs/resources/{resourceId}", { params: { path: { resourceId }, query } })),
+      query,
+    ),
+    enabled: resourceId !== "",
+  });
+}
+
+export function useDiscounts(query: Query<"costDiscounts">) {
+  return useQuery({
+    ...entry("/costs/discounts", () => answer(client.GET("/api/v1/costs/discounts", { params: { query } })), query),
+    ...keepShown,
+  });
+}
+
+// Marks every cached answer under a path prefix stale and refetches those on screen: after a
+// change, "/accounts" refreshes the list, each account and its syncs; "/costs" every figure.
+export function useInvalidate() {
+  const queries = useQueryClient();
+  return useCallback(
+    (prefix: string) =>
+      queries.invalidateQueries({
+        predicate: ({ queryKey: [root, path] }) =>
+          root === ROOT && typeof path === "string" && (path === prefix || path.startsWith(`${prefix}/`)),
+      }),
+    [queries],
+  );
+}
