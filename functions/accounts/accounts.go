@@ -11,8 +11,10 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/cache"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 type api struct{ d *app.Deps }
@@ -91,9 +93,12 @@ func (in input) apply(acc *account.Account) (secret string) {
 	set(&acc.AccessKeyID, in.AccessKeyID)
 	set(&acc.RoleARN, in.RoleARN)
 	if in.Regions != nil {
+		// Repeats are dropped; Validate caps what is left at 50.
 		acc.Regions = nil
+		seen := map[string]bool{}
 		for _, r := range *in.Regions {
-			if r = strings.TrimSpace(r); r != "" {
+			if r = strings.TrimSpace(r); r != "" && !seen[r] {
+				seen[r] = true
 				acc.Regions = append(acc.Regions, r)
 			}
 		}
@@ -102,6 +107,15 @@ func (in input) apply(acc *account.Account) (secret string) {
 		secret = strings.TrimSpace(*in.AccessKeySecret)
 	}
 	return secret
+}
+
+// validate checks the account and, when one was sent, the AccessKey secret, which is typed
+// (pasted) like any other field and must hold no control characters either.
+func validate(acc account.Account, secret string) error {
+	if p := text.Problem("accessKeySecret", secret, 200); p != "" {
+		return errs.Invalid("%s", p)
+	}
+	return acc.Validate(secret != "")
 }
 
 func (a *api) list(w http.ResponseWriter, r *http.Request) error {
@@ -155,7 +169,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	acc := account.Account{Site: account.SiteChina, AuthType: account.AuthAccessKey, Status: account.StatusNew}
 	secret := in.apply(&acc)
-	if err := acc.Validate(secret != ""); err != nil {
+	if err := validate(acc, secret); err != nil {
 		return err
 	}
 	if err := a.d.SealSecret(&acc, secret); err != nil {
@@ -187,7 +201,7 @@ func (a *api) update(w http.ResponseWriter, r *http.Request) error {
 	}
 	before := acc
 	secret := in.apply(&acc)
-	if err := acc.Validate(secret != ""); err != nil {
+	if err := validate(acc, secret); err != nil {
 		return err
 	}
 	switch {
@@ -239,6 +253,12 @@ func (a *api) delete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.d.Audit(r.Context(), p.UserID, "account.delete", "cloud_account", acc.ID, acc.Name)
+	// Cached cost answers still hold the deleted account's figures and name: move the cost
+	// cache to a new version so none of them is served again.
+	if _, err := a.d.Cache.Bump(r.Context(), cache.CostsNamespace); err != nil {
+		a.d.Log.WarnContext(r.Context(), "cost cache not invalidated after deleting an account; cached answers expire by their TTL",
+			"account_id", acc.ID, "error", err.Error())
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

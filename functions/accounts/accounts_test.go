@@ -53,6 +53,9 @@ func TestAccountsCRUDAndAccess(t *testing.T) {
 			{"ram role without arn", "POST", "/api/v1/accounts", adminTok, map[string]any{"name": "x", "accountId": "3234567890123456", "site": "china", "authType": "ram_role", "accessKeyId": "LTAI5tExampleKey", "accessKeySecret": "s"}, 400},
 			{"bad region", "POST", "/api/v1/accounts", adminTok, map[string]any{"name": "x", "accountId": "3234567890123456", "site": "china", "authType": "access_key", "accessKeyId": "LTAI5tExampleKey", "accessKeySecret": "s", "regions": []string{"'; DROP TABLE x"}}, 400},
 			{"unknown field", "POST", "/api/v1/accounts", adminTok, map[string]any{"name": "x", "password": "y"}, 400},
+			{"NUL in name", "POST", "/api/v1/accounts", adminTok, body("Prod\x00", "5234567890123456"), 400},
+			{"line break in name", "PATCH", "/api/v1/accounts/" + id(prod), adminTok, map[string]any{"name": "Prod\nERROR forged"}, 400},
+			{"NUL in secret", "PATCH", "/api/v1/accounts/" + id(prod), adminTok, map[string]any{"accessKeySecret": "secret\x00"}, 400},
 			{"oversize body", "POST", "/api/v1/accounts", adminTok, `{"name":"` + strings.Repeat("a", 2<<20) + `"}`, 400},
 			{"editor cannot create", "POST", "/api/v1/accounts", editorTok, body("E", "4234567890123456"), 403},
 			{"viewer cannot update", "PATCH", "/api/v1/accounts/" + id(staging), viewerTok, map[string]any{"name": "v"}, 403},
@@ -60,6 +63,9 @@ func TestAccountsCRUDAndAccess(t *testing.T) {
 			{"viewer cannot read ungranted", "GET", "/api/v1/accounts/" + id(prod), viewerTok, nil, 404},
 			{"editor cannot delete", "DELETE", "/api/v1/accounts/" + id(prod), editorTok, nil, 403},
 			{"bad id", "GET", "/api/v1/accounts/1;DROP", adminTok, nil, 400},
+			{"leading zero is not the id", "GET", "/api/v1/accounts/0" + id(prod), adminTok, nil, 400},
+			{"plus sign is not the id", "GET", "/api/v1/accounts/%2B" + id(prod), adminTok, nil, 400},
+			{"leading zero cannot delete", "DELETE", "/api/v1/accounts/0" + id(prod), adminTok, nil, 400},
 			{"unauthenticated", "GET", "/api/v1/accounts", "", nil, 401},
 		}
 		for _, tt := range cases {

@@ -20,7 +20,7 @@ func TestConnectionTestBalanceFormats(t *testing.T) {
 		sa := w.Accounts()[0]
 		a := addDemoAccount(t, d, sa, sa.AccessKeySecret)
 		c := apptest.Serve(t, New(d))
-		_, tok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, a.ID)
+		_, tok := apptest.User(t, d, "editor@example.com", auth.RoleEditor, a.ID) // testing a connection needs an editor
 		want := money.Micros(w.Balance(sa.UID).AvailableAmount).String()
 		for _, tc := range []struct {
 			name string

@@ -79,14 +79,16 @@ func TestOutages(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	d := apptest.Deps(t, s)
-	// Redis on a port where nothing listens.
+	// Signed in before the outage: the session is recorded while Redis still answers.
+	_, tok := apptest.User(t, d, "admin@example.com", auth.RoleAdmin)
+	// Then Redis moves to a port where nothing listens, session store included.
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
 	d.Cache = cache.New(redis.NewClient(&redis.Options{Addr: deadAddr, DialerRetries: 1, MaxRetries: 0}), d.Log)
+	d.Auth.Sessions = d.Cache
 
 	c := apptest.Serve(t, New(d))
-	_, tok := apptest.User(t, d, "admin@example.com", auth.RoleAdmin)
 	if r := c.Do("POST", "/api/v1/accounts", tok, body("Prod", "1234567890123456")); r.Status != 201 {
 		t.Fatalf("create with Redis down: %d %s", r.Status, r.Body)
 	}

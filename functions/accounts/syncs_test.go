@@ -61,7 +61,8 @@ func TestConnectionTest(t *testing.T) {
 		good, bad := simAccounts(t, d)
 		c := apptest.Serve(t, New(d))
 		_, viewerTok := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, good.ID, bad.ID)
-		_, otherTok := apptest.User(t, d, "other@example.com", auth.RoleViewer)
+		_, editorTok := apptest.User(t, d, "editor@example.com", auth.RoleEditor, good.ID, bad.ID)
+		_, otherTok := apptest.User(t, d, "other@example.com", auth.RoleEditor)
 		for _, tc := range []struct {
 			name     string
 			acc      account.Account
@@ -70,8 +71,11 @@ func TestConnectionTest(t *testing.T) {
 			ok       bool
 			accState account.Status
 		}{
-			{"working credentials", good, viewerTok, 200, true, account.StatusOK},
-			{"wrong secret", bad, viewerTok, 200, false, account.StatusFailing},
+			// A test calls Alibaba and rewrites the account's status: viewers may not, and the
+			// status stays what it was.
+			{"viewer", good, viewerTok, 403, false, account.StatusNew},
+			{"working credentials", good, editorTok, 200, true, account.StatusOK},
+			{"wrong secret", bad, editorTok, 200, false, account.StatusFailing},
 			{"ungranted account", good, otherTok, 404, false, account.StatusOK},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -107,11 +107,11 @@ type historyItem struct {
 func (f *fixture) history(t *testing.T, id int64) historyItem {
 	t.Helper()
 	// The test's clock moves past the access token's life: sign in again.
-	tok, err := f.d.Tokens.Issue(f.user)
+	in, err := f.d.StartSession(t.Context(), f.user)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := f.api.Do(http.MethodGet, fmt.Sprintf("/api/v1/alerts/%d", id), tok, nil)
+	res := f.api.Do(http.MethodGet, fmt.Sprintf("/api/v1/alerts/%d", id), in.AccessToken, nil)
 	if res.Status != http.StatusOK {
 		t.Fatalf("history: %d %s", res.Status, res.Body)
 	}

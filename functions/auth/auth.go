@@ -4,18 +4,18 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	sa "github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/config"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 type api struct{ d *app.Deps }
@@ -55,12 +55,12 @@ type tokenPair struct {
 	TokenType    string `json:"tokenType"`
 }
 
-// refreshRecord is what Redis holds for a live refresh token, keyed by the token's hash.
-type refreshRecord struct {
-	UserID int64 `json:"userId"`
-}
-
-func refreshKey(token string) string { return "rt:" + sa.HashSecret(token) }
+// Input bounds checked before an e-mail or password is used for anything (a key, a lookup,
+// bcrypt): RFC 5321 caps an address at 254 bytes and bcrypt reads at most 72.
+const (
+	maxEmailBytes    = 254
+	maxPasswordBytes = 72
+)
 
 func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
@@ -70,77 +70,53 @@ func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
+	if len(in.Email) > maxEmailBytes || len(in.Password) > maxPasswordBytes {
+		return errs.Invalid("email must be at most %d bytes and password at most %d bytes", maxEmailBytes, maxPasswordBytes)
+	}
 	email := sa.NormalizeEmail(in.Email)
 	if email == "" || in.Password == "" {
 		return errs.Invalid("email and password are required")
 	}
-	if err := a.limitLogin(r, email); err != nil {
+	ctx := r.Context()
+	lim, err := a.limitLogin(ctx, email, httpx.ClientIP(r, a.d.Config.TrustedProxies, a.d.Config.Mode == config.ModeFunction))
+	if err != nil {
 		return err
 	}
-	u, err := a.d.Store.GetUserByEmail(r.Context(), email)
+	u, err := a.d.Store.GetUserByEmail(ctx, email)
 	if err != nil && !errs.Is(err, errs.KindNotFound) {
 		return err
 	}
 	// The same answer, after the same work, whether the user is unknown, disabled or the
 	// password is wrong: nothing tells an attacker which e-mails exist.
 	if !sa.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
+		// While no session can be created a right password could not be answered with one:
+		// a wrong one answers the same 503 then, so the outage is no password oracle.
+		if err := a.d.Cache.Ping(ctx); err != nil {
+			return errUnavailableSignIn(err)
+		}
 		return errs.Unauthorized("wrong email or password")
 	}
-	pair, err := a.issue(r.Context(), u)
+	started, err := a.d.StartSession(ctx, u)
 	if err != nil {
-		return err
+		// The attempt stays counted, as a wrong password's would: no count tells them apart.
+		return errUnavailableSignIn(err)
 	}
-	a.d.Audit(r.Context(), u.ID, "auth.login", "user", u.ID, "")
-	return httpx.OK(w, pair)
+	lim.succeeded(ctx)
+	a.d.Audit(ctx, u.ID, "auth.login", "user", u.ID, "")
+	return httpx.OK(w, a.pair(started.AccessToken, started.RefreshToken))
 }
 
-// limitLogin allows CLOUDLENS_LOGIN_RATE_LIMIT attempts per 15 minutes per e-mail and
-// five times that per client address. When Redis is down it lets the attempt through
-// (logging it): sign-in must keep working, and bcrypt still slows guessing.
-func (a *api) limitLogin(r *http.Request, email string) error {
-	limit := a.d.Config.LoginRateLimit
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"login:email:" + email, limit}, {"login:ip:" + clientIP(r), limit * 5}} {
-		ok, retry, err := a.d.Cache.Allow(r.Context(), k.key, k.limit, 15*time.Minute)
-		if err != nil {
-			a.d.Log.Warn("login rate limit unavailable", "error", err.Error())
-			return nil
-		}
-		if !ok {
-			secs := int64(retry.Seconds()) + 1
-			return &httpx.RetryAfterError{Seconds: secs, Err: errs.E(errs.KindRateLimited, "too many sign-in attempts; try again in %d seconds", secs)}
-		}
-	}
-	return nil
+func errUnavailableSignIn(err error) error {
+	return errs.Wrap(errs.KindUnavailable, err, "sign-in is unavailable: the session store cannot be reached")
 }
 
-func clientIP(r *http.Request) string {
-	// Function Compute and API Gateway put the caller's address first in X-Forwarded-For.
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-		return strings.TrimSpace(strings.Split(xff, ",")[0])
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+func (a *api) pair(access, refresh string) tokenPair {
+	return tokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(a.d.Tokens.TTL().Seconds()), TokenType: "Bearer"}
 }
 
-func (a *api) issue(ctx context.Context, u sa.User) (tokenPair, error) {
-	access, err := a.d.Tokens.Issue(u)
-	if err != nil {
-		return tokenPair{}, err
-	}
-	refresh := sa.NewRefreshToken()
-	rec, _ := json.Marshal(refreshRecord{UserID: u.ID})
-	if err := a.d.Cache.Put(ctx, refreshKey(refresh), rec, a.d.Config.RefreshTokenTTL); err != nil {
-		return tokenPair{}, errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
-	}
-	return tokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(a.d.Tokens.TTL().Seconds()), TokenType: "Bearer"}, nil
-}
-
+// refresh exchanges a refresh token for a new pair within the same session. A token that was
+// already exchanged ends the session: someone else holds a copy, and neither copy's successors
+// may go on working.
 func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		RefreshToken string `json:"refreshToken"`
@@ -148,45 +124,70 @@ func (a *api) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) {
+	if !strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) || len(in.RefreshToken) > 100 {
 		return errs.Unauthorized("invalid refresh token")
 	}
-	// Take spends the token: a refresh token works once, so a stolen copy used after the
-	// owner refreshed (or the other way round) is refused.
-	raw, err := a.d.Cache.Take(r.Context(), refreshKey(in.RefreshToken))
-	if errs.Is(err, errs.KindNotFound) {
+	next := sa.NewRefreshToken()
+	s, err := a.d.Cache.RotateSession(r.Context(), sa.HashSecret(in.RefreshToken), sa.HashSecret(next), a.d.Config.RefreshTokenTTL)
+	switch {
+	case errors.Is(err, sa.ErrRefreshReused):
+		a.d.Log.WarnContext(r.Context(), "refresh token reused; session ended")
 		return errs.Unauthorized("refresh token expired or revoked: sign in again")
-	}
-	if err != nil {
+	case errs.Is(err, errs.KindNotFound):
+		return errs.Unauthorized("refresh token expired or revoked: sign in again")
+	case err != nil:
 		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
 	}
-	var rec refreshRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return fmt.Errorf("auth: decode refresh record: %w", err)
+	u, err := a.d.Store.GetUser(r.Context(), s.UserID)
+	if err != nil && !errs.Is(err, errs.KindNotFound) {
+		return err
 	}
-	u, err := a.d.Store.GetUser(r.Context(), rec.UserID)
-	if errs.Is(err, errs.KindNotFound) || (err == nil && u.Disabled) {
+	// A password change or disabling moved the user's epoch on after this session began; a
+	// deleted user has no epoch at all. Either way the session is over.
+	if err != nil || u.Disabled || u.SessionEpoch != s.Epoch {
+		if eerr := a.d.Cache.EndSession(r.Context(), s.ID); eerr != nil {
+			a.d.Log.WarnContext(r.Context(), "could not end a session whose user can no longer sign in", "error", eerr.Error())
+		}
 		return errs.Unauthorized("this user can no longer sign in")
 	}
+	access, err := a.d.Tokens.Issue(u, s.ID)
 	if err != nil {
 		return err
 	}
-	pair, err := a.issue(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(w, pair)
+	return httpx.OK(w, a.pair(access, next))
 }
 
+// logout ends the session it is given at once: its access tokens are refused from the next
+// request on and its refresh tokens no longer work. The session is named by the access token
+// (Authorization or X-CloudLens-Token) or, when that has expired, by the session's refresh
+// token in the body; a request naming no session is refused, so no logout silently does nothing.
 func (a *api) logout(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		RefreshToken string `json:"refreshToken"`
 	}
-	if err := httpx.Decode(r, &in); err != nil {
-		return err
+	if r.ContentLength != 0 {
+		if err := httpx.Decode(r, &in); err != nil {
+			return err
+		}
 	}
-	if err := a.d.Cache.Delete(r.Context(), refreshKey(in.RefreshToken)); err != nil {
-		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+	sid := ""
+	if tok := httpx.Token(r); tok != "" && !strings.HasPrefix(tok, sa.APIKeyPrefix) {
+		if access, err := a.d.Tokens.Verify(tok); err == nil {
+			sid = access.SessionID
+		}
+	}
+	if sid == "" && strings.HasPrefix(in.RefreshToken, sa.RefreshTokenPrefix) && len(in.RefreshToken) <= 100 {
+		id, err := a.d.Cache.SessionOfRefresh(r.Context(), sa.HashSecret(in.RefreshToken))
+		if err != nil && !errs.Is(err, errs.KindNotFound) {
+			return errs.Wrap(errs.KindUnavailable, err, "session store unavailable")
+		}
+		sid = id
+	}
+	if sid == "" {
+		return errs.Unauthorized("logout needs the session it ends: send its access token, or its refresh token as {\"refreshToken\"}")
+	}
+	if err := a.d.Cache.EndSession(r.Context(), sid); err != nil {
+		return errs.Wrap(errs.KindUnavailable, err, "session store unavailable: the session is not ended")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -252,17 +253,35 @@ func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
 	return httpx.OK(w, toUserJSON(u))
 }
 
-// checkAccounts makes sure every granted account exists, so a grant never points at nothing.
-func (a *api) checkAccounts(ctx context.Context, ids []int64) error {
+// maxGrants caps the account ids one request may grant: far above any real organisation, far
+// below what would keep a request busy for minutes.
+const maxGrants = 1000
+
+// grants de-duplicates the requested account ids and makes sure each exists (one query), so a
+// grant never points at nothing.
+func (a *api) grants(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) > maxGrants {
+		return nil, errs.Invalid("accountIds: at most %d ids, got %d", maxGrants, len(ids))
+	}
+	out := make([]int64, 0, len(ids))
+	seen := make(map[int64]bool, len(ids))
 	for _, id := range ids {
-		if _, err := a.d.Store.GetAccount(ctx, account.AllAccounts, id); err != nil {
-			if errs.Is(err, errs.KindNotFound) {
-				return errs.Invalid("accountIds: account %d does not exist", id)
-			}
-			return err
+		if id <= 0 {
+			return nil, errs.Invalid("accountIds: %d is not an account id", id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
 		}
 	}
-	return nil
+	missing, err := a.d.Store.MissingAccounts(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, errs.Invalid("accountIds: account %d does not exist", missing[0])
+	}
+	return out, nil
 }
 
 func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
@@ -283,10 +302,10 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	if in.Role == "" {
 		in.Role = sa.RoleViewer
 	}
-	if err := sa.ValidateNewUser(in.Email, in.Password, in.Role, true); err != nil {
+	if err := (sa.UserInput{Email: &in.Email, Name: &in.Name, Password: &in.Password, Role: &in.Role}).Validate(); err != nil {
 		return err
 	}
-	if err := a.checkAccounts(r.Context(), in.AccountIDs); err != nil {
+	if in.AccountIDs, err = a.grants(r.Context(), in.AccountIDs); err != nil {
 		return err
 	}
 	hash, err := sa.HashPassword(in.Password, 0)
@@ -332,6 +351,12 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if id == p.UserID && ((in.Role != nil && *in.Role != sa.RoleAdmin) || (in.Disabled != nil && *in.Disabled)) {
 		return errs.Conflict("you cannot demote or disable yourself; ask another admin")
 	}
+	if in.Password != nil && *in.Password == "" {
+		return errs.Invalid("password must not be empty")
+	}
+	if err := (sa.UserInput{Name: in.Name, Password: in.Password, Role: in.Role}).Validate(); err != nil {
+		return err
+	}
 	if in.Name != nil {
 		u.Name = strings.TrimSpace(*in.Name)
 	}
@@ -341,27 +366,16 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if in.Disabled != nil {
 		u.Disabled = *in.Disabled
 	}
-	password := ""
-	if in.Password != nil {
-		password = *in.Password
-		if password == "" {
-			return errs.Invalid("password must not be empty")
-		}
-	}
-	if err := sa.ValidateNewUser(u.Email, password, u.Role, false); err != nil {
-		return err
-	}
 	u.PasswordHash = ""
-	if password != "" {
-		if u.PasswordHash, err = sa.HashPassword(password, 0); err != nil {
+	if in.Password != nil {
+		if u.PasswordHash, err = sa.HashPassword(*in.Password, 0); err != nil {
 			return err
 		}
 	}
 	if in.AccountIDs != nil {
-		if err := a.checkAccounts(r.Context(), *in.AccountIDs); err != nil {
+		if u.AccountIDs, err = a.grants(r.Context(), *in.AccountIDs); err != nil {
 			return err
 		}
-		u.AccountIDs = *in.AccountIDs
 	}
 	if err := a.d.Store.UpdateUser(r.Context(), u); err != nil {
 		return err
@@ -448,8 +462,11 @@ func (a *api) createKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
+	if in.Name == "" {
 		return errs.Invalid("name is required (at most 100 characters)")
+	}
+	if p := text.Problem("name", in.Name, 100); p != "" {
+		return errs.Invalid("%s", p)
 	}
 	key, prefix, hash := sa.NewAPIKey()
 	k := sa.APIKey{UserID: p.UserID, Name: in.Name, Prefix: prefix, Hash: hash, CreatedAt: a.d.Now().UTC()}

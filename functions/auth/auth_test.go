@@ -69,18 +69,6 @@ func TestLoginRefreshLogout(t *testing.T) {
 		if pair2.RefreshToken == pair.RefreshToken {
 			t.Fatal("refresh token not rotated")
 		}
-		if r := c.Do("POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": pair.RefreshToken}); r.Status != 401 {
-			t.Fatalf("spent refresh token accepted: %d %s", r.Status, r.Body)
-		}
-
-		// Logout revokes.
-		if r := c.Do("POST", "/api/v1/auth/logout", "", map[string]string{"refreshToken": pair2.RefreshToken}); r.Status != 204 {
-			t.Fatalf("logout: %d %s", r.Status, r.Body)
-		}
-		if r := c.Do("POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": pair2.RefreshToken}); r.Status != 401 {
-			t.Fatalf("revoked refresh token accepted: %d", r.Status)
-		}
-
 		// Both token headers are accepted; garbage is not.
 		req, _ := http.NewRequest("GET", c.URL()+"/api/v1/auth/me", nil)
 		req.Header.Set("X-CloudLens-Token", pair2.AccessToken)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -81,7 +82,7 @@ func run(manifestFile string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: r.handler(), ReadHeaderTimeout: 10 * time.Second}
-	printBanner(cfg, ln.Addr().String(), login, r)
+	printBanner(os.Stdout, cfg, ln.Addr().String(), login, r)
 
 	stopTimers := r.startTimers(ctx)
 	errc := make(chan error, 1)
@@ -216,15 +217,18 @@ func (r *runner) invoker(ctx context.Context) func(context.Context, string, any)
 	}
 }
 
-func printBanner(cfg config.Config, addr string, login app.AdminLogin, r *runner) {
+func printBanner(w io.Writer, cfg config.Config, addr string, login app.AdminLogin, r *runner) {
 	url := "http://" + addr
-	fmt.Printf("\nCloudLens is running at %s\n", url)
-	if login.Email != "" {
-		pw := login.Password
-		if pw == "" {
-			pw = "(the password you set)"
-		}
-		fmt.Printf("  sign in as %s / %s\n", login.Email, pw)
+	fmt.Fprintf(w, "\nCloudLens is running at %s\n", url)
+	switch {
+	case login.Email == "":
+	case login.Password != "":
+		// Shown on the one start that generated it; later starts point at the file instead.
+		fmt.Fprintf(w, "  sign in as %s / %s (generated now; kept in %s)\n", login.Email, login.Password, login.PasswordFile)
+	case login.PasswordFile != "":
+		fmt.Fprintf(w, "  sign in as %s (generated password in %s)\n", login.Email, login.PasswordFile)
+	default:
+		fmt.Fprintf(w, "  sign in as %s with the password you set\n", login.Email)
 	}
 	db := "SQLite at " + filepath.Join(cfg.DataDir, "cloudlens.db")
 	if cfg.MySQLDSN != "" {
@@ -234,9 +238,9 @@ func printBanner(cfg config.Config, addr string, login app.AdminLogin, r *runner
 	if cfg.RedisAddr != "" {
 		redis = "Redis at " + cfg.RedisAddr
 	}
-	fmt.Printf("  data: %s, %s\n", db, redis)
+	fmt.Fprintf(w, "  data: %s, %s\n", db, redis)
 	if _, err := os.Stat(filepath.Join(cfg.FrontendDir, "index.html")); err != nil {
-		fmt.Printf("  web app: not built (%s missing); the API is served\n", cfg.FrontendDir)
+		fmt.Fprintf(w, "  web app: not built (%s missing); the API is served\n", cfg.FrontendDir)
 	}
-	fmt.Printf("  functions: %d, timers: %d; Ctrl-C stops\n\n", len(r.m.Functions), len(r.jobs))
+	fmt.Fprintf(w, "  functions: %d, timers: %d; Ctrl-C stops\n\n", len(r.m.Functions), len(r.jobs))
 }

@@ -34,37 +34,34 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := config.Load(config.ModeLocal, func(k string) string {
-		return map[string]string{"CLOUDLENS_DATA_DIR": filepath.Join(dir, "data"), "CLOUDLENS_FRONTEND_DIR": web, "CLOUDLENS_DEMO": "false", "CLOUDLENS_DISABLE_TIMERS": "true"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, d := startLocal(t, map[string]string{"CLOUDLENS_DATA_DIR": filepath.Join(dir, "data"), "CLOUDLENS_FRONTEND_DIR": web})
 	m, err := LoadManifest(filepath.Join("..", "..", "s.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	login, err := app.EnsureAdmin(ctx, d)
 	if err != nil || !login.Created || login.Password == "" {
 		t.Fatalf("admin: %+v %v", login, err)
 	}
-	// A restart prints the same login again (kept in the data directory).
-	again, err := app.EnsureAdmin(ctx, d)
-	if err != nil || again.Password != login.Password || again.Created {
-		t.Fatalf("admin after restart: %+v %v", again, err)
-	}
 	r, err := newRunner(ctx, d, m)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The generated password is shown on the start that made it, and never again: a restart
+	// names the file it is kept in instead.
+	var first, second strings.Builder
+	printBanner(&first, cfg, "127.0.0.1:1", login, r)
+	if !strings.Contains(first.String(), login.Password) {
+		t.Fatalf("first start does not show the generated password:\n%s", first.String())
+	}
+	again, err := app.EnsureAdmin(ctx, d)
+	if err != nil || again.Password != "" || again.Created || again.Email != login.Email || again.PasswordFile == "" {
+		t.Fatalf("admin after restart: %+v %v", again, err)
+	}
+	printBanner(&second, cfg, "127.0.0.1:1", again, r)
+	if strings.Contains(second.String(), login.Password) || !strings.Contains(second.String(), again.PasswordFile) {
+		t.Fatalf("restart banner:\n%s", second.String())
 	}
 	srv := httptest.NewServer(r.handler())
 	defer srv.Close()
@@ -163,4 +160,46 @@ func TestLocalRunnerServesLoginAndAccounts(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestBannerNeverShowsAnOperatorPassword: a first admin created from CLOUDLENS_ADMIN_* has its
+// password printed neither on the first start nor later.
+func TestBannerNeverShowsAnOperatorPassword(t *testing.T) {
+	const secret = "operator-chosen-secret-42"
+	cfg, d := startLocal(t, map[string]string{"CLOUDLENS_DATA_DIR": t.TempDir(),
+		"CLOUDLENS_ADMIN_EMAIL": "ops@example.com", "CLOUDLENS_ADMIN_PASSWORD": secret})
+	ctx := context.Background()
+	r := &runner{m: Manifest{}}
+	for start := 1; start <= 2; start++ {
+		login, err := app.EnsureAdmin(ctx, d)
+		if err != nil || login.Email != "ops@example.com" || login.Created != (start == 1) {
+			t.Fatalf("start %d: %+v %v", start, login, err)
+		}
+		var b strings.Builder
+		printBanner(&b, cfg, "127.0.0.1:1", login, r)
+		if strings.Contains(b.String(), secret) || !strings.Contains(b.String(), "ops@example.com") {
+			t.Fatalf("start %d banner:\n%s", start, b.String())
+		}
+	}
+}
+
+// startLocal builds and migrates the local runner's dependencies from env (demo data and timers
+// off), as `make run` does, closing them when the test ends.
+func startLocal(t *testing.T, env map[string]string) (config.Config, *app.Deps) {
+	t.Helper()
+	env["CLOUDLENS_DEMO"], env["CLOUDLENS_DISABLE_TIMERS"] = "false", "true"
+	cfg, err := config.Load(config.ModeLocal, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := app.Build(ctx, cfg, config.NewLogger(cfg, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	if err := d.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, d
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 // Site is the Alibaba Cloud site an account belongs to; it decides endpoints and currency.
@@ -78,8 +79,10 @@ var (
 // update may keep the stored one).
 func (a Account) Validate(secretGiven bool) error {
 	var p []string
-	if n := strings.TrimSpace(a.Name); n == "" || len(n) > 100 {
+	if n := strings.TrimSpace(a.Name); n == "" {
 		p = append(p, "name is required (at most 100 characters)")
+	} else if problem := text.Problem("name", n, 100); problem != "" {
+		p = append(p, problem)
 	}
 	if !uidPattern.MatchString(a.UID) {
 		p = append(p, "accountId must be the numeric Alibaba Cloud account id")

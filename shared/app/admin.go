@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/config"
@@ -17,16 +16,21 @@ import (
 // LocalAdminEmail is the admin local mode creates when CLOUDLENS_ADMIN_EMAIL is unset.
 const LocalAdminEmail = "admin@cloudlens.local"
 
-// AdminLogin is the first admin's login, as printed by the local runner.
+// AdminLogin is the first admin's login, as the local runner announces it.
 type AdminLogin struct {
-	Email    string
-	Password string // empty when it was set by the operator or earlier and is not known here
-	Created  bool
+	Email string
+	// Password is set only on the start that generated it: a password the operator chose
+	// (CLOUDLENS_ADMIN_PASSWORD) is never echoed, and a generated one is shown once.
+	Password string
+	// PasswordFile is where local mode keeps the generated password (mode 0600), so a later
+	// start can point at it without printing it again.
+	PasswordFile string
+	Created      bool
 }
 
 // EnsureAdmin creates the first admin when there is no user yet: from CLOUDLENS_ADMIN_EMAIL /
 // CLOUDLENS_ADMIN_PASSWORD, or, in local mode, with a generated password that is kept in the
-// data directory (mode 0600) so `make run` can print it again on every start.
+// data directory (mode 0600) and returned only on the start that generated it.
 func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 	cfg := d.Config
 	email, password := auth.NormalizeEmail(cfg.AdminEmail), cfg.AdminPassword
@@ -37,16 +41,22 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 		return AdminLogin{}, fmt.Errorf("app: count users: %w", err)
 	}
 	if n > 0 {
-		login := AdminLogin{Email: email, Password: password}
+		login := AdminLogin{Email: email}
 		// Local mode names the generated admin only when it generated one: an install whose
-		// first admin came from CLOUDLENS_ADMIN_* has no password file to show.
+		// first admin came from CLOUDLENS_ADMIN_* has no password file to point at.
 		if email == "" && cfg.Mode == config.ModeLocal {
-			if b, err := os.ReadFile(passwordFile); err == nil {
-				login.Email, login.Password = LocalAdminEmail, strings.TrimSpace(string(b))
+			if _, err := os.Stat(passwordFile); err == nil {
+				login.Email, login.PasswordFile = LocalAdminEmail, passwordFile
 			}
 		}
 		return login, nil
 	}
+	if email != "" {
+		if p := auth.EmailProblem(email); p != "" {
+			return AdminLogin{}, fmt.Errorf("app: CLOUDLENS_ADMIN_EMAIL: %s", p)
+		}
+	}
+	generated := false
 	if email == "" {
 		if cfg.Mode != config.ModeLocal {
 			return AdminLogin{}, nil // deployers create the first admin through CLOUDLENS_ADMIN_*
@@ -60,6 +70,7 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 		if err := os.WriteFile(passwordFile, []byte(password+"\n"), 0o600); err != nil {
 			return AdminLogin{}, fmt.Errorf("app: keep admin password: %w", err)
 		}
+		generated = true
 	}
 	hash, err := auth.HashPassword(password, 0)
 	if err != nil {
@@ -74,5 +85,9 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 		return AdminLogin{}, fmt.Errorf("app: create first admin: %w", err)
 	}
 	d.Log.Info("created first admin", "email", email)
-	return AdminLogin{Email: email, Password: password, Created: true}, nil
+	login := AdminLogin{Email: email, Created: true}
+	if generated {
+		login.Password, login.PasswordFile = password, passwordFile
+	}
+	return login, nil
 }

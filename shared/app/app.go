@@ -147,7 +147,7 @@ func (d *Deps) build(ctx context.Context) error {
 	if len(urls) > 0 {
 		d.Invoke = d.invokeURLs(urls)
 	}
-	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Now: d.now}
+	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: d.Store, Keys: d.Store, Sessions: d.Cache, Log: d.Log, Now: d.now}
 	// Plain HTTP goes only to an overriding endpoint (the simulator); Alibaba's own
 	// endpoints, STS included, are always HTTPS (see aliyun.Options).
 	d.Aliyun = aliyun.NewFactory(aliyun.Options{Endpoint: cfg.AliyunEndpoint, STSEndpoint: cfg.AliyunSTSEndpoint,

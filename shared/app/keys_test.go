@@ -43,7 +43,7 @@ func TestInvocationKeyIsNotTheJWTKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged, err := forger.Issue(u)
+	forged, err := forger.Issue(u, auth.NewSessionID())
 	if err != nil {
 		t.Fatal(err)
 	}

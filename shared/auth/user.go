@@ -3,11 +3,16 @@
 package auth
 
 import (
+	"fmt"
+	"net/mail"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 // Role decides what a user may change. Every role may read what it is granted.
@@ -45,6 +50,9 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	Disabled     bool
+	// SessionEpoch moves on when the password changes or the user is disabled; sessions and
+	// access tokens begun under an older epoch are refused.
+	SessionEpoch int64
 	// AccountIDs are the cloud accounts granted to the user; admins see all accounts regardless.
 	AccountIDs []int64
 	CreatedAt  time.Time
@@ -71,7 +79,8 @@ type Principal struct {
 	// AllAccounts is true for admins: no account filter applies.
 	AllAccounts bool
 	AccountIDs  []int64
-	APIKeyID    int64 // set when the caller used an API key
+	APIKeyID    int64  // set when the caller used an API key
+	SessionID   string // set when the caller used an access token: the session it belongs to
 }
 
 // Scope is the set of cloud accounts the principal may read.
@@ -82,21 +91,76 @@ func (p Principal) Scope() account.Scope {
 // NormalizeEmail lower-cases and trims an e-mail address so lookups are case-insensitive.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// ValidateNewUser checks the fields a caller supplies when creating or editing a user.
-func ValidateNewUser(email, password string, role Role, requirePassword bool) error {
+// Bounds of what people type for a user.
+const (
+	MaxEmailBytes    = 254 // RFC 5321
+	MinPassword      = 10
+	MaxPasswordBytes = 72 // bcrypt reads no further
+	MaxName          = 100
+)
+
+// Address forms accepted: a dot-atom local part (no quoted strings, comments or display names)
+// and a domain of at least two LDH labels. Stricter than RFC 5322 on purpose: these addresses
+// are keys, appear in audit lines and exports, and receive alert e-mails.
+var (
+	localPart = regexp.MustCompile("^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+	domain    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+)
+
+// EmailProblem returns what is wrong with an e-mail address as typed, or "". The address is
+// normalised first (NormalizeEmail), as it will be stored.
+func EmailProblem(email string) string {
+	e := NormalizeEmail(email)
+	if e == "" || len(e) > MaxEmailBytes {
+		return fmt.Sprintf("email must be an address of at most %d bytes", MaxEmailBytes)
+	}
+	if p := text.Problem("email", e, MaxEmailBytes); p != "" {
+		return p
+	}
+	at := strings.LastIndexByte(e, '@')
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Name != "" || a.Address != e || at < 1 || at > 64 ||
+		!localPart.MatchString(e[:at]) || !domain.MatchString(e[at+1:]) {
+		return "email must be a plain address such as name@example.com"
+	}
+	return ""
+}
+
+// UserInput is what a person types to create or edit a user; nil fields are not being set.
+type UserInput struct {
+	Email    *string
+	Name     *string
+	Password *string
+	Role     *Role
+}
+
+// Validate checks every given field and reports all problems at once.
+func (in UserInput) Validate() error {
 	var problems []string
-	if e := NormalizeEmail(email); e == "" || !strings.Contains(e, "@") || len(e) > 254 {
-		problems = append(problems, "email must be a valid address")
-	}
-	if requirePassword || password != "" {
-		if len(password) < 10 {
-			problems = append(problems, "password must be at least 10 characters")
-		}
-		if len(password) > 72 {
-			problems = append(problems, "password must be at most 72 bytes")
+	if in.Email != nil {
+		if p := EmailProblem(*in.Email); p != "" {
+			problems = append(problems, p)
 		}
 	}
-	if !role.Valid() {
+	if in.Name != nil {
+		if p := text.Problem("name", strings.TrimSpace(*in.Name), MaxName); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	if in.Password != nil {
+		pw := *in.Password
+		switch {
+		case utf8.RuneCountInString(pw) < MinPassword:
+			problems = append(problems, fmt.Sprintf("password must be at least %d characters", MinPassword))
+		case len(pw) > MaxPasswordBytes:
+			problems = append(problems, fmt.Sprintf("password must be at most %d bytes", MaxPasswordBytes))
+		default:
+			if p := text.Problem("password", pw, MaxPasswordBytes); p != "" {
+				problems = append(problems, p)
+			}
+		}
+	}
+	if in.Role != nil && !in.Role.Valid() {
 		problems = append(problems, "role must be admin, editor or viewer")
 	}
 	if len(problems) > 0 {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,10 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
+
+// CostsNamespace is the namespace of cached cost answers. Whatever changes cost figures (a
+// billing sync, deleting an account) bumps it, so no cached answer outlives its data.
+const CostsNamespace = "costs"
 
 // Cache wraps one go-redis client. It is safe for concurrent use.
 type Cache struct {
@@ -31,6 +36,10 @@ type Cache struct {
 	hits   atomic.Uint64
 	misses atomic.Uint64
 	errors atomic.Uint64
+
+	// local counts rate limits in process while Redis is unreachable (see Reserve).
+	localOnce sync.Once
+	local     *localLimiter
 }
 
 // Stats counts cache outcomes since the Cache was built; Errors counts every failed Redis call,

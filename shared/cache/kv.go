@@ -59,3 +59,12 @@ func (c *Cache) Delete(ctx context.Context, keys ...string) error {
 
 // Errors from Put, Take and Delete leave the key out: callers key these values by token.
 func (c *Cache) kvKey(key string) string { return c.prefix + "cl:k:" + key }
+
+// Exists reports whether a value is stored under key.
+func (c *Cache) Exists(ctx context.Context, key string) (bool, error) {
+	n, err := c.rdb.Exists(ctx, c.kvKey(key)).Result()
+	if err != nil {
+		return false, c.fail(ctx, err, "exists")
+	}
+	return n == 1, nil
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -54,9 +55,13 @@ type Config struct {
 
 	AccessTokenTTL  time.Duration // CLOUDLENS_ACCESS_TOKEN_TTL
 	RefreshTokenTTL time.Duration // CLOUDLENS_REFRESH_TOKEN_TTL
-	LoginRateLimit  int           // CLOUDLENS_LOGIN_RATE_LIMIT: attempts per email+address per 15 minutes
-	CORSOrigins     []string      // CLOUDLENS_CORS_ORIGINS: comma list; empty = same origin only
-	MaxBodyBytes    int64         // CLOUDLENS_MAX_BODY_BYTES
+	LoginRateLimit  int           // CLOUDLENS_LOGIN_RATE_LIMIT: failed sign-ins per e-mail and address per 15 minutes
+	// TrustedProxies (CLOUDLENS_TRUSTED_PROXIES, comma list of CIDRs or addresses) are the
+	// proxies whose X-Forwarded-For is believed. On Function Compute the direct peer is always
+	// FC's front end and is believed without being listed.
+	TrustedProxies []netip.Prefix
+	CORSOrigins    []string // CLOUDLENS_CORS_ORIGINS: comma list; empty = same origin only
+	MaxBodyBytes   int64    // CLOUDLENS_MAX_BODY_BYTES
 
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
@@ -113,6 +118,7 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		RefreshTokenTTL:     r.duration("CLOUDLENS_REFRESH_TOKEN_TTL", 30*24*time.Hour, time.Hour, 365*24*time.Hour),
 		LoginRateLimit:      r.integer("CLOUDLENS_LOGIN_RATE_LIMIT", 10, 1, 10000),
 		CORSOrigins:         r.list("CLOUDLENS_CORS_ORIGINS"),
+		TrustedProxies:      r.prefixes("CLOUDLENS_TRUSTED_PROXIES"),
 		MaxBodyBytes:        int64(r.integer("CLOUDLENS_MAX_BODY_BYTES", 1<<20, 1024, 32<<20)),
 		LogFormat:           r.oneOf("CLOUDLENS_LOG_FORMAT", map[Mode]string{ModeFunction: "json", ModeLocal: "text"}[mode], "json", "text"),
 		LogLevel:            r.level("CLOUDLENS_LOG_LEVEL"),
@@ -384,6 +390,24 @@ func (r *reader) list(name string) []string {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// prefixes reads a comma list of CIDR prefixes; a bare address is a prefix of one address.
+func (r *reader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, v := range r.list(name) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				r.problem("%s entry %q is not an address or CIDR such as 10.0.0.0/8", name, v)
+				continue
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -62,6 +63,13 @@ func TestLoad(t *testing.T) {
 			"CLOUDLENS_ADDR": "nonsense", "CLOUDLENS_BACKFILL_MONTHS": "40", "CLOUDLENS_ACCESS_TOKEN_TTL": "soon",
 			"CLOUDLENS_CORS_ORIGINS": "ftp://x", "CLOUDLENS_DEMO": "maybe",
 		}, problems: []string{"CLOUDLENS_ADDR", "CLOUDLENS_BACKFILL_MONTHS", "CLOUDLENS_ACCESS_TOKEN_TTL", "CLOUDLENS_CORS_ORIGINS", "CLOUDLENS_DEMO", "5 problem(s)"}},
+		{name: "trusted proxies", mode: ModeLocal, env: map[string]string{"CLOUDLENS_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,2001:db8::/32"}, check: func(t *testing.T, c Config) {
+			if got := fmt.Sprint(c.TrustedProxies); got != "[10.0.0.0/8 192.168.1.7/32 2001:db8::/32]" {
+				t.Errorf("trusted proxies = %s", got)
+			}
+		}},
+		{name: "bad trusted proxy", mode: ModeLocal, env: map[string]string{"CLOUDLENS_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"},
+			problems: []string{`CLOUDLENS_TRUSTED_PROXIES entry "proxy.internal"`}},
 		{name: "smtp defaults by TLS mode", mode: ModeFunction, env: with(full, map[string]string{
 			"CLOUDLENS_SMTP_HOST": "smtpdm.aliyun.com", "CLOUDLENS_SMTP_USERNAME": "alerts@mail.example.com",
 			"CLOUDLENS_SMTP_PASSWORD": "pw", "CLOUDLENS_SMTP_FROM": "CloudLens <alerts@mail.example.com>", "CLOUDLENS_SMTP_TLS": "tls",

@@ -165,14 +165,31 @@ func decodeError(err error) error {
 	return errs.Invalid("malformed JSON: %s", err.Error())
 }
 
-// PathID parses the {name} path value as a positive int64 id.
+// PathID parses the {name} path value as a positive int64 id in its canonical spelling.
 func PathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := ParseID(v)
+	if !ok {
 		return 0, errs.Invalid("%s %q is not a valid id", name, errs.Clip(v, 40))
 	}
 	return id, nil
+}
+
+// ParseID parses a positive decimal id written the one way the API writes it: digits only, no
+// sign, no leading zero. strconv.ParseInt alone would let "01" and "+1" name resource 1, so one
+// resource would have many URLs (and caches, audit lines and access checks keyed by the text
+// would disagree).
+func ParseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // Caller returns the authenticated principal, or an unauthorized error when the route was

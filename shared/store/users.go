@@ -9,12 +9,12 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-const userColumns = "id, email, name, role, password_hash, disabled, created_at, updated_at"
+const userColumns = "id, email, name, role, password_hash, disabled, session_epoch, created_at, updated_at"
 
 func scanUser(sc interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
 	var role string
-	err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled,
+	err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.SessionEpoch,
 		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt})
 	u.Role = auth.Role(role)
 	u.AccountIDs = []int64{}
@@ -167,7 +167,10 @@ func (s *Store) loadGrants(ctx context.Context, users []*auth.User) error {
 }
 
 // UpdateUser saves name, role, disabled, the password hash when one is given, and
-// replaces the user's grants with u.AccountIDs. The e-mail is not changed.
+// replaces the user's grants with u.AccountIDs. The e-mail is not changed. A new password or
+// disabling the user moves its session epoch on in the same statement, which ends every
+// session the user has: there is no moment where the new password is set and an old session
+// still works.
 func (s *Store) UpdateUser(ctx context.Context, u auth.User) error {
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		q := "UPDATE users SET name = ?, role = ?, disabled = ?, updated_at = ?"
@@ -175,6 +178,9 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User) error {
 		if u.PasswordHash != "" {
 			q += ", password_hash = ?"
 			args = append(args, u.PasswordHash)
+		}
+		if u.PasswordHash != "" || u.Disabled {
+			q += ", session_epoch = session_epoch + 1"
 		}
 		res, err := tx.ExecContext(ctx, q+" WHERE id = ?", append(args, u.ID)...)
 		if err != nil {

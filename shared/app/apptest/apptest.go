@@ -67,7 +67,7 @@ func Deps(t testing.TB, s *store.Store) *app.Deps {
 	if d.InvocationKey, err = app.InvocationKey(jwtSecret); err != nil {
 		t.Fatal(err)
 	}
-	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: s, Keys: s, Now: func() time.Time { return d.Now() }}
+	d.Auth = &auth.Authenticator{Tokens: d.Tokens, Users: s, Keys: s, Sessions: d.Cache, Log: log, Now: func() time.Time { return d.Now() }}
 	return d
 }
 
@@ -78,7 +78,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// User creates a user with role and grants and returns it with a valid access token.
+// User creates a user with role and grants and returns it with the access token of a new session.
 func User(t testing.TB, d *app.Deps, email string, role auth.Role, accountIDs ...int64) (auth.User, string) {
 	t.Helper()
 	hash, err := auth.HashPassword("password-"+email, 4) // the minimum cost keeps tests fast
@@ -89,11 +89,11 @@ func User(t testing.TB, d *app.Deps, email string, role auth.Role, accountIDs ..
 	if err := d.Store.CreateUser(context.Background(), &u); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := d.Tokens.Issue(u)
+	in, err := d.StartSession(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u, tok
+	return u, in.AccessToken
 }
 
 // Client calls a handler over real HTTP.
