@@ -11,7 +11,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
-	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/text"
@@ -255,7 +255,7 @@ func (a *api) delete(w http.ResponseWriter, r *http.Request) error {
 	a.d.Audit(r.Context(), p.UserID, "account.delete", "cloud_account", acc.ID, acc.Name)
 	// Cached cost answers still hold the deleted account's figures and name: move the cost
 	// cache to a new version so none of them is served again.
-	if _, err := a.d.Cache.Bump(r.Context(), cache.CostsNamespace); err != nil {
+	if _, err := a.d.Cache.Bump(r.Context(), cost.CacheNamespace); err != nil {
 		a.d.Log.WarnContext(r.Context(), "cost cache not invalidated after deleting an account; cached answers expire by their TTL",
 			"account_id", acc.ID, "error", err.Error())
 	}

@@ -12,7 +12,7 @@ import (
 // HistoryDays is how many days of daily cost up to the last billed day the forecast reads: the
 // same window as the cost forecast (twelve weeks), so a month budget's forecast over all of its
 // scope equals what the forecast endpoint says.
-const HistoryDays = 84
+const HistoryDays = cost.HistoryDays
 
 // Point is the cumulative spend of the period up to and including Date.
 type Point struct {

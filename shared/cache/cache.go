@@ -23,9 +23,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-// CostsNamespace is the namespace of cached cost answers. Whatever changes cost figures (a
-// billing sync, deleting an account) bumps it, so no cached answer outlives its data.
-const CostsNamespace = "costs"
 
 // Cache wraps one go-redis client. It is safe for concurrent use.
 type Cache struct {
