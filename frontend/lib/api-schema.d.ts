@@ -929,8 +929,20 @@ export interface components {
         Overview: {
             demo: boolean;
             asOf: components["schemas"]["Date"];
+            incomplete: components["schemas"]["IncompleteList"];
             items: components["schemas"]["OverviewItem"][];
         };
+        /**
+         * @description Accounts whose bills are known to be incomplete on days this answer covers (a day whose
+         *     sync failed, throttled past its retries, or with items that could not be read), with the
+         *     latest reason. Figures that cover those days are short by what the missing bills hold;
+         *     the list is empty when every day is complete.
+         */
+        IncompleteList: {
+            accountId: components["schemas"]["Id"];
+            dates: components["schemas"]["Date"][];
+            reason: string;
+        }[];
         Point: {
             period: components["schemas"]["Period"];
             cost: components["schemas"]["Money"];
@@ -962,6 +974,7 @@ export interface components {
         };
         Explore: {
             demo: boolean;
+            incomplete: components["schemas"]["IncompleteList"];
             start: components["schemas"]["Date"];
             end: components["schemas"]["Date"];
             granularity: components["schemas"]["Granularity"];
@@ -983,6 +996,7 @@ export interface components {
         };
         Resources: {
             demo: boolean;
+            incomplete: components["schemas"]["IncompleteList"];
             start: components["schemas"]["Date"];
             end: components["schemas"]["Date"];
             items: components["schemas"]["ResourceCost"][];
@@ -1064,6 +1078,7 @@ export interface components {
         };
         Forecast: {
             demo: boolean;
+            incomplete: components["schemas"]["IncompleteList"];
             asOf: components["schemas"]["Date"];
             /** @description The month being forecast (the month of the day after asOf). */
             month: components["schemas"]["Month"];
@@ -1152,6 +1167,7 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
             status: components["schemas"]["BudgetStatus"];
+            incomplete: components["schemas"]["IncompleteList"];
         };
         /** @description A budget as listed; its status is the one kept by the last evaluation. */
         BudgetSummary: components["schemas"]["Budget"] & {

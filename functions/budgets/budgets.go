@@ -95,6 +95,8 @@ type budgetJSON struct {
 	Status       *statusJSON     `json:"status"`
 	History      []periodJSON    `json:"history,omitempty"`
 	Series       []pointJSON     `json:"series,omitempty"`
+	// Incomplete names the accounts of the scope whose bills miss days of the period so far.
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func date(t time.Time) string { return t.In(billing.Shanghai).Format(time.DateOnly) }
@@ -272,8 +274,14 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today, _ := a.asOf()
+	today, asOf := a.asOf()
 	start, _ := budget.Window(budget.Month, today)
+	// One read of the gaps serves every budget: the longest period (a year) bounds them all.
+	yearStart, _ := budget.Window(budget.Year, today)
+	gaps, err := a.d.IncompleteDays(r.Context(), p.Scope(), date(yearStart), date(asOf))
+	if err != nil {
+		return err
+	}
 	out := make([]budgetJSON, 0, len(bs))
 	for i := range bs {
 		b := &bs[i]
@@ -289,6 +297,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			j.Status = toStatus(b.Last.Status(b.Period), &b.Last.EvaluatedAt)
 		}
+		j.Incomplete = app.Within(gaps, b.Scope(), j.Status.PeriodStart, j.Status.AsOf)
 		out = append(out, j)
 	}
 	return httpx.OK(w, httpx.Items(out))
@@ -325,6 +334,9 @@ func (a *api) detail(ctx context.Context, b budget.Budget) (budgetJSON, error) {
 		evaluated = &b.Last.EvaluatedAt
 	}
 	out.Status = toStatus(st, evaluated)
+	if out.Incomplete, err = a.d.IncompleteDays(ctx, b.Scope(), date(st.PeriodStart), date(st.AsOf)); err != nil {
+		return budgetJSON{}, err
+	}
 	out.Series = make([]pointJSON, 0, len(st.Series))
 	for _, pt := range st.Series {
 		out.Series = append(out.Series, pointJSON{Date: date(pt.Date), Cumulative: pt.Cumulative})
@@ -404,6 +416,9 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := toJSON(b)
 	out.Status = toStatus(st, nil)
+	if out.Incomplete, err = a.d.IncompleteDays(r.Context(), b.Scope(), date(st.PeriodStart), date(st.AsOf)); err != nil {
+		return err
+	}
 	out.Series = make([]pointJSON, 0, len(st.Series))
 	for _, pt := range st.Series {
 		out.Series = append(out.Series, pointJSON{Date: date(pt.Date), Cumulative: pt.Cumulative})

@@ -109,6 +109,14 @@ func (a *api) explore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The accounts asked for (accountId), within the caller's scope.
+	asked, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
+	if res.Incomplete, err = a.d.IncompleteDays(r.Context(), asked, q.Start, q.End); err != nil {
+		return err
+	}
 	return httpx.OK(w, res)
 }
 
@@ -148,6 +156,10 @@ func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	c := cost.NewCalendar(now)
+	if res.Incomplete, err = a.d.IncompleteDays(r.Context(), scope, cost.FormatDay(c.LastStart), asOf); err != nil {
+		return err
+	}
 	return httpx.OK(w, res)
 }
 
@@ -160,6 +172,11 @@ func (a *api) forecast(w http.ResponseWriter, r *http.Request) error {
 		return a.svc.Forecast(ctx, scope, now)
 	}, newForecastJSON)
 	if err != nil {
+		return err
+	}
+	// The forecast rests on the whole daily history it was fitted on.
+	c := cost.NewCalendar(now)
+	if res.Incomplete, err = a.d.IncompleteDays(r.Context(), scope, cost.FormatDay(c.HistStart), asOf); err != nil {
 		return err
 	}
 	return httpx.OK(w, res)
@@ -184,6 +201,14 @@ func (a *api) resources(w http.ResponseWriter, r *http.Request) error {
 		return a.svc.DrillDown(ctx, scope, q, limit)
 	}, func(v cost.Resources) resourcesJSON { return newResourcesJSON(q, v) })
 	if err != nil {
+		return err
+	}
+	// The accounts asked for (accountId), within the caller's scope.
+	asked, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
+	if res.Incomplete, err = a.d.IncompleteDays(r.Context(), asked, q.Start, q.End); err != nil {
 		return err
 	}
 	return httpx.OK(w, res)

@@ -1,6 +1,7 @@
 package costs
 
 import (
+	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -10,13 +11,14 @@ import (
 
 // exploreJSON is the explorer's answer.
 type exploreJSON struct {
-	Demo        bool          `json:"demo"`
-	Start       string        `json:"start"`
-	End         string        `json:"end"`
-	Granularity string        `json:"granularity"`
-	GroupBy     []string      `json:"groupBy"`
-	Metric      string        `json:"metric"`
-	Items       []cost.Series `json:"items"`
+	Demo        bool             `json:"demo"`
+	Start       string           `json:"start"`
+	End         string           `json:"end"`
+	Granularity string           `json:"granularity"`
+	GroupBy     []string         `json:"groupBy"`
+	Metric      string           `json:"metric"`
+	Items       []cost.Series    `json:"items"`
+	Incomplete  []app.Incomplete `json:"incomplete"`
 }
 
 func newExploreJSON(e cost.Exploration) exploreJSON {
@@ -49,9 +51,10 @@ type topJSON struct {
 }
 
 type overviewJSON struct {
-	Demo  bool           `json:"demo"`
-	AsOf  string         `json:"asOf"`
-	Items []overviewItem `json:"items"`
+	Demo       bool             `json:"demo"`
+	AsOf       string           `json:"asOf"`
+	Items      []overviewItem   `json:"items"`
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newOverviewJSON(o cost.Overview) overviewJSON {
@@ -80,10 +83,11 @@ type forecastItem struct {
 }
 
 type forecastJSON struct {
-	Demo  bool           `json:"demo"`
-	AsOf  string         `json:"asOf"`
-	Month string         `json:"month"`
-	Items []forecastItem `json:"items"`
+	Demo       bool             `json:"demo"`
+	AsOf       string           `json:"asOf"`
+	Month      string           `json:"month"`
+	Items      []forecastItem   `json:"items"`
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newForecastJSON(f cost.Forecast) forecastJSON {
@@ -106,10 +110,11 @@ type resourceCostJSON struct {
 }
 
 type resourcesJSON struct {
-	Demo  bool               `json:"demo"`
-	Start string             `json:"start"`
-	End   string             `json:"end"`
-	Items []resourceCostJSON `json:"items"`
+	Demo       bool               `json:"demo"`
+	Start      string             `json:"start"`
+	End        string             `json:"end"`
+	Items      []resourceCostJSON `json:"items"`
+	Incomplete []app.Incomplete   `json:"incomplete"`
 }
 
 func newResourcesJSON(q cost.Query, r cost.Resources) resourcesJSON {

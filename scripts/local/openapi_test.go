@@ -776,6 +776,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "jobs as viewer", as: "viewer", method: "GET", path: "/api/v1/jobs", status: 403}},
 		"costs": {{name: "explore", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=region&top=2", status: 200},
 			{name: "explore unknown dimension", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=colour", status: 400}},
+		"costexport": {{name: "focus as viewer", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-01&end=2025-03-02", status: 200},
+			{name: "focus bad range", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-05&end=2025-03-01", status: 400}},
 	}
 	for _, dir := range slices.Sorted(func(yield func(string) bool) {
 		for dir := range registry {
