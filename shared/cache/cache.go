@@ -23,7 +23,6 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-
 // Cache wraps one go-redis client. It is safe for concurrent use.
 type Cache struct {
 	rdb    redis.UniversalClient
