@@ -17,14 +17,15 @@ interface NavItem {
   admin?: boolean;
 }
 
-// Only pages that exist are listed; budgets, anomalies, alerts, resources, the AI assistant
-// and reports join the "cost" section when their pages are built.
+// Only pages that exist are listed; anomalies, resources, the AI assistant and reports join
+// the "cost" section when their pages are built.
 const sections: { key: string; items: NavItem[] }[] = [
   {
     key: "nav.cost",
     items: [
       { href: "/dashboard/", key: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10" },
       { href: "/explorer/", key: "nav.explorer", icon: "M4 19V5m0 14h16M8 15v-4m4 4V8m4 7v-6" },
+      { href: "/budgets/", key: "nav.budgets", icon: "M12 3a9 9 0 109 9h-9V3zM15 3.5A9 9 0 0120.5 9H15V3.5" },
     ],
   },
   {

@@ -287,6 +287,60 @@ describe("CloudLens web app", { skip: skip || false }, () => {
     }
   });
 
+  test("a budget below the month's spend, made in the form, shows the API's figures on the list", async () => {
+    const account = (await admin.get("/accounts")).items[0];
+    assert.ok(account, "at least one account");
+    // The scope's spend so far, as the API previews it, sets an amount the budget is past.
+    const probe = await admin.post("/budgets/preview", { name: "probe", period: "month", amount: "1", accountIds: [account.id] });
+    const spent = Number(probe.status.spent);
+    assert.ok(spent > 0, `the account has spend this month (${probe.status.spent})`);
+    const amount = String(Math.max(1, Math.floor(spent / 2)));
+
+    await page.goto(`${BASE_URL}/budgets/`);
+    await page.getByTestId("new-budget").click();
+    await page.getByTestId("budget-form").waitFor({ timeout: 15_000 });
+    const name = `e2e budget ${Date.now()}`;
+    await page.getByTestId("bud-name").fill(name);
+    await page.getByTestId("bud-amount").fill(amount);
+    await page.locator('[data-testid="q-accounts"] summary').click();
+    await page.locator('[data-testid="q-accounts"] label', { hasText: account.name }).locator("input").check();
+    await page.locator('[data-testid="q-accounts"] summary').click();
+    // The live preview shows the spend of the chosen scope.
+    await page.waitForFunction(
+      (want) => {
+        const fig = document.querySelector('[data-testid="preview-figures"]');
+        return fig?.getAttribute("data-stale") === "0" && fig.querySelector('[data-testid="preview-spent"]')?.getAttribute("data-value") === want;
+      },
+      normalizeDecimal(probe.status.spent),
+      { timeout: 15_000 },
+    );
+    await screenshot(page, "budget-new");
+    await page.getByTestId("bud-save").click();
+    await page.waitForURL(/\/budgets\/detail\/\?id=\d+/, { timeout: 15_000 });
+    const id = Number(new URL(page.url()).searchParams.get("id"));
+    cleanup.push(() => admin.del(`/budgets/${id}`));
+    await page.getByTestId("budget-detail").waitFor({ timeout: 15_000 });
+    await page.getByTestId("burn-down-chart").waitFor();
+    const detail = await admin.get(`/budgets/${id}`);
+    assert.equal(await page.getByTestId("detail-spent").getAttribute("data-value"), normalizeDecimal(detail.status.spent));
+    assert.equal(await page.getByTestId("detail-forecast").getAttribute("data-value"), normalizeDecimal(detail.status.forecast));
+    await page.waitForTimeout(500);
+    await screenshot(page, "budget-detail");
+
+    await page.goto(`${BASE_URL}/budgets/`);
+    const row = page.locator(`[data-testid="budget-row"][data-budget-id="${id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const listed = (await admin.get("/budgets")).items.find((b) => b.id === id);
+    assert.ok(listed, "the API lists the new budget");
+    assert.ok(listed.status.percentSpent >= 100, `spent past the amount (${listed.status.percentSpent} %)`);
+    assert.equal(await row.getByTestId("budget-amount").getAttribute("data-value"), normalizeDecimal(amount));
+    assert.equal(await row.getByTestId("budget-spent").getAttribute("data-value"), normalizeDecimal(listed.status.spent));
+    assert.equal(await row.getByTestId("budget-remaining").getAttribute("data-value"), normalizeDecimal(listed.status.remaining));
+    assert.equal(Number(await row.getByTestId("budget-progress").getAttribute("data-percent-spent")), listed.status.percentSpent);
+    assert.equal((await row.getByTestId("budget-burn-down").innerText()).trim(), listed.status.burnDownDate ?? "本周期内不会耗尽");
+    await screenshot(page, "budgets");
+  });
+
   test("switching to English is remembered", async () => {
     await page.goto(`${BASE_URL}/dashboard/`);
     await page.getByTestId("nav-dashboard").waitFor({ timeout: 15_000 });

@@ -7,7 +7,7 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { answer, client } from "./api";
+import { answer, client, type Schemas } from "./api";
 import type { operations } from "./api-schema";
 
 // The query parameters of an operation of docs/openapi.yaml.
@@ -93,4 +93,23 @@ export function useInvalidate() {
       }),
     [queries],
   );
+}
+
+export const useBudgets = () => useQuery(entry("/budgets", () => answer(client.GET("/api/v1/budgets"))));
+
+export function useBudget(id: number | null) {
+  return useQuery({
+    ...entry(`/budgets/${id}`, () => answer(client.GET("/api/v1/budgets/{id}", { params: { path: { id: id! } } }))),
+    enabled: id !== null,
+  });
+}
+
+// What a budget with this body would show now. `body` null (an incomplete form) fetches
+// nothing; the form debounces its changes before they reach here.
+export function useBudgetPreview(body: Schemas["BudgetInput"] | null) {
+  return useQuery({
+    ...entry("/budgets/preview", () => answer(client.POST("/api/v1/budgets/preview", { body: body! })), body ?? {}),
+    enabled: body !== null,
+    ...keepShown,
+  });
 }
