@@ -7,7 +7,8 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { answer, client, type Schemas } from "./api";
+import type { Alert, Channel, Items, Rule } from "./alerts-types";
+import { answer, call, client, type Schemas } from "./api";
 import type { operations } from "./api-schema";
 
 // The query parameters of an operation of docs/openapi.yaml.
@@ -112,4 +113,16 @@ export function useBudgetPreview(body: Schemas["BudgetInput"] | null) {
     enabled: body !== null,
     ...keepShown,
   });
+}
+
+// The alerts API is called untyped by the contract until docs/openapi.yaml has it (alerts-types.ts).
+export const useAlertChannels = () => useQuery(entry("/alerts/channels", () => call<Items<Channel>>("GET", "/alerts/channels")));
+
+export const useAlertRules = () => useQuery(entry("/alerts/rules", () => call<Items<Rule>>("GET", "/alerts/rules")));
+
+// The newest alerts; the server's language (Accept-Language) words each alert's title and text.
+export function useAlerts(query: { state?: string; kind?: string }) {
+  const sp = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
+  const qs = sp.toString();
+  return useQuery(entry("/alerts", () => call<Items<Alert>>("GET", `/alerts${qs ? `?${qs}` : ""}`), query));
 }
