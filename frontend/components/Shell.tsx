@@ -8,7 +8,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { isAdmin, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
-import { ErrorBox, Loading } from "./ui";
+import { ErrorBox, Forbidden, Loading } from "./ui";
 
 interface NavItem {
   href: string;
@@ -189,9 +189,7 @@ export function AppShell({
       )}
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8">
         {forbidden ? (
-          <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
-            {t("common.forbidden")}
-          </div>
+          <Forbidden />
         ) : (
           children
         )}

@@ -79,7 +79,8 @@ export function burnDownOption(
     xAxis: { type: "category", data: dates },
     yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatMoneyCompact(v, currency, lang) } },
     series: [
-      { name: names.actual, type: "line", data: actual, showSymbol: false, areaStyle: { opacity: 0.1 } },
+      // Early in a period the actual line is a single day: its dot is what shows it.
+      { name: names.actual, type: "line", data: actual, showSymbol: series.length < 2, areaStyle: { opacity: 0.1 } },
       { name: names.forecast, type: "line", data: forecast, showSymbol: false, lineStyle: { type: "dashed" } },
       { name: names.amount, type: "line", data: amount, showSymbol: false, lineStyle: { type: "dotted", color: "#ef4444" }, itemStyle: { color: "#ef4444" } },
     ],

@@ -166,10 +166,10 @@ export async function answer<R extends { data?: unknown }>(call: Promise<R>): Pr
 
 // A JSON call outside the typed client, for routes docs/openapi.yaml does not describe yet
 // (the alerts API, typed in alerts-types.ts). Errors are thrown as ApiError like the client's.
-export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await authorizedFetch(`/api/v1${path}`, {
     method,
-    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+    headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw await toError(res);

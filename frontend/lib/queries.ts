@@ -120,9 +120,12 @@ export const useAlertChannels = () => useQuery(entry("/alerts/channels", () => c
 
 export const useAlertRules = () => useQuery(entry("/alerts/rules", () => call<Items<Rule>>("GET", "/alerts/rules")));
 
-// The newest alerts; the server's language (Accept-Language) words each alert's title and text.
-export function useAlerts(query: { state?: string; kind?: string }) {
+// The newest alerts, their titles and texts worded by the server in the reader's language
+// (it follows Accept-Language, which a browser sets to its own language, not the page's).
+export function useAlerts(query: { state?: string; kind?: string }, lang: string) {
   const sp = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
   const qs = sp.toString();
-  return useQuery(entry("/alerts", () => call<Items<Alert>>("GET", `/alerts${qs ? `?${qs}` : ""}`), query));
+  return useQuery(
+    entry("/alerts", () => call<Items<Alert>>("GET", `/alerts${qs ? `?${qs}` : ""}`, undefined, { "Accept-Language": lang }), { ...query, lang }),
+  );
 }

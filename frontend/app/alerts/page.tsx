@@ -34,7 +34,7 @@ function AlertHistory() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
   const [state, setState] = useState("");
-  const list = useAlerts({ state });
+  const list = useAlerts({ state }, lang);
   const invalidate = useInvalidate();
   const [error, setError] = useState<unknown>(null);
 

@@ -4,7 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { BudgetForm } from "@/components/budgets";
 import { AppShell } from "@/components/Shell";
-import { Card, Empty, ErrorBox, Loading, PageHeader } from "@/components/ui";
+import { Card, Empty, ErrorBox, Forbidden, Loading, PageHeader } from "@/components/ui";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 import { useBudget } from "@/lib/queries";
@@ -26,11 +26,7 @@ function EditBudget() {
   const valid = Number.isInteger(id) && id > 0;
   const budget = useBudget(valid ? id : null);
   if (!canEdit(user)) {
-    return (
-      <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
-        {t("common.forbidden")}
-      </div>
-    );
+    return <Forbidden />;
   }
   if (!valid) {
     return (

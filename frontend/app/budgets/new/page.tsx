@@ -2,7 +2,7 @@
 
 import { BudgetForm } from "@/components/budgets";
 import { AppShell } from "@/components/Shell";
-import { PageHeader } from "@/components/ui";
+import { Forbidden, PageHeader } from "@/components/ui";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 
@@ -18,11 +18,7 @@ function NewBudget() {
   const { t } = useI18n();
   const { user } = useAuth();
   if (!canEdit(user)) {
-    return (
-      <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
-        {t("common.forbidden")}
-      </div>
-    );
+    return <Forbidden />;
   }
   return (
     <>
