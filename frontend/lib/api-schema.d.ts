@@ -476,6 +476,185 @@ export interface paths {
         patch: operations["updateBudget"];
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alert history with the state of every delivery, newest first
+         * @description Titles and texts are in Chinese unless Accept-Language prefers English. When the page
+         *     is full, `nextCursor` is sent: pass it as `cursor` for the next page.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One alert with its deliveries */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a firing alert (editor or admin); a resolved alert is a conflict */
+        post: operations["ackAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold an alert's pending deliveries until a time (editor or admin); a resolved alert is a conflict */
+        post: operations["snoozeAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert channels (editor or admin) */
+        get: operations["listAlertChannels"];
+        put?: never;
+        /** Add an alert channel (editor or admin) */
+        post: operations["createAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One alert channel (editor or admin) */
+        get: operations["getAlertChannel"];
+        put?: never;
+        post?: never;
+        /** Delete an alert channel (editor or admin); it leaves every rule, its past deliveries stay in the history */
+        delete: operations["deleteAlertChannel"];
+        options?: never;
+        head?: never;
+        /** Change an alert channel (editor or admin); absent fields keep their value */
+        patch: operations["updateAlertChannel"];
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message through the channel (editor or admin)
+         * @description A refusal by the platform is an answer, not an error: 200 with `ok: false` and the
+         *     platform's own message.
+         */
+        post: operations["testAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules, optionally of one kind */
+        get: operations["listAlertRules"];
+        put?: never;
+        /** Add an alert rule (editor or admin) */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One alert rule */
+        get: operations["getAlertRule"];
+        put?: never;
+        post?: never;
+        /** Delete an alert rule (editor or admin) */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        /** Change an alert rule (editor or admin); absent fields keep their value */
+        patch: operations["updateAlertRule"];
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -694,7 +873,16 @@ export interface components {
             pages: number;
             rows: number;
             deleted: number;
+            /** @description Items that could not be read; listed by the rejects route. */
             rejected: number;
+            /** @description Items kept apart from an earlier item of the same day with the same identity (two real charges). */
+            twins: number;
+            /** @description Items identical to an earlier item of the same day; counted and stored once. */
+            duplicates: number;
+            /** @description Amounts with digits below the micro-unit, rounded half to even. */
+            rounded: number;
+            /** @description Billing days this run could not sync completely; the next run fetches them again. */
+            failedDays: number;
             startedAt: components["schemas"]["Timestamp"];
             finishedAt: components["schemas"]["Timestamp"] | null;
             error: string;
@@ -707,7 +895,7 @@ export interface components {
             /** @description The item's billing date as Alibaba sent it (may be empty). */
             date: string;
             reason: string;
-            /** @description The bill item as JSON text. */
+            /** @description The bill item exactly as Alibaba sent it: its JSON text, byte for byte, not a re-encoding. */
             raw: string;
         };
         SyncRejectList: {
@@ -986,6 +1174,139 @@ export interface components {
         BudgetList: {
             items: components["schemas"]["BudgetSummary"][];
         };
+        /** @enum {string} */
+        AlertKind: "budget" | "anomaly" | "idle" | "sync_failure";
+        /** @enum {string} */
+        AlertState: "firing" | "acknowledged" | "resolved";
+        /** @enum {string} */
+        AlertSeverity: "info" | "warning" | "critical";
+        AlertDelivery: {
+            channelId: components["schemas"]["Id"];
+            /** @description Empty when the channel was deleted since. */
+            channelName: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
+            attempts: number;
+            /** @description The reason of the last failed attempt, in the platform's words. */
+            lastError: string;
+            sentAt: components["schemas"]["Timestamp"] | null;
+            /** @description When the next attempt is due; pending deliveries only. */
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+        };
+        Alert: {
+            id: components["schemas"]["Id"];
+            kind: components["schemas"]["AlertKind"];
+            state: components["schemas"]["AlertState"];
+            severity: components["schemas"]["AlertSeverity"];
+            /** @description In the language Accept-Language asks for (Chinese by default). */
+            title: string;
+            text: string;
+            /** @description The CloudLens page that shows the alert's subject; may be empty. */
+            url: string;
+            /** @description What makes two raisings one alert, e.g. budget:42:2026-12:actual:80. */
+            dedupKey: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The last time it started firing (createdAt, or a re-fire after it was resolved). */
+            firedAt: components["schemas"]["Timestamp"];
+            acknowledgedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The user who acknowledged it; absent until then. */
+            acknowledgedBy?: components["schemas"]["Id"];
+            snoozedUntil: components["schemas"]["Timestamp"] | null;
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+            deliveries: components["schemas"]["AlertDelivery"][];
+        };
+        AlertList: {
+            items: components["schemas"]["Alert"][];
+            /** @description Sent when the page is full; the cursor of the next page. */
+            nextCursor?: string;
+        };
+        /** @enum {string} */
+        AlertChannelType: "dingtalk" | "feishu" | "wecom" | "slack" | "email" | "webhook";
+        /** @enum {string} */
+        AlertLanguage: "zh" | "en";
+        AlertChannel: {
+            id: components["schemas"]["Id"];
+            type: components["schemas"]["AlertChannelType"];
+            name: string;
+            /** @description The robot or webhook URL as given (it holds the platform's access token, which is why only editors read channels); empty for email. */
+            url: string;
+            /** @description E-mail addresses (email channels); empty for the others. */
+            recipients: string[];
+            language: components["schemas"]["AlertLanguage"];
+            /** @description Whether a signing secret is stored; the secret itself is never returned. */
+            hasSecret: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description Body of create and update. On create type and name are required, and url (every type but
+         *     email) or recipients (email); language defaults to zh. On update absent fields keep their
+         *     value. `secret` is write-only and only for dingtalk, feishu and webhook: absent keeps the
+         *     stored one, "" removes it. URLs must be https (http in local mode) and may not point to
+         *     loopback, private, link-local or metadata addresses outside local mode.
+         */
+        AlertChannelInput: {
+            type?: components["schemas"]["AlertChannelType"];
+            name?: string;
+            url?: string;
+            secret?: string;
+            recipients?: string[];
+            language?: components["schemas"]["AlertLanguage"];
+        };
+        AlertChannelList: {
+            items: components["schemas"]["AlertChannel"][];
+        };
+        /** @description A daily window during which the rule's deliveries wait; it may cross midnight. */
+        AlertQuietHours: {
+            start: string;
+            end: string;
+            /** @description An IANA time zone; empty means Asia/Shanghai. */
+            timeZone: string;
+        };
+        AlertRule: {
+            id: components["schemas"]["Id"];
+            name: string;
+            kind: components["schemas"]["AlertKind"];
+            channelIds: components["schemas"]["Id"][];
+            enabled: boolean;
+            /** @description Budget rules only; empty means every budget. */
+            budgetIds: components["schemas"]["Id"][];
+            /**
+             * @description Empty means every severity.
+             * @enum {string}
+             */
+            minSeverity: "" | "info" | "warning" | "critical";
+            /** @description The least money at stake an alert must have ("0.00": any). */
+            minImpact: components["schemas"]["Money"];
+            quietHours: components["schemas"]["AlertQuietHours"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description Body of create and update. On create name, kind and channelIds (at least one existing
+         *     channel) are required and enabled defaults to true. On update absent fields keep their
+         *     value; quietHours null removes them.
+         */
+        AlertRuleInput: {
+            name?: string;
+            kind?: components["schemas"]["AlertKind"];
+            channelIds?: components["schemas"]["Id"][];
+            enabled?: boolean;
+            budgetIds?: components["schemas"]["Id"][];
+            /** @enum {string} */
+            minSeverity?: "" | "info" | "warning" | "critical";
+            /** @description The least money at stake an alert must have, as a decimal string or a JSON number; 0 means any. */
+            minImpact?: components["schemas"]["Money"] | number;
+            quietHours?: {
+                /** @description HH:MM; empty together with end removes the quiet hours. */
+                start: string;
+                end: string;
+                timeZone?: string;
+            } | null;
+        };
+        AlertRuleList: {
+            items: components["schemas"]["AlertRule"][];
+        };
         JobRun: {
             id: components["schemas"]["Id"];
             job: string;
@@ -1058,6 +1379,36 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Account"];
+            };
+        };
+        /** @description An alert with its deliveries. */
+        Alert: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Alert"];
+            };
+        };
+        /** @description An alert channel. */
+        AlertChannel: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AlertChannel"];
+            };
+        };
+        /** @description An alert rule. */
+        AlertRule: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AlertRule"];
             };
         };
         /** @description The request is malformed or names something invalid (`invalid`); the message says what. */
@@ -1170,6 +1521,8 @@ export interface components {
     parameters: {
         /** @description A job function's name (billingsync, budgetcheck, alertdispatch, …); unknown names are not found. */
         JobName: string;
+        /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+        AcceptLanguage: string;
         IdPath: components["schemas"]["Id"];
         /** @description First day of the range, inclusive. Default the first day of end's month. */
         Start: components["schemas"]["Date"];
@@ -2072,6 +2425,340 @@ export interface operations {
                     "application/json": components["schemas"]["BudgetDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["AlertState"];
+                kind?: components["schemas"]["AlertKind"];
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Alert"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    ackAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Alert"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    snoozeAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description In the future, at most 30 days ahead. */
+                    until: components["schemas"]["Timestamp"];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Alert"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listAlertChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channels. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInput"];
+            };
+        };
+        responses: {
+            201: components["responses"]["AlertChannel"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AlertChannel"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInput"];
+            };
+        };
+        responses: {
+            200: components["responses"]["AlertChannel"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    testAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result of the test send. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        message: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["AlertKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleInput"];
+            };
+        };
+        responses: {
+            201: components["responses"]["AlertRule"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AlertRule"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleInput"];
+            };
+        };
+        responses: {
+            200: components["responses"]["AlertRule"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

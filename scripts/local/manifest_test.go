@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
 )
 
 // TestFunctionsAgree is the guard DESIGN §2 asks for: the directories under functions/, the

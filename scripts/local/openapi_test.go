@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
 	"github.com/cloudlens/cloudlens/shared/app"
@@ -81,6 +83,8 @@ type contract struct {
 	tokens map[string]string
 	vars   map[string]string
 	seen   map[string]bool // operationId → exercised
+	// hooked counts the signed requests the webhook receiver of the alert channel calls got.
+	hooked *atomic.Int64
 }
 
 func loadOpenAPI(t *testing.T) (*openapi3.T, routers.Router) {
@@ -278,6 +282,34 @@ func waitForJob(name string) func(t *testing.T, c *contract) {
 	}
 }
 
+// raiseAlerts stores two budget alerts the way a job raises them, the first with a pending
+// delivery to the channel kept in vars["channelId"], the second resolved at once (as after a
+// refund), and keeps their ids for the alert calls.
+func raiseAlerts(t *testing.T, c *contract) {
+	t.Helper()
+	ch, err := strconv.ParseInt(c.vars["channelId"], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := contractNow.Add(-time.Hour)
+	mk := func(key string, deliveries []alert.Delivery) alert.Alert {
+		return alert.Alert{Kind: alert.KindBudget, Severity: alert.SeverityWarning, Title: "Budget Everything: 80% of 30000.00 spent",
+			TitleZh: "预算 Everything：已花费 30000.00 的 80%", Text: "Spent 24000.00 of 30000.00.", URL: "/budgets/detail?id=" + c.vars["allBudgetId"],
+			DedupKey: key, Deliveries: deliveries}
+	}
+	raised, err := c.d.Store.RaiseAlerts(t.Context(), at, nil,
+		mk("budget:"+c.vars["allBudgetId"]+":2025-Q1:actual:80", []alert.Delivery{{ChannelID: ch, Status: alert.DeliveryPending, NextAttemptAt: at}}),
+		mk("budget:"+c.vars["allBudgetId"]+":2025-Q1:actual:50", nil))
+	if err != nil || len(raised) != 2 {
+		t.Fatalf("raise alerts: %v %v", raised, err)
+	}
+	if n, err := c.d.Store.ResolveAlerts(t.Context(), at, raised[1].DedupKey); err != nil || n != 1 {
+		t.Fatalf("resolve alert: %d %v", n, err)
+	}
+	c.vars["alertId"] = strconv.FormatInt(raised[0].ID, 10)
+	c.vars["resolvedAlertId"] = strconv.FormatInt(raised[1].ID, 10)
+}
+
 // TestOpenAPIContract calls every documented operation on the functions mounted as the local
 // runner mounts them, as admin, editor, viewer and API key, on both database engines, and
 // validates every answer (status, headers, body) against docs/openapi.yaml.
@@ -361,6 +393,23 @@ func setupContract(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 	_, c.tokens["viewer"] = apptest.User(t, d, "viewer@example.com", auth.RoleViewer, data.Accounts[0].ID)
 	c.tokens["bad"] = "not-a-token"
 	c.vars["adminId"] = strconv.FormatInt(admin.ID, 10)
+
+	// Webhook receivers for the alert channel calls (local mode lets channels reach loopback):
+	// one that takes what it is sent and counts the signed requests, one that is down.
+	c.hooked = &atomic.Int64{}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-CloudLens-Signature"), "sha256=") && r.Header.Get("X-CloudLens-Timestamp") != "" {
+			c.hooked.Add(1)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(hook.Close)
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "channel is down", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(down.Close)
+	c.vars["hookUrl"] = hook.URL + "/hook"
+	c.vars["downHookUrl"] = down.URL + "/services/T0/B0/x"
 
 	r, err := newRunner(t.Context(), d, m)
 	if err != nil {
@@ -551,17 +600,134 @@ func contractCalls() []call {
 		{name: "sync now not granted", as: "editor", method: "POST", path: "/api/v1/accounts/{account3}/sync", status: 404},
 		{name: "sync now bad id", as: "editor", method: "POST", path: "/api/v1/accounts/0/sync", status: 400},
 		{name: "syncs", as: "viewer", method: "GET", path: "/api/v1/accounts/{account1}/syncs", status: 200,
-			check: func(t *testing.T, b []byte) { mustContain(t, b, `"trigger":"manual"`) }},
+			check: func(t *testing.T, b []byte) {
+				mustContain(t, b, `"trigger":"manual"`)
+				mustContain(t, b, `"twins":0,"duplicates":0,"rounded":0,"failedDays":0`)
+			}},
 		{name: "syncs not granted", as: "viewer", method: "GET", path: "/api/v1/accounts/{account2}/syncs", status: 404},
 		{name: "syncs bad id", as: "viewer", method: "GET", path: "/api/v1/accounts/x/syncs", status: 400},
 		{name: "rejects", as: "viewer", method: "GET", path: "/api/v1/accounts/{account1}/syncs/{syncId}/rejects", status: 200,
-			check: func(t *testing.T, b []byte) { mustContain(t, b, `"reason":"PretaxAmount is not a number"`) }},
+			check: func(t *testing.T, b []byte) {
+				mustContain(t, b, `"reason":"PretaxAmount is not a number"`)
+				// raw is the item's JSON text exactly as it was sent, as a string, not a re-encoded object.
+				mustContain(t, b, `"raw":"{\"RecordID\":\"r-1\",\"PretaxAmount\":\"n/a\"}"`)
+			}},
 		{name: "rejects of another account's run", as: "admin", method: "GET", path: "/api/v1/accounts/{account3}/syncs/{syncId}/rejects", status: 404},
 		{name: "rejects bad sync id", as: "viewer", method: "GET", path: "/api/v1/accounts/{account1}/syncs/x/rejects", status: 400},
 		{name: "delete account as editor", as: "editor", method: "DELETE", path: "/api/v1/accounts/{account1}", status: 403},
 		{name: "delete account bad id", as: "admin", method: "DELETE", path: "/api/v1/accounts/x", status: 400},
 		{name: "delete account", as: "admin", method: "DELETE", path: "/api/v1/accounts/{newAccount}", status: 204},
 		{name: "delete account again", as: "admin", method: "DELETE", path: "/api/v1/accounts/{newAccount}", status: 404},
+
+		// alerts: channels and rules first, then the history of alerts raised as a job raises them.
+		{name: "alert channels as viewer", as: "viewer", method: "GET", path: "/api/v1/alerts/channels", status: 403},
+		{name: "create alert channel", as: "editor", method: "POST", path: "/api/v1/alerts/channels",
+			body:   map[string]any{"type": "webhook", "name": "Ops hook", "url": "{hookUrl}", "secret": "whsec-contract", "language": "en"},
+			status: 201, save: map[string]string{"channelId": "id"},
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"hasSecret":true`) }, then: raiseAlerts},
+		{name: "create email alert channel", as: "admin", method: "POST", path: "/api/v1/alerts/channels",
+			body: map[string]any{"type": "email", "name": "Finance", "recipients": []string{"finance@example.com"}}, status: 201},
+		{name: "create alert channel to a down service", as: "admin", method: "POST", path: "/api/v1/alerts/channels",
+			body: map[string]any{"type": "slack", "name": "Slack (down)", "url": "{downHookUrl}"}, status: 201, save: map[string]string{"downChannelId": "id"}},
+		{name: "create alert channel unknown type", as: "editor", method: "POST", path: "/api/v1/alerts/channels",
+			body: map[string]any{"type": "pager", "name": "x", "url": "{hookUrl}"}, status: 400},
+		{name: "create alert channel to the metadata address", as: "editor", method: "POST", path: "/api/v1/alerts/channels",
+			body: map[string]any{"type": "webhook", "name": "x", "url": "http://100.100.100.200/latest/meta-data"}, status: 400},
+		{name: "create alert channel as viewer", as: "viewer", method: "POST", path: "/api/v1/alerts/channels",
+			body: map[string]any{"type": "webhook", "name": "x", "url": "{hookUrl}"}, status: 403},
+		{name: "alert channels", as: "admin", method: "GET", path: "/api/v1/alerts/channels", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"recipients":["finance@example.com"]`) }},
+		{name: "alert channel", as: "editor", method: "GET", path: "/api/v1/alerts/channels/{channelId}", status: 200},
+		{name: "alert channel as viewer", as: "viewer", method: "GET", path: "/api/v1/alerts/channels/{channelId}", status: 403},
+		{name: "alert channel unknown", as: "editor", method: "GET", path: "/api/v1/alerts/channels/999999", status: 404},
+		{name: "alert channel bad id", as: "editor", method: "GET", path: "/api/v1/alerts/channels/x", status: 400},
+		{name: "update alert channel", as: "editor", method: "PATCH", path: "/api/v1/alerts/channels/{channelId}",
+			body: map[string]any{"name": "Ops webhook", "language": "zh"}, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"hasSecret":true`) }},
+		{name: "update alert channel invalid", as: "editor", method: "PATCH", path: "/api/v1/alerts/channels/{channelId}", body: map[string]any{"language": "fr"}, status: 400},
+		{name: "update alert channel as viewer", as: "viewer", method: "PATCH", path: "/api/v1/alerts/channels/{channelId}", body: map[string]any{"name": "x"}, status: 403},
+		{name: "update alert channel unknown", as: "admin", method: "PATCH", path: "/api/v1/alerts/channels/999999", body: map[string]any{"name": "x"}, status: 404},
+		{name: "test alert channel", as: "editor", method: "POST", path: "/api/v1/alerts/channels/{channelId}/test", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"ok":true`) },
+			then: func(t *testing.T, c *contract) {
+				if n := c.hooked.Load(); n != 1 {
+					t.Errorf("the webhook received %d signed test messages, want 1", n)
+				}
+			}},
+		{name: "test alert channel that is down", as: "admin", method: "POST", path: "/api/v1/alerts/channels/{downChannelId}/test", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"ok":false`); mustContain(t, b, "503") }},
+		{name: "test alert channel as viewer", as: "viewer", method: "POST", path: "/api/v1/alerts/channels/{channelId}/test", status: 403},
+		{name: "test alert channel unknown", as: "editor", method: "POST", path: "/api/v1/alerts/channels/999999/test", status: 404},
+		{name: "test alert channel bad id", as: "editor", method: "POST", path: "/api/v1/alerts/channels/0/test", status: 400},
+		{name: "create alert rule", as: "editor", method: "POST", path: "/api/v1/alerts/rules",
+			body: `{"name":"Budgets to ops","kind":"budget","channelIds":[{channelId},{downChannelId}],"budgetIds":[{allBudgetId}],` +
+				`"minSeverity":"warning","minImpact":"100.00","quietHours":{"start":"22:00","end":"08:00","timeZone":"Asia/Shanghai"}}`,
+			status: 201, save: map[string]string{"ruleId": "id"},
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"minImpact":"100.00"`) }},
+		{name: "create alert rule of every kind's default", as: "admin", method: "POST", path: "/api/v1/alerts/rules",
+			body: `{"name":"Sync failures","kind":"sync_failure","channelIds":[{channelId}]}`, status: 201,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"quietHours":null`) }},
+		{name: "create alert rule unknown kind", as: "editor", method: "POST", path: "/api/v1/alerts/rules",
+			body: `{"name":"x","kind":"weather","channelIds":[{channelId}]}`, status: 400},
+		{name: "create alert rule unknown channel", as: "editor", method: "POST", path: "/api/v1/alerts/rules",
+			body: map[string]any{"name": "x", "kind": "idle", "channelIds": []int{999999}}, status: 400},
+		{name: "create alert rule as viewer", as: "viewer", method: "POST", path: "/api/v1/alerts/rules",
+			body: `{"name":"x","kind":"idle","channelIds":[{channelId}]}`, status: 403},
+		{name: "alert rules", as: "viewer", method: "GET", path: "/api/v1/alerts/rules", status: 200},
+		{name: "alert rules of a kind", as: "admin", method: "GET", path: "/api/v1/alerts/rules?kind=budget", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"name":"Budgets to ops"`) }},
+		{name: "alert rules unknown kind", as: "viewer", method: "GET", path: "/api/v1/alerts/rules?kind=weather", status: 400},
+		{name: "alert rule", as: "viewer", method: "GET", path: "/api/v1/alerts/rules/{ruleId}", status: 200},
+		{name: "alert rule unknown", as: "viewer", method: "GET", path: "/api/v1/alerts/rules/999999", status: 404},
+		{name: "alert rule bad id", as: "viewer", method: "GET", path: "/api/v1/alerts/rules/x", status: 400},
+		{name: "update alert rule", as: "editor", method: "PATCH", path: "/api/v1/alerts/rules/{ruleId}",
+			body: map[string]any{"enabled": false, "quietHours": nil, "minImpact": 250}, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"minImpact":"250.00"`) }},
+		{name: "update alert rule invalid", as: "editor", method: "PATCH", path: "/api/v1/alerts/rules/{ruleId}", body: map[string]any{"minImpact": "lots"}, status: 400},
+		{name: "update alert rule as viewer", as: "viewer", method: "PATCH", path: "/api/v1/alerts/rules/{ruleId}", body: map[string]any{"enabled": true}, status: 403},
+		{name: "update alert rule unknown", as: "editor", method: "PATCH", path: "/api/v1/alerts/rules/999999", body: map[string]any{"enabled": true}, status: 404},
+		{name: "alerts", as: "viewer", method: "GET", path: "/api/v1/alerts", status: 200,
+			check: func(t *testing.T, b []byte) {
+				mustContain(t, b, `"state":"resolved"`)
+				mustContain(t, b, `"channelName":"Ops webhook"`)
+			}},
+		{name: "alerts firing, one a page", as: "admin", method: "GET", path: "/api/v1/alerts?state=firing&kind=budget&limit=1", status: 200,
+			save: map[string]string{"alertCursor": "nextCursor"}},
+		{name: "alerts next page", as: "admin", method: "GET", path: "/api/v1/alerts?state=firing&kind=budget&limit=1&cursor={alertCursor}", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `{"items":[]}`) }},
+		{name: "alerts unknown state", as: "viewer", method: "GET", path: "/api/v1/alerts?state=sleeping", status: 400},
+		{name: "alerts bad limit", as: "viewer", method: "GET", path: "/api/v1/alerts?limit=501", status: 400},
+		{name: "alerts bad cursor", as: "viewer", method: "GET", path: "/api/v1/alerts?cursor=abc", status: 400},
+		{name: "alerts signed out", method: "GET", path: "/api/v1/alerts", status: 401},
+		{name: "alert", as: "viewer", method: "GET", path: "/api/v1/alerts/{alertId}", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"status":"pending"`) }},
+		{name: "alert unknown", as: "viewer", method: "GET", path: "/api/v1/alerts/999999", status: 404},
+		{name: "alert bad id", as: "viewer", method: "GET", path: "/api/v1/alerts/x", status: 400},
+		{name: "snooze alert", as: "editor", method: "POST", path: "/api/v1/alerts/{alertId}/snooze", body: map[string]string{"until": "2025-03-16T09:00:00+08:00"}, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"snoozedUntil":"2025-03-16T01:00:00Z"`) }},
+		{name: "snooze alert into the past", as: "editor", method: "POST", path: "/api/v1/alerts/{alertId}/snooze", body: map[string]string{"until": "2025-03-01T09:00:00+08:00"}, status: 400},
+		{name: "snooze alert as viewer", as: "viewer", method: "POST", path: "/api/v1/alerts/{alertId}/snooze", body: map[string]string{"until": "2025-03-16T09:00:00+08:00"}, status: 403},
+		{name: "snooze alert unknown", as: "editor", method: "POST", path: "/api/v1/alerts/999999/snooze", body: map[string]string{"until": "2025-03-16T09:00:00+08:00"}, status: 404},
+		{name: "snooze resolved alert", as: "editor", method: "POST", path: "/api/v1/alerts/{resolvedAlertId}/snooze", body: map[string]string{"until": "2025-03-16T09:00:00+08:00"}, status: 409},
+		{name: "ack alert", as: "editor", method: "POST", path: "/api/v1/alerts/{alertId}/ack", status: 200,
+			check: func(t *testing.T, b []byte) {
+				mustContain(t, b, `"state":"acknowledged"`)
+				mustContain(t, b, `"acknowledgedBy":`)
+			}},
+		{name: "ack alert as viewer", as: "viewer", method: "POST", path: "/api/v1/alerts/{alertId}/ack", status: 403},
+		{name: "ack alert unknown", as: "editor", method: "POST", path: "/api/v1/alerts/999999/ack", status: 404},
+		{name: "ack alert bad id", as: "editor", method: "POST", path: "/api/v1/alerts/-3/ack", status: 400},
+		{name: "ack resolved alert", as: "admin", method: "POST", path: "/api/v1/alerts/{resolvedAlertId}/ack", status: 409},
+		{name: "delete alert rule as viewer", as: "viewer", method: "DELETE", path: "/api/v1/alerts/rules/{ruleId}", status: 403},
+		{name: "delete alert rule bad id", as: "editor", method: "DELETE", path: "/api/v1/alerts/rules/x", status: 400},
+		{name: "delete alert rule", as: "editor", method: "DELETE", path: "/api/v1/alerts/rules/{ruleId}", status: 204},
+		{name: "delete alert rule again", as: "editor", method: "DELETE", path: "/api/v1/alerts/rules/{ruleId}", status: 404},
+		{name: "delete alert channel as viewer", as: "viewer", method: "DELETE", path: "/api/v1/alerts/channels/{channelId}", status: 403},
+		{name: "delete alert channel bad id", as: "editor", method: "DELETE", path: "/api/v1/alerts/channels/x", status: 400},
+		{name: "delete alert channel", as: "editor", method: "DELETE", path: "/api/v1/alerts/channels/{channelId}", status: 204},
+		{name: "delete alert channel again", as: "editor", method: "DELETE", path: "/api/v1/alerts/channels/{channelId}", status: 404},
+		{name: "alert after its channel was deleted", as: "viewer", method: "GET", path: "/api/v1/alerts/{alertId}", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"channelName":""`) }},
 
 		// jobs: budgetcheck runs in this process; billingsync is started only by its timer here.
 		{name: "jobs", as: "admin", method: "GET", path: "/api/v1/jobs", status: 200},
@@ -602,6 +768,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "me signed out", method: "GET", path: "/api/v1/auth/me", status: 401}},
 		"accounts": {{name: "accounts", as: "editor", method: "GET", path: "/api/v1/accounts", status: 200},
 			{name: "account not granted", as: "viewer", method: "GET", path: "/api/v1/accounts/{account2}", status: 404}},
+		"alerts": {{name: "alerts", as: "viewer", method: "GET", path: "/api/v1/alerts", status: 200},
+			{name: "alert channels as viewer", as: "viewer", method: "GET", path: "/api/v1/alerts/channels", status: 403}},
 		"budgets": {{name: "budgets", as: "viewer", method: "GET", path: "/api/v1/budgets", status: 200},
 			{name: "budget unknown", as: "viewer", method: "GET", path: "/api/v1/budgets/999999", status: 404}},
 		"jobs": {{name: "jobs", as: "admin", method: "GET", path: "/api/v1/jobs", status: 200},
