@@ -6,8 +6,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { Badge } from "@/components/ui";
-import type { AlertState, DeliveryStatus, Severity } from "@/lib/alerts-types";
 import { useI18n } from "@/lib/i18n";
+import type { AlertState, DeliveryStatus, Severity } from "@/lib/types";
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   const { t } = useI18n();

@@ -164,18 +164,6 @@ export async function answer<R extends { data?: unknown }>(call: Promise<R>): Pr
   return (await call).data as NonNullable<R["data"]>;
 }
 
-// A JSON call outside the typed client, for routes docs/openapi.yaml does not describe yet
-// (the alerts API, typed in alerts-types.ts). Errors are thrown as ApiError like the client's.
-export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await authorizedFetch(`/api/v1${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw await toError(res);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
-
 export async function login(email: string, password: string): Promise<void> {
   const res = await fetch(await apiUrl("/auth/login"), {
     method: "POST",

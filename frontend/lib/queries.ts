@@ -7,8 +7,7 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import type { Alert, Channel, Items, Rule } from "./alerts-types";
-import { answer, call, client, type Schemas } from "./api";
+import { answer, client, type Schemas } from "./api";
 import type { operations } from "./api-schema";
 
 // The query parameters of an operation of docs/openapi.yaml.
@@ -115,17 +114,17 @@ export function useBudgetPreview(body: Schemas["BudgetInput"] | null) {
   });
 }
 
-// The alerts API is called untyped by the contract until docs/openapi.yaml has it (alerts-types.ts).
-export const useAlertChannels = () => useQuery(entry("/alerts/channels", () => call<Items<Channel>>("GET", "/alerts/channels")));
+export const useAlertChannels = () => useQuery(entry("/alerts/channels", () => answer(client.GET("/api/v1/alerts/channels"))));
 
-export const useAlertRules = () => useQuery(entry("/alerts/rules", () => call<Items<Rule>>("GET", "/alerts/rules")));
+export const useAlertRules = () => useQuery(entry("/alerts/rules", () => answer(client.GET("/api/v1/alerts/rules"))));
 
 // The newest alerts, their titles and texts worded by the server in the reader's language
 // (it follows Accept-Language, which a browser sets to its own language, not the page's).
-export function useAlerts(query: { state?: string; kind?: string }, lang: string) {
-  const sp = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
-  const qs = sp.toString();
+export function useAlerts(query: Query<"listAlerts">, lang: "zh" | "en") {
   return useQuery(
-    entry("/alerts", () => call<Items<Alert>>("GET", `/alerts${qs ? `?${qs}` : ""}`, undefined, { "Accept-Language": lang }), { ...query, lang }),
+    entry("/alerts", () => answer(client.GET("/api/v1/alerts", { params: { query, header: { "Accept-Language": lang } } })), {
+      ...query,
+      lang,
+    }),
   );
 }

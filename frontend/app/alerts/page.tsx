@@ -5,12 +5,12 @@ import { AlertTabs, DeliveryBadge, SeverityBadge, StateBadge } from "@/component
 import { AppShell } from "@/components/Shell";
 import { Table, type Column } from "@/components/Table";
 import { Button, Card, Empty, ErrorBox, inputClass, Loading, PageHeader } from "@/components/ui";
-import type { Alert } from "@/lib/alerts-types";
-import { call } from "@/lib/api";
+import { client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { useAlerts, useInvalidate } from "@/lib/queries";
+import type { Alert, AlertState } from "@/lib/types";
 
 export default function AlertsPage() {
   return (
@@ -33,22 +33,27 @@ function localHref(url: string): string {
 function AlertHistory() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const [state, setState] = useState("");
-  const list = useAlerts({ state }, lang);
+  const [state, setState] = useState<AlertState | "">("");
+  const list = useAlerts(state ? { state } : {}, lang);
   const invalidate = useInvalidate();
   const [error, setError] = useState<unknown>(null);
 
-  const act = async (path: string, body: unknown) => {
+  const act = async (send: () => Promise<unknown>) => {
     setError(null);
     try {
-      await call("POST", path, body);
+      await send();
       await invalidate("/alerts");
     } catch (e) {
       setError(e);
     }
   };
   const snooze = (a: Alert, hours: number) =>
-    act(`/alerts/${a.id}/snooze`, { until: new Date(Date.now() + hours * 3600_000).toISOString() });
+    act(() =>
+      client.POST("/api/v1/alerts/{id}/snooze", {
+        params: { path: { id: a.id } },
+        body: { until: new Date(Date.now() + hours * 3600_000).toISOString() },
+      }),
+    );
 
   const columns: Column<Alert>[] = [
     { key: "fired", header: t("alert.firedAt"), cell: (a) => <span className="whitespace-nowrap">{formatDateTime(a.firedAt, lang)}</span> },
@@ -108,7 +113,7 @@ function AlertHistory() {
         canEdit(user) && a.state !== "resolved" ? (
           <div className="flex flex-wrap gap-1">
             {a.state === "firing" && (
-              <Button onClick={() => void act(`/alerts/${a.id}/ack`, {})} data-testid="alert-ack">
+              <Button onClick={() => void act(() => client.POST("/api/v1/alerts/{id}/ack", { params: { path: { id: a.id } } }))} data-testid="alert-ack">
                 {t("alert.ack")}
               </Button>
             )}
@@ -123,12 +128,14 @@ function AlertHistory() {
   return (
     <>
       <PageHeader title={t("alert.title")}>
-        <select value={state} onChange={(e) => setState(e.target.value)} className={`${inputClass} w-40`} data-testid="alert-state-filter">
+        <div className="w-40">
+          <select value={state} onChange={(e) => setState(e.target.value as AlertState | "")} className={inputClass} data-testid="alert-state-filter">
           <option value="">{t("alert.allStates")}</option>
           <option value="firing">{t("alert.state.firing")}</option>
           <option value="acknowledged">{t("alert.state.acknowledged")}</option>
           <option value="resolved">{t("alert.state.resolved")}</option>
-        </select>
+          </select>
+        </div>
         <Button onClick={() => void list.refetch()}>{t("alert.refresh")}</Button>
       </PageHeader>
       <AlertTabs />

@@ -5,12 +5,12 @@ import { AlertTabs } from "@/components/alerts";
 import { AppShell } from "@/components/Shell";
 import { Table, type Column } from "@/components/Table";
 import { Badge, Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
-import type { Channel, ChannelInput, ChannelTest, ChannelType } from "@/lib/alerts-types";
-import { call } from "@/lib/api";
+import { answer, client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { useAlertChannels, useInvalidate } from "@/lib/queries";
+import type { Channel, ChannelInput, ChannelTest, ChannelType } from "@/lib/types";
 
 export default function ChannelsPage() {
   return (
@@ -35,7 +35,7 @@ function Channels() {
   const test = async (c: Channel) => {
     setTests((s) => ({ ...s, [c.id]: "running" }));
     try {
-      const r = await call<ChannelTest>("POST", `/alerts/channels/${c.id}/test`, {});
+      const r = await answer(client.POST("/api/v1/alerts/channels/{id}/test", { params: { path: { id: c.id } } }));
       setTests((s) => ({ ...s, [c.id]: r }));
     } catch (e) {
       setTests((s) => ({ ...s, [c.id]: { ok: false, message: e instanceof Error ? e.message : String(e) } }));
@@ -44,7 +44,7 @@ function Channels() {
   const remove = async (c: Channel) => {
     if (!window.confirm(t("common.confirmDelete", { name: c.name }))) return;
     try {
-      await call("DELETE", `/alerts/channels/${c.id}`);
+      await client.DELETE("/api/v1/alerts/channels/{id}", { params: { path: { id: c.id } } });
       await invalidate("/alerts");
     } catch (e) {
       setError(e);
@@ -147,7 +147,7 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
       if (signed.includes(type) && secret !== "") body.secret = secret;
     }
     try {
-      await call<Channel>("POST", "/alerts/channels", body);
+      await client.POST("/api/v1/alerts/channels", { body });
       setName("");
       setUrl("");
       setSecret("");

@@ -5,11 +5,11 @@ import { AlertTabs } from "@/components/alerts";
 import { AppShell } from "@/components/Shell";
 import { Table, type Column } from "@/components/Table";
 import { Badge, Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
-import type { AlertKind, Rule, RuleInput, Severity } from "@/lib/alerts-types";
-import { call } from "@/lib/api";
+import { client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 import { useAlertChannels, useAlertRules, useBudgets, useInvalidate } from "@/lib/queries";
+import type { AlertKind, Rule, RuleInput, Severity } from "@/lib/types";
 
 export default function RulesPage() {
   return (
@@ -32,10 +32,10 @@ function Rules() {
   const channelName = (id: number) => channels.data?.items.find((c) => c.id === id)?.name ?? `#${id}`;
   const budgetName = (id: number) => budgets.data?.items.find((b) => b.id === id)?.name ?? `#${id}`;
 
-  const patch = async (path: string, method: string, body?: unknown) => {
+  const change = async (send: () => Promise<unknown>) => {
     setError(null);
     try {
-      await call(method, path, body);
+      await send();
       await invalidate("/alerts");
     } catch (e) {
       setError(e);
@@ -63,12 +63,12 @@ function Rules() {
       cell: (r) =>
         canEdit(user) && (
           <div className="flex gap-1">
-            <Button onClick={() => void patch(`/alerts/rules/${r.id}`, "PATCH", { enabled: !r.enabled })}>
+            <Button onClick={() => void change(() => client.PATCH("/api/v1/alerts/rules/{id}", { params: { path: { id: r.id } }, body: { enabled: !r.enabled } }))}>
               {r.enabled ? t("alert.disable") : t("alert.enable")}
             </Button>
             <Button
               kind="danger"
-              onClick={() => window.confirm(t("common.confirmDelete", { name: r.name })) && void patch(`/alerts/rules/${r.id}`, "DELETE")}
+              onClick={() => window.confirm(t("common.confirmDelete", { name: r.name })) && void change(() => client.DELETE("/api/v1/alerts/rules/{id}", { params: { path: { id: r.id } } }))}
             >
               {t("common.delete")}
             </Button>
@@ -152,7 +152,7 @@ function RuleForm({ channels, budgets, onSaved }: { channels: Named[]; budgets: 
     const body: RuleInput = { name: name.trim(), kind, channelIds, enabled: true, minSeverity };
     if (kind === "budget") body.budgetIds = budgetIds;
     try {
-      await call<Rule>("POST", "/alerts/rules", body);
+      await client.POST("/api/v1/alerts/rules", { body });
       setName("");
       setChannelIds([]);
       setBudgetIds([]);
