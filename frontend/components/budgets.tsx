@@ -271,24 +271,28 @@ function Thresholds({ value, onChange }: { value: BudgetThreshold[]; onChange: (
       <div className="space-y-2">
         {value.map((th, i) => (
           <div key={i} className="flex items-center gap-2" data-testid="bud-threshold">
-            <input
-              type="number"
-              min={1}
-              max={1000}
-              value={th.percent}
-              onChange={(e) => put(i, { ...th, percent: Number(e.target.value) })}
-              className={`${inputClass} w-24`}
-            />
+            <div className="w-24">
+              <input
+                type="number"
+                min={1}
+                max={1000}
+                value={th.percent}
+                onChange={(e) => put(i, { ...th, percent: Number(e.target.value) })}
+                className={inputClass}
+              />
+            </div>
             <span className="text-sm text-slate-500">%</span>
-            <select
-              value={th.basis}
-              onChange={(e) => put(i, { ...th, basis: e.target.value === "forecast" ? "forecast" : "actual" })}
-              className={`${inputClass} w-40`}
-            >
-              <option value="actual">{t("bud.basis.actual")}</option>
-              <option value="forecast">{t("bud.basis.forecast")}</option>
-            </select>
-            <button type="button" className="text-sm text-red-700" onClick={() => onChange(value.filter((_, j) => j !== i))}>
+            <div className="w-40">
+              <select
+                value={th.basis}
+                onChange={(e) => put(i, { ...th, basis: e.target.value === "forecast" ? "forecast" : "actual" })}
+                className={inputClass}
+              >
+                <option value="actual">{t("bud.basis.actual")}</option>
+                <option value="forecast">{t("bud.basis.forecast")}</option>
+              </select>
+            </div>
+            <button type="button" className="shrink-0 text-sm text-red-700" onClick={() => onChange(value.filter((_, j) => j !== i))}>
               {t("common.delete")}
             </button>
           </div>
