@@ -8,7 +8,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { isAdmin, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
-import { ErrorBox, Loading } from "./ui";
+import { ErrorBox, Forbidden, Loading } from "./ui";
 
 interface NavItem {
   href: string;
@@ -17,14 +17,16 @@ interface NavItem {
   admin?: boolean;
 }
 
-// Only pages that exist are listed; budgets, anomalies, alerts, resources, the AI assistant
-// and reports join the "cost" section when their pages are built.
+// Only pages that exist are listed; anomalies, resources, the AI assistant and reports join
+// the "cost" section when their pages are built.
 const sections: { key: string; items: NavItem[] }[] = [
   {
     key: "nav.cost",
     items: [
       { href: "/dashboard/", key: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10" },
       { href: "/explorer/", key: "nav.explorer", icon: "M4 19V5m0 14h16M8 15v-4m4 4V8m4 7v-6" },
+      { href: "/budgets/", key: "nav.budgets", icon: "M12 3a9 9 0 109 9h-9V3zM15 3.5A9 9 0 0120.5 9H15V3.5" },
+      { href: "/alerts/", key: "nav.alerts", icon: "M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0" },
     ],
   },
   {
@@ -187,9 +189,7 @@ export function AppShell({
       )}
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8">
         {forbidden ? (
-          <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
-            {t("common.forbidden")}
-          </div>
+          <Forbidden />
         ) : (
           children
         )}

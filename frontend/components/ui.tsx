@@ -92,6 +92,16 @@ export function DemoBadge({ show }: { show: boolean | undefined }) {
   );
 }
 
+// What a page shows a user whose role may not use it.
+export function Forbidden() {
+  const { t } = useI18n();
+  return (
+    <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
+      {t("common.forbidden")}
+    </div>
+  );
+}
+
 export function Loading() {
   const { t } = useI18n();
   return (

@@ -2,6 +2,7 @@
 // checks that what the pages show is what the API answers.
 
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { formatMoney, formatRate, normalizeDecimal } from "../lib/format.mjs";
 import { commonApiParams, exploreApiParams, parseExplorerQuery, rangeApiQuery, sliceQuery, toApiParams } from "../lib/query.mjs";
@@ -32,6 +33,7 @@ describe("CloudLens web app", { skip: skip || false }, () => {
   let admin;
   let page;
   const cleanup = [];
+  let budgetId = 0; // the budget made in the form, for the alert test
 
   before(async () => {
     browser = await launch();
@@ -285,6 +287,142 @@ describe("CloudLens web app", { skip: skip || false }, () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  test("a budget below the month's spend, made in the form, shows the API's figures on the list", async () => {
+    const account = (await admin.get("/accounts")).items[0];
+    assert.ok(account, "at least one account");
+    // The scope's spend so far, as the API previews it, sets an amount the budget is past.
+    const probe = await admin.post("/budgets/preview", { name: "probe", period: "month", amount: "1", accountIds: [account.id] });
+    const spent = Number(probe.status.spent);
+    assert.ok(spent > 0, `the account has spend this month (${probe.status.spent})`);
+    const amount = String(Math.max(1, Math.floor(spent / 2)));
+
+    await page.goto(`${BASE_URL}/budgets/`);
+    await page.getByTestId("new-budget").click();
+    await page.getByTestId("budget-form").waitFor({ timeout: 15_000 });
+    const name = `e2e budget ${Date.now()}`;
+    await page.getByTestId("bud-name").fill(name);
+    await page.getByTestId("bud-amount").fill(amount);
+    await page.locator('[data-testid="q-accounts"] summary').click();
+    await page.locator('[data-testid="q-accounts"] label', { hasText: account.name }).locator("input").check();
+    await page.locator('[data-testid="q-accounts"] summary').click();
+    // The live preview shows the spend of the chosen scope.
+    await page.waitForFunction(
+      (want) => {
+        const fig = document.querySelector('[data-testid="preview-figures"]');
+        return fig?.getAttribute("data-stale") === "0" && fig.querySelector('[data-testid="preview-spent"]')?.getAttribute("data-value") === want;
+      },
+      normalizeDecimal(probe.status.spent),
+      { timeout: 15_000 },
+    );
+    await screenshot(page, "budget-new");
+    await page.getByTestId("bud-save").click();
+    await page.waitForURL(/\/budgets\/detail\/\?id=\d+/, { timeout: 15_000 });
+    const id = Number(new URL(page.url()).searchParams.get("id"));
+    budgetId = id;
+    cleanup.push(() => admin.del(`/budgets/${id}`));
+    await page.getByTestId("budget-detail").waitFor({ timeout: 15_000 });
+    await page.getByTestId("burn-down-chart").waitFor();
+    const detail = await admin.get(`/budgets/${id}`);
+    assert.equal(await page.getByTestId("detail-spent").getAttribute("data-value"), normalizeDecimal(detail.status.spent));
+    assert.equal(await page.getByTestId("detail-forecast").getAttribute("data-value"), normalizeDecimal(detail.status.forecast));
+    await page.waitForTimeout(500);
+    await screenshot(page, "budget-detail");
+
+    await page.goto(`${BASE_URL}/budgets/`);
+    const row = page.locator(`[data-testid="budget-row"][data-budget-id="${id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const listed = (await admin.get("/budgets")).items.find((b) => b.id === id);
+    assert.ok(listed, "the API lists the new budget");
+    assert.ok(listed.status.percentSpent >= 100, `spent past the amount (${listed.status.percentSpent} %)`);
+    assert.equal(await row.getByTestId("budget-amount").getAttribute("data-value"), normalizeDecimal(amount));
+    assert.equal(await row.getByTestId("budget-spent").getAttribute("data-value"), normalizeDecimal(listed.status.spent));
+    assert.equal(await row.getByTestId("budget-remaining").getAttribute("data-value"), normalizeDecimal(listed.status.remaining));
+    assert.equal(Number(await row.getByTestId("budget-progress").getAttribute("data-percent-spent")), listed.status.percentSpent);
+    assert.equal((await row.getByTestId("budget-burn-down").innerText()).trim(), listed.status.burnDownDate ?? "本周期内不会耗尽");
+    await screenshot(page, "budgets");
+  });
+
+  test("a webhook channel and a budget rule deliver the budget's alert, shown as sent in the history", async () => {
+    assert.ok(budgetId > 0, "the budget test made a budget");
+    // A tiny webhook receiver on loopback (local mode lets channels reach it).
+    const received = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push(body);
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end("{}");
+      });
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise((r) => server.close(r)));
+    const hookUrl = `http://127.0.0.1:${server.address().port}/hook`;
+
+    await page.goto(`${BASE_URL}/alerts/channels/`);
+    await page.getByTestId("channel-form").waitFor({ timeout: 15_000 });
+    const channelName = `e2e hook ${Date.now()}`;
+    await page.getByTestId("channel-type").selectOption("webhook");
+    await page.getByTestId("channel-name").fill(channelName);
+    await page.getByTestId("channel-url").fill(hookUrl);
+    await page.getByTestId("channel-save").click();
+    const channelRow = page.locator(`[data-testid="channel-row"][data-name="${channelName}"]`);
+    await channelRow.waitFor({ timeout: 15_000 });
+    const channelId = Number(await channelRow.getAttribute("data-channel-id"));
+    cleanup.push(() => admin.del(`/alerts/channels/${channelId}`));
+    // The test button sends a message through the channel and shows the platform's answer.
+    await channelRow.getByTestId("channel-test").click();
+    const result = channelRow.getByTestId("channel-test-result");
+    await result.waitFor({ timeout: 15_000 });
+    assert.equal(await result.getAttribute("data-ok"), "1", await result.innerText());
+    assert.equal(received.length, 1, "the receiver got the test message");
+    await screenshot(page, "alert-channels");
+
+    await page.getByTestId("alert-tab-rules").click();
+    await page.getByTestId("rule-form").waitFor({ timeout: 15_000 });
+    const ruleName = `e2e rule ${Date.now()}`;
+    await page.getByTestId("rule-name").fill(ruleName);
+    await page.getByTestId("rule-kind").selectOption("budget");
+    await page.getByTestId("rule-channels").getByLabel(channelName).check();
+    const budget = await admin.get(`/budgets/${budgetId}`);
+    await page.getByTestId("rule-budgets").getByLabel(budget.name).check();
+    await page.getByTestId("rule-save").click();
+    const ruleRow = page.locator(`[data-testid="rule-row"][data-name="${ruleName}"]`);
+    await ruleRow.waitFor({ timeout: 15_000 });
+    const ruleId = Number(await ruleRow.getAttribute("data-rule-id"));
+    cleanup.push(() => admin.del(`/alerts/rules/${ruleId}`));
+    const rule = await admin.get(`/alerts/rules/${ruleId}`);
+    assert.deepEqual([rule.kind, rule.channelIds, rule.budgetIds], ["budget", [channelId], [budgetId]]);
+
+    await admin.post("/jobs/budgetcheck/run");
+    // The check raises the budget's alerts and chains the dispatcher, which posts to the hook.
+    const deadline = Date.now() + 60_000;
+    let alert;
+    for (;;) {
+      const alerts = (await admin.get("/alerts?kind=budget")).items;
+      alert = alerts.find((a) => a.url.endsWith(`/budgets/detail/?id=${budgetId}`) && a.deliveries.some((d) => d.channelId === channelId && d.status === "sent"));
+      if (alert) break;
+      if (Date.now() > deadline) throw new Error(`no sent budget alert within a minute: ${JSON.stringify(alerts.slice(0, 3))}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(received.length >= 2, "the receiver got the alert");
+
+    await page.goto(`${BASE_URL}/alerts/`);
+    const row = page.locator(`[data-testid="alert-row"][data-alert-id="${alert.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const delivery = row.locator(`[data-testid="delivery"][data-channel-id="${channelId}"]`);
+    assert.equal(await delivery.getAttribute("data-status"), "sent");
+    assert.match(await delivery.innerText(), /已送达/);
+    assert.equal((await row.getByTestId("alert-title").innerText()).trim(), alert.title);
+    await screenshot(page, "alerts");
+    // The alert links to the budget's page, which exists. (It is not clicked: a local server on
+    // port 0 gives alerts the public URL http://127.0.0.1:0, which no browser opens.)
+    const href = await row.getByTestId("alert-title").getAttribute("href");
+    assert.ok(href.endsWith(`/budgets/detail/?id=${budgetId}`), href);
+    await page.goto(`${BASE_URL}/budgets/detail/?id=${budgetId}`);
+    await page.getByTestId("budget-detail").waitFor({ timeout: 15_000 });
   });
 
   test("switching to English is remembered", async () => {

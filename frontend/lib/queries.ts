@@ -7,7 +7,7 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { answer, client } from "./api";
+import { answer, client, type Schemas } from "./api";
 import type { operations } from "./api-schema";
 
 // The query parameters of an operation of docs/openapi.yaml.
@@ -92,5 +92,39 @@ export function useInvalidate() {
           root === ROOT && typeof path === "string" && (path === prefix || path.startsWith(`${prefix}/`)),
       }),
     [queries],
+  );
+}
+
+export const useBudgets = () => useQuery(entry("/budgets", () => answer(client.GET("/api/v1/budgets"))));
+
+export function useBudget(id: number | null) {
+  return useQuery({
+    ...entry(`/budgets/${id}`, () => answer(client.GET("/api/v1/budgets/{id}", { params: { path: { id: id! } } }))),
+    enabled: id !== null,
+  });
+}
+
+// What a budget with this body would show now. `body` null (an incomplete form) fetches
+// nothing; the form debounces its changes before they reach here.
+export function useBudgetPreview(body: Schemas["BudgetInput"] | null) {
+  return useQuery({
+    ...entry("/budgets/preview", () => answer(client.POST("/api/v1/budgets/preview", { body: body! })), body ?? {}),
+    enabled: body !== null,
+    ...keepShown,
+  });
+}
+
+export const useAlertChannels = () => useQuery(entry("/alerts/channels", () => answer(client.GET("/api/v1/alerts/channels"))));
+
+export const useAlertRules = () => useQuery(entry("/alerts/rules", () => answer(client.GET("/api/v1/alerts/rules"))));
+
+// The newest alerts, their titles and texts worded by the server in the reader's language
+// (it follows Accept-Language, which a browser sets to its own language, not the page's).
+export function useAlerts(query: Query<"listAlerts">, lang: "zh" | "en") {
+  return useQuery(
+    entry("/alerts", () => answer(client.GET("/api/v1/alerts", { params: { query, header: { "Accept-Language": lang } } })), {
+      ...query,
+      lang,
+    }),
   );
 }

@@ -3,7 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useState } from "react";
 import { AppShell } from "@/components/Shell";
-import { Button, Card, ErrorBox, Field, inputClass, Loading, PageHeader } from "@/components/ui";
+import { Button, Card, ErrorBox, Field, Forbidden, inputClass, Loading, PageHeader } from "@/components/ui";
 import { answer, client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
@@ -72,11 +72,7 @@ function AccountEdit() {
   }, [existing.data]);
 
   if (!canEdit(user)) {
-    return (
-      <div data-testid="forbidden" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-600">
-        {t("common.forbidden")}
-      </div>
-    );
+    return <Forbidden />;
   }
 
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
