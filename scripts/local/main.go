@@ -81,6 +81,10 @@ func run(manifestFile string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if d.Config.PublicURL == "" {
+		// The address actually bound (a port of 0 picks one), so alert links open.
+		d.Config.PublicURL = "http://" + ln.Addr().String()
+	}
 	srv := &http.Server{Handler: r.handler(), ReadHeaderTimeout: 10 * time.Second}
 	printBanner(os.Stdout, cfg, ln.Addr().String(), login, r)
 

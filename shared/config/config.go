@@ -37,7 +37,8 @@ type Config struct {
 
 	Addr string // CLOUDLENS_ADDR, local runner listen address
 	// PublicURL is where people open the web app (CLOUDLENS_PUBLIC_URL); alerts link back to
-	// it. Local mode defaults to the runner's own address; empty sends alerts without a link.
+	// it. The local runner defaults it to the address it listens on; empty sends alerts
+	// without a link.
 	PublicURL string
 	DataDir   string // CLOUDLENS_DATA_DIR, embedded database and generated secrets
 
@@ -186,9 +187,6 @@ func (c *Config) validate(r *reader) {
 		}
 	}
 	c.PublicURL = strings.TrimRight(strings.TrimSpace(r.getenv("CLOUDLENS_PUBLIC_URL")), "/")
-	if c.PublicURL == "" && c.Mode == ModeLocal && c.Addr != "" {
-		c.PublicURL = "http://" + c.Addr
-	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.problem("CLOUDLENS_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
