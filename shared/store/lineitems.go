@@ -246,7 +246,9 @@ const lineItemColumns = "c.account_id, c.charge_date, c.item_key, c.billing_peri
 	"c.product_type, c.charge_category, c.charge_frequency, c.resource_id, c.resource_name, c.region_id, c.region_name, " +
 	"c.zone, c.list_cost, c.billed_cost, c.effective_cost, c.invoice_discount, c.coupon_deduction, " +
 	"c.cash_coupon_deduction, c.prepaid_card_deduction, c.pricing_quantity, c.pricing_unit, c.subscription_type, " +
-	"c.billing_item, c.billing_item_name, c.resource_group, c.cost_unit, c.currency"
+	"c.billing_item, c.billing_item_name, c.resource_group, c.cost_unit, c.currency, " +
+	"c.resource_package_deduction, c.adjust_amount, c.payment_amount, c.cash_amount, c.outstanding_amount, " +
+	"c.list_price, c.list_price_unit, c.instance_spec, c.instance_config, c.service_period, c.service_period_unit"
 
 // EachLineItem streams the line items of the slice q (its filters apply; group-by and
 // granularity do not), with their tags, in primary-key order (date, account, key), calling fn for each. It stops
@@ -267,13 +269,15 @@ func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Qu
 	for rows.Next() {
 		var li billing.LineItem
 		var key []byte
-		var m [7]int64
+		var m [12]int64
 		var tagKey, tagValue sql.NullString
 		if err := rows.Scan(&li.AccountID, &li.ChargeDate, &key, &li.BillingPeriod, &li.WeekStart, &li.BillingAccountID,
 			&li.BillingAccountName, &li.SubAccountID, &li.SubAccountName, &li.ServiceCode, &li.ServiceName, &li.ServiceCategory,
 			&li.ProductType, &li.ChargeCategory, &li.ChargeFrequency, &li.ResourceID, &li.ResourceName, &li.RegionID, &li.RegionName,
 			&li.Zone, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &li.PricingQuantity, &li.PricingUnit, &li.SubscriptionType,
-			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency, &tagKey, &tagValue); err != nil {
+			&li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit, &li.Currency,
+			&m[7], &m[8], &m[9], &m[10], &m[11], &li.ListPrice, &li.ListPriceUnit, &li.InstanceSpec, &li.InstanceConfig,
+			&li.ServicePeriod, &li.ServicePeriodUnit, &tagKey, &tagValue); err != nil {
 			return fmt.Errorf("store: line items: %w", Translate(err))
 		}
 		li.ChargeDate, li.WeekStart = dayText(li.ChargeDate), dayText(li.WeekStart)
@@ -286,6 +290,8 @@ func (s *Store) EachLineItem(ctx context.Context, scope account.Scope, q cost.Qu
 			}
 			li.ListCost, li.BilledCost, li.EffectiveCost = money.Micros(m[0]), money.Micros(m[1]), money.Micros(m[2])
 			li.InvoiceDiscount, li.CouponDeduction, li.CashCouponDeduction, li.PrepaidCardDeduction = money.Micros(m[3]), money.Micros(m[4]), money.Micros(m[5]), money.Micros(m[6])
+			li.ResourcePackageDeduction, li.AdjustAmount, li.PaymentAmount = money.Micros(m[7]), money.Micros(m[8]), money.Micros(m[9])
+			li.CashAmount, li.OutstandingAmount = money.Micros(m[10]), money.Micros(m[11])
 			cur = &li
 		}
 		if tagKey.Valid {

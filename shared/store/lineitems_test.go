@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"testing"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
@@ -151,6 +153,36 @@ func TestUpsertLineItemsIdempotentAndReplacing(t *testing.T) {
 		}
 		if b, i := dailyBilled(t, s, acct, day1, "ecs"); b != 0 || i != 0 {
 			t.Fatalf("cost_daily of an emptied day = %d (%d items)", b, i)
+		}
+	})
+}
+
+// TestEachLineItemReadsEveryKeptField: what a sync stores of a bill (settlement amounts, price,
+// spec, service period) comes back out for the FOCUS export, not only what the roll-ups use.
+func TestEachLineItemReadsEveryKeptField(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		li := testItem(1, "2025-03-02", 1, "ecs", "cn-hangzhou", 5_000_000, billing.Tag{Key: "env", Value: "prod"})
+		li.PrepaidCardDeduction, li.ResourcePackageDeduction, li.AdjustAmount = 100, 200, 300
+		li.PaymentAmount, li.CashAmount, li.OutstandingAmount = 4_000_000, 3_500_000, 500_000
+		li.ListPrice, li.ListPriceUnit, li.InstanceSpec, li.InstanceConfig = "0.42", "元/小时", "ecs.g7.large", "CPU:2 Memory:8"
+		li.ServicePeriod, li.ServicePeriodUnit = "1", "Month"
+		if _, err := s.UpsertLineItems(ctx, 1, []billing.LineItem{li}); err != nil {
+			t.Fatal(err)
+		}
+		var got []billing.LineItem
+		q := cost.Query{Start: "2025-03-01", End: "2025-03-31", Granularity: cost.Day, Metric: cost.Billed, Top: 10}
+		if err := s.EachLineItem(ctx, account.AllAccounts, q, func(x *billing.LineItem) error { got = append(got, *x); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d items, want 1", len(got))
+		}
+		g := got[0]
+		if g.PrepaidCardDeduction != 100 || g.ResourcePackageDeduction != 200 || g.AdjustAmount != 300 || g.PaymentAmount != 4_000_000 ||
+			g.CashAmount != 3_500_000 || g.OutstandingAmount != 500_000 || g.ListPrice != "0.42" || g.ListPriceUnit != "元/小时" ||
+			g.InstanceSpec != "ecs.g7.large" || g.InstanceConfig != "CPU:2 Memory:8" || g.ServicePeriod != "1" || g.ServicePeriodUnit != "Month" {
+			t.Errorf("read back %+v", g)
 		}
 	})
 }
