@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/budget"
@@ -44,21 +46,46 @@ func Func(d *app.Deps) job.Func {
 		}
 		now := d.Now()
 		asOf := cost.Yesterday(now)
-		var failed []error
-		var raised, crossed int
+		// Budgets over the same accounts and filters read the same daily costs: one run asks
+		// the store once for each, and evaluates a few budgets at a time.
+		costs := &memoCosts{next: d.Store, rows: map[string]*memoEntry{}}
+		var (
+			mu              sync.Mutex
+			failed          []error
+			raised, crossed int
+			done            int64
+		)
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range checkWorkers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					r, c, err := check(ctx, d, costs, &bs[i], rules, now, asOf)
+					mu.Lock()
+					if err != nil {
+						failed = append(failed, fmt.Errorf("budget %d (%s): %w", bs[i].ID, bs[i].Name, err))
+					}
+					raised += r
+					crossed += c
+					done++
+					items(done)
+					mu.Unlock()
+				}
+			}()
+		}
 		for i := range bs {
 			if ctx.Err() != nil {
+				mu.Lock()
 				failed = append(failed, ctx.Err())
+				mu.Unlock()
 				break
 			}
-			r, c, err := Check(ctx, d, &bs[i], rules, now, asOf)
-			if err != nil {
-				failed = append(failed, fmt.Errorf("budget %d (%s): %w", bs[i].ID, bs[i].Name, err))
-			}
-			raised += r
-			crossed += c
-			items(int64(i + 1))
+			work <- i
 		}
+		close(work)
+		wg.Wait()
 		msg := fmt.Sprintf("%d budgets checked, %d thresholds crossed, %d alerts raised", len(bs), crossed, raised)
 		if raised > 0 {
 			d.Chain(ctx, "alertdispatch")
@@ -70,10 +97,14 @@ func Func(d *app.Deps) job.Func {
 	}
 }
 
-// Check evaluates one budget and keeps the outcome with its alerts, routed by rules, in one
+// checkWorkers is how many budgets one run evaluates at once: enough to overlap the store's
+// round trips, few enough to leave the pool to the API.
+const checkWorkers = 4
+
+// check evaluates one budget and keeps the outcome with its alerts, routed by rules, in one
 // transaction. It returns how many alerts it raised and how many thresholds are crossed.
-func Check(ctx context.Context, d *app.Deps, b *budget.Budget, rules []alert.Rule, now, asOf time.Time) (raised, crossed int, err error) {
-	st, err := budget.Compute(ctx, d.Store, b, now, asOf)
+func check(ctx context.Context, d *app.Deps, costs budget.Costs, b *budget.Budget, rules []alert.Rule, now, asOf time.Time) (raised, crossed int, err error) {
+	st, err := budget.Compute(ctx, costs, b, now, asOf)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -91,4 +122,31 @@ func Check(ctx context.Context, d *app.Deps, b *budget.Budget, rules []alert.Rul
 	}
 	out, err := d.Store.SaveBudgetEvaluation(ctx, b.ID, st.Snapshot(now), raise, resolve)
 	return len(out), crossed, err
+}
+
+// memoCosts answers each distinct cost query of one run once, however many budgets ask it;
+// concurrent askers of the same query wait for the first.
+type memoCosts struct {
+	next budget.Costs
+	mu   sync.Mutex
+	rows map[string]*memoEntry
+}
+
+type memoEntry struct {
+	once sync.Once
+	rows []cost.Row
+	err  error
+}
+
+func (m *memoCosts) CostRows(ctx context.Context, scope account.Scope, q cost.Query) ([]cost.Row, error) {
+	key := fmt.Sprint(scope.All, scope.IDs) + "|" + q.Key()
+	m.mu.Lock()
+	e := m.rows[key]
+	if e == nil {
+		e = &memoEntry{}
+		m.rows[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.rows, e.err = m.next.CostRows(ctx, scope, q) })
+	return e.rows, e.err
 }
