@@ -172,10 +172,7 @@ func newRunner(ctx context.Context, d *app.Deps, m Manifest) (*runner, error) {
 	for _, rt := range m.Routes {
 		r.mux.Handle(rt.Pattern(), handlers[rt.Function])
 	}
-	r.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
+	r.mux.HandleFunc("GET /health", func(w http.ResponseWriter, req *http.Request) { fcx.Health(w, req, d.Ready) })
 	r.mux.Handle("/api/", d.API(httpx.NotFound(d.Log)))
 	r.mux.Handle("/", frontend(d.Config.FrontendDir))
 	return r, nil

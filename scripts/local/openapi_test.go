@@ -457,6 +457,7 @@ func contractCalls() []call {
 	}
 	return []call{
 		{name: "health", method: "GET", path: "/health", status: 200},
+		{name: "readiness", method: "GET", path: "/health?ready=1", status: 200},
 
 		// costs
 		{name: "overview", as: "admin", method: "GET", path: q("overview"), status: 200, fixture: "overview"},

@@ -32,6 +32,7 @@ func Main(name string, function func(d *Deps) fcx.Options) {
 	opts := function(d)
 	opts.Name = name
 	opts.Logger = log
+	opts.Ready = d.Ready
 	opts.ShutdownTimeout = cfg.ShutdownGracePeriod
 	err = fcx.Serve(ctx, opts)
 	d.Close()

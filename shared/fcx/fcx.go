@@ -34,13 +34,17 @@ type Job func(ctx context.Context, ev TimerEvent) error
 
 // Options describe one function. Set Handler for API functions and Job for timer functions.
 type Options struct {
-	Name            string                          // function name, e.g. "cloudlens-costs"; put in every request's context (logx.WithFunction)
-	Handler         http.Handler                    // API functions: serves HTTP requests and API Gateway events (nil for jobs); wrap it in httpx.Edge
-	Job             Job                             // timer functions (nil for API functions)
-	Logger          *slog.Logger                    // lifecycle and job lines; nil logs nothing
-	Initialize      func(ctx context.Context) error // optional, POST /initialize
-	PreStop         func(ctx context.Context)       // optional, GET /pre-stop
-	ShutdownTimeout time.Duration                   // default 10s
+	Name       string                          // function name, e.g. "cloudlens-costs"; put in every request's context (logx.WithFunction)
+	Handler    http.Handler                    // API functions: serves HTTP requests and API Gateway events (nil for jobs); wrap it in httpx.Edge
+	Job        Job                             // timer functions (nil for API functions)
+	Logger     *slog.Logger                    // lifecycle and job lines; nil logs nothing
+	Initialize func(ctx context.Context) error // optional, POST /initialize
+	// Ready reports what this instance cannot reach, by name ("mysql", "redis"); GET
+	// /health?ready=1 answers 503 with them. /health alone stays liveness, which FC's health
+	// check needs: an instance whose database is down is alive and should not be replaced.
+	Ready           func(ctx context.Context) map[string]string
+	PreStop         func(ctx context.Context) // optional, GET /pre-stop
+	ShutdownTimeout time.Duration             // default 10s
 }
 
 // Paths and headers of FC's custom runtime contract.

@@ -38,7 +38,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	switch {
 	case r.URL.Path == HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		Health(w, r, s.o.Ready)
 	case r.URL.Path == pathInitialize && r.Method == http.MethodPost:
 		s.initialize(w, r)
 	case r.URL.Path == pathPreStop && r.Method == http.MethodGet:
@@ -187,4 +187,20 @@ func headerValue(h map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// Health answers /health: liveness ({"status":"ok"}), or with ?ready=1 readiness, which asks
+// ready for the dependencies it cannot reach and answers 503 naming them.
+func Health(w http.ResponseWriter, r *http.Request, ready func(context.Context) map[string]string) {
+	if r.URL.Query().Get("ready") == "" || ready == nil {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if down := ready(ctx); len(down) > 0 {
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "down": down})
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
