@@ -112,6 +112,14 @@ func toStatus(st budget.Status, evaluated *time.Time) *statusJSON {
 	return out
 }
 
+func toSeries(st budget.Status) []pointJSON {
+	out := make([]pointJSON, 0, len(st.Series))
+	for _, pt := range st.Series {
+		out = append(out, pointJSON{Date: date(pt.Date), Cumulative: pt.Cumulative})
+	}
+	return out
+}
+
 func toJSON(b budget.Budget) budgetJSON {
 	out := budgetJSON{ID: b.ID, Name: b.Name, Period: string(b.Period), Amount: b.Amount, Currency: b.Currency,
 		MonthAmounts: b.MonthAmounts, AccountIDs: b.AccountIDs, AllAccounts: b.AllAccounts, Filters: b.Filters,
@@ -337,10 +345,7 @@ func (a *api) detail(ctx context.Context, b budget.Budget) (budgetJSON, error) {
 	if out.Incomplete, err = a.d.IncompleteDays(ctx, b.Scope(), date(st.PeriodStart), date(st.AsOf)); err != nil {
 		return budgetJSON{}, err
 	}
-	out.Series = make([]pointJSON, 0, len(st.Series))
-	for _, pt := range st.Series {
-		out.Series = append(out.Series, pointJSON{Date: date(pt.Date), Cumulative: pt.Cumulative})
-	}
+	out.Series = toSeries(st)
 	out.History = make([]periodJSON, 0, len(past))
 	for _, ps := range past {
 		out.History = append(out.History, periodJSON{Period: ps.Label, Start: date(ps.Start), Amount: ps.Amount, Spent: ps.Spent})
@@ -360,20 +365,27 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) error {
 	return httpx.OK(w, out)
 }
 
-func (a *api) create(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.Require(r, auth.RoleEditor)
+// draft reads a new budget from the body: role min is required, and no accountIds means every
+// account the caller may see.
+func (a *api) draft(r *http.Request, min auth.Role) (auth.Principal, budget.Budget, error) {
+	p, err := httpx.Require(r, min)
 	if err != nil {
-		return err
+		return p, budget.Budget{}, err
 	}
 	var in input
 	if err := httpx.Decode(r, &in); err != nil {
-		return err
+		return p, budget.Budget{}, err
 	}
 	if in.AccountIDs == nil {
 		in.AccountIDs = &[]int64{}
 	}
 	b := budget.Budget{CreatedBy: p.UserID}
-	if err := in.apply(r.Context(), a, p, &b); err != nil {
+	return p, b, in.apply(r.Context(), a, p, &b)
+}
+
+func (a *api) create(w http.ResponseWriter, r *http.Request) error {
+	p, b, err := a.draft(r, auth.RoleEditor)
+	if err != nil {
 		return err
 	}
 	if err := a.d.Store.CreateBudget(r.Context(), &b); err != nil {
@@ -394,19 +406,8 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) error {
 // preview answers what a budget with this body would show now, without keeping it: the
 // create and edit forms show the current spend of the chosen scope as it is typed.
 func (a *api) preview(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.Require(r, auth.RoleViewer)
+	_, b, err := a.draft(r, auth.RoleViewer)
 	if err != nil {
-		return err
-	}
-	var in input
-	if err := httpx.Decode(r, &in); err != nil {
-		return err
-	}
-	if in.AccountIDs == nil {
-		in.AccountIDs = &[]int64{}
-	}
-	b := budget.Budget{CreatedBy: p.UserID}
-	if err := in.apply(r.Context(), a, p, &b); err != nil {
 		return err
 	}
 	today, asOf := a.asOf()
@@ -419,10 +420,7 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request) error {
 	if out.Incomplete, err = a.d.IncompleteDays(r.Context(), b.Scope(), date(st.PeriodStart), date(st.AsOf)); err != nil {
 		return err
 	}
-	out.Series = make([]pointJSON, 0, len(st.Series))
-	for _, pt := range st.Series {
-		out.Series = append(out.Series, pointJSON{Date: date(pt.Date), Cumulative: pt.Cumulative})
-	}
+	out.Series = toSeries(st)
 	return httpx.OK(w, out)
 }
 
