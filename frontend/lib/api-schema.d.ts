@@ -11,7 +11,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness of a function (Function Compute's health check) */
+        /**
+         * Liveness of a function (Function Compute's health check), or readiness with ready=1
+         * @description Without `ready`, liveness: 200 whenever the process answers, also while MySQL or Redis
+         *     is down (Function Compute must not replace an instance for an outage of a dependency).
+         *     With `ready=1`, readiness: MySQL and Redis are checked (2 s at most) and a 503 names
+         *     what does not answer.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -1570,22 +1576,40 @@ export type $defs = Record<string, never>;
 export interface operations {
     health: {
         parameters: {
-            query?: never;
+            query?: {
+                ready?: "1";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The function is up. */
+            /** @description The function is up (and, with ready=1, reaches MySQL and Redis). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @enum {unknown} */
+                        status: "ok" | "ready";
+                    };
+                };
+            };
+            /** @description With ready=1, a dependency does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
                         /** @constant */
-                        status: "ok";
+                        status: "unavailable";
+                        /** @description The dependencies that do not answer (mysql, redis), each with a short reason. */
+                        down: {
+                            [key: string]: string;
+                        };
                     };
                 };
             };
