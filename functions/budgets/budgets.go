@@ -283,7 +283,6 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today, asOf := a.asOf()
-	start, _ := budget.Window(budget.Month, today)
 	// One read of the gaps serves every budget: the longest period (a year) bounds them all.
 	yearStart, _ := budget.Window(budget.Year, today)
 	gaps, err := a.d.IncompleteDays(r.Context(), p.Scope(), date(yearStart), date(asOf))
@@ -296,7 +295,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 		j := toJSON(*b)
 		// The kept status is used while it is of the current period; a budget not evaluated
 		// since its period turned is evaluated now (budgetcheck does so hourly anyway).
-		if ps, _ := budget.Window(b.Period, today); b.Last == nil || !b.Last.PeriodStart.Equal(ps) || b.Last.EvaluatedAt.Before(start.AddDate(0, 0, -1)) {
+		if ps, _ := budget.Window(b.Period, today); b.Last == nil || !b.Last.PeriodStart.Equal(ps) {
 			st, err := a.evaluate(r.Context(), b)
 			if err != nil {
 				return err
