@@ -1,6 +1,14 @@
 // The interface strings in Chinese (the default) and English. Every key exists in both
 // languages; a test checks that, and that their {name} variables match.
 
+import * as anomalyMessages from "./messages/anomaly.mjs";
+import * as resourcesMessages from "./messages/resources.mjs";
+import * as explorerMessages from "./messages/explorer.mjs";
+import * as aiMessages from "./messages/ai.mjs";
+import * as hardeningMessages from "./messages/hardening.mjs";
+import * as billsMessages from "./messages/bills.mjs";
+
+// Each area of the product keeps its strings in lib/messages/<area>.mjs; they are spread in here.
 export const messages = {
   zh: {
     "app.name": "CloudLens",
@@ -325,6 +333,12 @@ export const messages = {
     "keys.copied": "已复制",
     "keys.empty": "还没有 API 密钥",
     "keys.owner": "所有者",
+    ...anomalyMessages.zh,
+    ...resourcesMessages.zh,
+    ...explorerMessages.zh,
+    ...aiMessages.zh,
+    ...hardeningMessages.zh,
+    ...billsMessages.zh,
   },
   en: {
     "app.name": "CloudLens",
@@ -649,6 +663,12 @@ export const messages = {
     "keys.copied": "Copied",
     "keys.empty": "No API keys yet",
     "keys.owner": "Owner",
+    ...anomalyMessages.en,
+    ...resourcesMessages.en,
+    ...explorerMessages.en,
+    ...aiMessages.en,
+    ...hardeningMessages.en,
+    ...billsMessages.en,
   },
 };
 

@@ -29,4 +29,16 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	"alerts":        alerts.Function,
 	"alertdispatch": alertdispatch.Function,
 	"costexport":    costexport.Function,
+
+	// ---- anomaly: functions of this area go below this line ----
+
+	// ---- resources: functions of this area go below this line ----
+
+	// ---- explorer: functions of this area go below this line ----
+
+	// ---- ai: functions of this area go below this line ----
+
+	// ---- hardening: functions of this area go below this line ----
+
+	// ---- bills: functions of this area go below this line ----
 }

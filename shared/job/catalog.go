@@ -17,6 +17,18 @@ var Catalog = []Entry{
 		Schedule: "CRON_TZ=Asia/Shanghai 0 40 * * * *"},
 	{Name: "alertdispatch", Description: "Delivers pending alerts to their channels, with retries",
 		Schedule: "CRON_TZ=Asia/Shanghai 0 */1 * * * *"},
+
+	// ---- anomaly: jobs of this area go below this line ----
+
+	// ---- resources: jobs of this area go below this line ----
+
+	// ---- explorer: jobs of this area go below this line ----
+
+	// ---- ai: jobs of this area go below this line ----
+
+	// ---- hardening: jobs of this area go below this line ----
+
+	// ---- bills: jobs of this area go below this line ----
 }
 
 // Lookup returns the catalog entry of name.

@@ -1,0 +1,3 @@
+// Interface strings of the explorer pages, merged into messages.mjs. Keep zh and en key sets equal.
+export const zh = {};
+export const en = {};
