@@ -40,7 +40,13 @@ done
 echo "e2e: CloudLens at $url"
 
 status=0
-(cd frontend && CLOUDLENS_URL="$url" CHROMIUM_PATH="$chromium" npm run --silent e2e) || status=$?
+# E2E_FILES picks some browser test files (paths under frontend/), e.g. E2E_FILES=e2e/budgets.test.mjs.
+if [ -n "${E2E_FILES:-}" ]; then
+  # shellcheck disable=SC2086 # a list of files
+  (cd frontend && CLOUDLENS_URL="$url" CHROMIUM_PATH="$chromium" node --test --test-concurrency=1 $E2E_FILES) || status=$?
+else
+  (cd frontend && CLOUDLENS_URL="$url" CHROMIUM_PATH="$chromium" npm run --silent e2e) || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "---- server log (last 80 lines) ----"
   tail -n 80 "$work/server.log"
