@@ -59,6 +59,7 @@ func syncAll(d *app.Deps, trigger string) job.Func {
 		err := SyncAll(ctx, d, trigger)
 		if ctx.Err() == nil {
 			d.Chain(ctx, "budgetcheck")
+			d.Chain(ctx, "anomalydetect")
 		}
 		if err != nil {
 			return "", err

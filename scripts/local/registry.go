@@ -4,6 +4,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/alertdispatch"
 	"github.com/cloudlens/cloudlens/functions/alerts"
+	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/functions/budgetcheck"
@@ -31,6 +32,7 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	"costexport":    costexport.Function,
 
 	// ---- anomaly: functions of this area go below this line ----
+	"anomalydetect": anomalydetect.Function,
 
 	// ---- resources: functions of this area go below this line ----
 

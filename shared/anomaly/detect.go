@@ -61,7 +61,7 @@ const LevelShiftDays = 7
 
 // Defaults are the settings of the built-in monitors.
 func Defaults() Settings {
-	return Settings{Sensitivity: DefaultSensitivity, MinImpact: 100 * 1_000_000, MinImpactPercent: 20,
+	return Settings{Sensitivity: DefaultSensitivity, MinImpact: 50 * 1_000_000, MinImpactPercent: 20,
 		Provisional: 2, MinHistory: 35, MinDaily: 10 * 1_000_000}
 }
 

@@ -19,6 +19,8 @@ var Catalog = []Entry{
 		Schedule: "CRON_TZ=Asia/Shanghai 0 */1 * * * *"},
 
 	// ---- anomaly: jobs of this area go below this line ----
+	{Name: "anomalydetect", Description: "Finds cost anomalies in every monitor's daily cost and raises anomaly alerts",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 10 9 * * *"},
 
 	// ---- resources: jobs of this area go below this line ----
 

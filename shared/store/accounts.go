@@ -192,6 +192,8 @@ var accountTables = []string{
 	"sync_rejects",
 	"sync_days",
 	"sync_runs",
+	"anomalies",
+	"anomaly_monitors",
 	"account_grants",
 }
 
