@@ -4,6 +4,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
 	"github.com/cloudlens/cloudlens/functions/alertdispatch"
 	"github.com/cloudlens/cloudlens/functions/alerts"
+	"github.com/cloudlens/cloudlens/functions/anomaly"
 	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/functions/auth"
 	"github.com/cloudlens/cloudlens/functions/billingsync"
@@ -33,6 +34,7 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 
 	// ---- anomaly: functions of this area go below this line ----
 	"anomalydetect": anomalydetect.Function,
+	"anomaly":       anomaly.Function,
 
 	// ---- resources: functions of this area go below this line ----
 
