@@ -721,6 +721,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/anomaly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cost anomalies the caller may see, largest impact first
+         * @description Anomalies of every monitor over the accounts granted to the caller; anomalies of
+         *     organisation-wide monitors (accountId 0) only for callers who see every account.
+         *     `demo` is true when any account the caller sees is a simulator-backed demo account.
+         */
+        get: operations["listAnomalies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/anomaly/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitors the caller may see, built-in ones included */
+        get: operations["listAnomalyMonitors"];
+        put?: never;
+        /**
+         * Watch a tag value, cost unit, resource group or region (editor or admin)
+         * @description Without accountId the monitor covers every account, which needs access to every account.
+         *     A monitor on the same dimension, account, key and value already kept is a conflict.
+         */
+        post: operations["createAnomalyMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/anomaly/monitors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a person's monitor and its anomalies (editor or admin); built-in ones cannot be deleted */
+        delete: operations["deleteAnomalyMonitor"];
+        options?: never;
+        head?: never;
+        /** Change a monitor's name, sensitivity, minimum impact or enabled flag (editor or admin) */
+        patch: operations["updateAnomalyMonitor"];
+        trace?: never;
+    };
+    "/api/v1/anomaly/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One anomaly with its series against the expected band and its contributors */
+        get: operations["getAnomaly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/anomaly/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say whether an anomaly is real (editor or admin); later detection respects it
+         * @description confirmed → acknowledged; expected → dismissed, and the monitor learns the new level
+         *     (the change is not flagged again as it continues); not_anomaly → dismissed, and its days
+         *     count as normal history.
+         */
+        post: operations["anomalyFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1362,6 +1469,121 @@ export interface components {
         };
         JobList: {
             items: components["schemas"]["Job"][];
+        };
+        /** @enum {string} */
+        AnomalyStatus: "open" | "acknowledged" | "resolved" | "dismissed";
+        /** @enum {string} */
+        AnomalyKind: "spike" | "drop" | "level_shift";
+        /**
+         * @description The first three are built in; people add monitors on the other four.
+         * @enum {string}
+         */
+        AnomalyMonitorDimension: "account_product" | "account" | "product" | "tag" | "costUnit" | "resourceGroup" | "region";
+        Anomaly: {
+            id: components["schemas"]["Id"];
+            monitor: {
+                id: components["schemas"]["Id"];
+                name: string;
+                label: string;
+            };
+            /**
+             * Format: int64
+             * @description 0 for an organisation-wide monitor.
+             */
+            accountId: number;
+            dimension: components["schemas"]["AnomalyMonitorDimension"];
+            /** @description The tag key of a tag monitor. */
+            key: string;
+            /** @description The product, tag value, cost unit, resource group or region watched. */
+            value: string;
+            startDate: components["schemas"]["Date"];
+            endDate: components["schemas"]["Date"];
+            kind: components["schemas"]["AnomalyKind"];
+            expected: components["schemas"]["Money"];
+            actual: components["schemas"]["Money"];
+            impact: components["schemas"]["Money"];
+            currency: components["schemas"]["Currency"];
+            /** @description The largest distance from the expected cost in robust standard deviations (negative for drops). */
+            score: number;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            status: components["schemas"]["AnomalyStatus"];
+            ongoing: boolean;
+            detectedOn: components["schemas"]["Date"];
+            demo: boolean;
+            verdict: ("confirmed" | "expected" | "not_anomaly") | null;
+            note: string;
+        };
+        AnomalyList: {
+            demo: boolean;
+            items: components["schemas"]["AnomalySummary"][];
+        };
+        AnomalySummary: components["schemas"]["Anomaly"];
+        AnomalyPoint: {
+            date: components["schemas"]["Date"];
+            /** @description null when the day's bills are incomplete. */
+            actual: components["schemas"]["Money"] | null;
+            expected: components["schemas"]["Money"] | null;
+            lower: components["schemas"]["Money"] | null;
+            upper: components["schemas"]["Money"] | null;
+        };
+        AnomalyContributor: {
+            /** @enum {string} */
+            dimension: "region" | "resource" | "billingItem" | "tag" | "resourceGroup" | "subscriptionType" | "account" | "product";
+            /** @description (other) gathers the keys beyond the top five. */
+            key: string;
+            label: string;
+            expected: components["schemas"]["Money"];
+            actual: components["schemas"]["Money"];
+            delta: components["schemas"]["Money"];
+            /** @description delta ÷ impact; a dimension's deltas add up to the impact. */
+            share: number;
+        };
+        /** @description An anomaly with the days around it (actual against the expected band) and its contributors per dimension. */
+        AnomalyDetail: {
+            series: components["schemas"]["AnomalyPoint"][];
+            contributors: components["schemas"]["AnomalyContributor"][];
+        } & components["schemas"]["Anomaly"];
+        AnomalyFeedback: {
+            /** @enum {string} */
+            verdict: "confirmed" | "expected" | "not_anomaly";
+            note?: string;
+        };
+        AnomalyMonitor: {
+            id: components["schemas"]["Id"];
+            name: string;
+            label: string;
+            dimension: components["schemas"]["AnomalyMonitorDimension"];
+            builtIn: boolean;
+            /** Format: int64 */
+            accountId: number;
+            key: string;
+            value: string;
+            sensitivity: number;
+            minImpact: components["schemas"]["Money"];
+            minImpactPercent: number;
+            enabled: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        AnomalyMonitorList: {
+            demo: boolean;
+            items: components["schemas"]["AnomalyMonitor"][];
+        };
+        /** @description On update, dimension, accountId, key and value cannot change; absent fields keep their value. */
+        AnomalyMonitorInput: {
+            name?: string;
+            /** @enum {string} */
+            dimension?: "tag" | "costUnit" | "resourceGroup" | "region";
+            /** Format: int64 */
+            accountId?: number;
+            key?: string;
+            value?: string;
+            /** @default 5 */
+            sensitivity: number;
+            minImpact?: components["schemas"]["Money"];
+            minImpactPercent?: number;
+            enabled?: boolean;
         };
     };
     responses: {
@@ -2880,6 +3102,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobRunList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAnomalies: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AnomalyStatus"];
+                accountId?: components["schemas"]["Id"];
+                /** @description Anomalies ending on or after this day. */
+                start?: components["schemas"]["Date"];
+                /** @description Anomalies starting on or before this day. */
+                end?: components["schemas"]["Date"];
+                /** @description Smallest absolute impact, e.g. 100 or 99.5. */
+                minImpact?: string;
+                monitorId?: components["schemas"]["Id"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The anomalies. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listAnomalyMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monitors. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyMonitorList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createAnomalyMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnomalyMonitorInput"];
+            };
+        };
+        responses: {
+            /** @description The new monitor. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyMonitor"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    deleteAnomalyMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    updateAnomalyMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnomalyMonitorInput"];
+            };
+        };
+        responses: {
+            /** @description The changed monitor. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyMonitor"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getAnomaly: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The anomaly. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    anomalyFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnomalyFeedback"];
+            };
+        };
+        responses: {
+            /** @description The anomaly after the feedback. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];

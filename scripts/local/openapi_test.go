@@ -26,6 +26,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/shared/alert"
 	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
@@ -381,6 +382,10 @@ func setupContract(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 		if err := d.Store.UpdateAccount(ctx, acc); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Cost anomalies found in the loaded bills, for the anomaly calls.
+	if _, err := anomalydetect.Run(ctx, d.Store, contractNow, ""); err != nil {
+		t.Fatal(err)
 	}
 	c.vars["account1"] = strconv.FormatInt(data.Accounts[0].ID, 10)
 	c.vars["account2"] = strconv.FormatInt(data.Accounts[1].ID, 10)
@@ -744,6 +749,38 @@ func contractCalls() []call {
 		{name: "job runs unknown job", as: "admin", method: "GET", path: "/api/v1/jobs/nosuchjob/runs", status: 404},
 		{name: "job runs signed out", method: "GET", path: "/api/v1/jobs/budgetcheck/runs", status: 401},
 
+		// anomaly
+		{name: "anomalies", as: "admin", method: "GET", path: "/api/v1/anomaly", status: 200, save: map[string]string{"anyAnomalyId": "items.0.id"}},
+		{name: "anomalies of granted accounts", as: "editor", method: "GET", path: "/api/v1/anomaly", status: 200, save: map[string]string{"anomalyId": "items.0.id"}},
+		{name: "anomalies of an account", as: "viewer", method: "GET", path: "/api/v1/anomaly?accountId={account1}", status: 200},
+		{name: "anomalies filtered", as: "viewer", method: "GET", path: "/api/v1/anomaly?status=open&start=2025-02-01&end=2025-03-14&minImpact=10", status: 200},
+		{name: "anomalies bad status", as: "viewer", method: "GET", path: "/api/v1/anomaly?status=closed", status: 400},
+		{name: "anomalies signed out", method: "GET", path: "/api/v1/anomaly", status: 401},
+		{name: "anomaly", as: "editor", method: "GET", path: "/api/v1/anomaly/{anomalyId}", status: 200},
+		{name: "anomaly bad id", as: "viewer", method: "GET", path: "/api/v1/anomaly/x", status: 400},
+		{name: "anomaly unknown", as: "viewer", method: "GET", path: "/api/v1/anomaly/999999", status: 404},
+		{name: "anomaly feedback", as: "editor", method: "POST", path: "/api/v1/anomaly/{anomalyId}/feedback", body: map[string]any{"verdict": "confirmed", "note": "seen"}, status: 200},
+		{name: "anomaly feedback unknown verdict", as: "editor", method: "POST", path: "/api/v1/anomaly/{anomalyId}/feedback", body: map[string]any{"verdict": "maybe"}, status: 400},
+		{name: "anomaly feedback as viewer", as: "viewer", method: "POST", path: "/api/v1/anomaly/{anomalyId}/feedback", body: map[string]any{"verdict": "confirmed"}, status: 403},
+		{name: "anomaly feedback unknown", as: "editor", method: "POST", path: "/api/v1/anomaly/999999/feedback", body: map[string]any{"verdict": "confirmed"}, status: 404},
+		{name: "anomaly monitors", as: "admin", method: "GET", path: "/api/v1/anomaly/monitors", status: 200, save: map[string]string{"builtinMonitorId": "items.0.id"}},
+		{name: "anomaly monitors signed out", method: "GET", path: "/api/v1/anomaly/monitors", status: 401},
+		{name: "create anomaly monitor", as: "editor", method: "POST", path: "/api/v1/anomaly/monitors",
+			body: `{"dimension":"tag","key":"env","value":"prod","accountId":{account1},"sensitivity":6,"minImpact":"20.00"}`, status: 201, save: map[string]string{"monitorId": "id"}},
+		{name: "create anomaly monitor again", as: "editor", method: "POST", path: "/api/v1/anomaly/monitors",
+			body: `{"dimension":"tag","key":"env","value":"prod","accountId":{account1}}`, status: 409},
+		{name: "create anomaly monitor bad dimension", as: "editor", method: "POST", path: "/api/v1/anomaly/monitors", body: `{"dimension":"planet","value":"x","accountId":{account1}}`, status: 400},
+		{name: "create anomaly monitor as viewer", as: "viewer", method: "POST", path: "/api/v1/anomaly/monitors", body: `{"dimension":"region","value":"cn-hangzhou","accountId":{account1}}`, status: 403},
+		{name: "update anomaly monitor", as: "editor", method: "PATCH", path: "/api/v1/anomaly/monitors/{monitorId}", body: map[string]any{"sensitivity": 7, "enabled": false}, status: 200},
+		{name: "update anomaly monitor bad sensitivity", as: "editor", method: "PATCH", path: "/api/v1/anomaly/monitors/{monitorId}", body: map[string]any{"sensitivity": 0}, status: 400},
+		{name: "update anomaly monitor as viewer", as: "viewer", method: "PATCH", path: "/api/v1/anomaly/monitors/{monitorId}", body: map[string]any{"sensitivity": 7}, status: 403},
+		{name: "update anomaly monitor unknown", as: "editor", method: "PATCH", path: "/api/v1/anomaly/monitors/999999", body: map[string]any{"sensitivity": 7}, status: 404},
+		{name: "delete built-in anomaly monitor", as: "admin", method: "DELETE", path: "/api/v1/anomaly/monitors/{builtinMonitorId}", status: 409},
+		{name: "delete anomaly monitor as viewer", as: "viewer", method: "DELETE", path: "/api/v1/anomaly/monitors/{monitorId}", status: 403},
+		{name: "delete anomaly monitor bad id", as: "editor", method: "DELETE", path: "/api/v1/anomaly/monitors/x", status: 400},
+		{name: "delete anomaly monitor", as: "editor", method: "DELETE", path: "/api/v1/anomaly/monitors/{monitorId}", status: 204},
+		{name: "delete anomaly monitor again", as: "editor", method: "DELETE", path: "/api/v1/anomaly/monitors/{monitorId}", status: 404},
+
 		// An API key acts as its owner, in either header, and cannot make more keys.
 		{name: "api key as bearer", as: "key", method: "GET", path: "/api/v1/auth/me", status: 200},
 		{name: "api key as token header", as: "key", header: "token", method: "GET", path: q("overview"), status: 200},
@@ -777,6 +814,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "jobs as viewer", as: "viewer", method: "GET", path: "/api/v1/jobs", status: 403}},
 		"costs": {{name: "explore", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=region&top=2", status: 200},
 			{name: "explore unknown dimension", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=colour", status: 400}},
+		"anomaly": {{name: "anomalies", as: "viewer", method: "GET", path: "/api/v1/anomaly", status: 200},
+			{name: "anomalies bad status", as: "viewer", method: "GET", path: "/api/v1/anomaly?status=closed", status: 400}},
 		"costexport": {{name: "focus as viewer", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-01&end=2025-03-02", status: 200},
 			{name: "focus bad range", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-05&end=2025-03-01", status: 400}},
 	}
