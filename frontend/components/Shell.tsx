@@ -28,6 +28,7 @@ const sections: { key: string; items: NavItem[] }[] = [
       { href: "/budgets/", key: "nav.budgets", icon: "M12 3a9 9 0 109 9h-9V3zM15 3.5A9 9 0 0120.5 9H15V3.5" },
       { href: "/alerts/", key: "nav.alerts", icon: "M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0" },
       // ---- anomaly: nav items of this area go below this line ----
+      { href: "/anomalies/", key: "nav.anomalies", icon: "M3 17l5-5 4 4 8-9M14 7h6v6" },
 
       // ---- resources: nav items of this area go below this line ----
 

@@ -1579,8 +1579,8 @@ export interface components {
             accountId?: number;
             key?: string;
             value?: string;
-            /** @default 5 */
-            sensitivity: number;
+            /** @description 5 when a monitor is created without it. */
+            sensitivity?: number;
             minImpact?: components["schemas"]["Money"];
             minImpactPercent?: number;
             enabled?: boolean;

@@ -16,6 +16,7 @@ import {
   StatusBadge,
 } from "@/components/ui";
 import { AccountStatus } from "@/components/accounts";
+import { OpenAnomaliesCard } from "@/components/anomalies";
 import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
@@ -89,6 +90,8 @@ function Dashboard() {
           );
         })}
       </Card>
+
+      <OpenAnomaliesCard accounts={accounts.data?.items} />
 
       <SyncStatus accounts={accounts.data?.items} error={accounts.error} loading={accounts.isLoading} />
     </>
