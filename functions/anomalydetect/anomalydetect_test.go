@@ -331,3 +331,57 @@ func waitRun(t *testing.T, s *store.Store, id int64) job.Run {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A spike whose bill Alibaba corrects (the extra charge withdrawn) is judged again: the
+// anomaly is withdrawn with its alert.
+func TestCorrectedBillsAreJudgedAgain(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, d *app.Deps) {
+		ctx := t.Context()
+		data := load(t, d)
+		uid := map[string]int64{}
+		for _, a := range data.Accounts {
+			uid[a.UID] = a.ID
+		}
+		if _, err := anomalydetect.Run(ctx, d.Store, now, ""); err != nil {
+			t.Fatal(err)
+		}
+		w := aliyunsim.NewWorld(aliyunsim.Config{Seed: seed, Accounts: accounts, Resources: resources, Now: func() time.Time { return now }})
+		for _, l := range w.Anomalies() {
+			day := l.Day.Format(time.DateOnly)
+			var hit *anomaly.Record
+			all := stored(t, d.Store)
+			for i, r := range all {
+				if r.Monitor.Dim == anomaly.MonAccountProduct && r.AccountID == uid[l.AccountUID] && r.Monitor.Value == l.ProductCode &&
+					r.StartDate == day && r.EndDate == day {
+					hit = &all[i]
+				}
+			}
+			if hit == nil {
+				continue
+			}
+			res, err := d.Store.DB().ExecContext(ctx, "UPDATE cost_line_items SET billed_cost = billed_cost - ? WHERE account_id = ? AND charge_date = ? "+
+				"AND resource_id = ? AND billing_item = ?", l.ExtraMicros, uid[l.AccountUID], day, l.ResourceID, l.BillingItemCode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("corrected %d items", n)
+			}
+			if err := d.Store.RebuildDaily(ctx, uid[l.AccountUID], []string{day}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := anomalydetect.Run(ctx, d.Store, now, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Withdrawn == 0 {
+				t.Fatalf("nothing withdrawn after the correction: %+v", rep)
+			}
+			if _, err := d.Store.GetAnomaly(ctx, account.AllAccounts, hit.ID); err == nil {
+				t.Fatalf("anomaly %d of the corrected day is still there", hit.ID)
+			}
+			return
+		}
+		t.Fatal("no single-day spike of the simulator was found to correct")
+	})
+}
