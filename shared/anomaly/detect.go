@@ -155,12 +155,25 @@ type detector struct {
 func Detect(s *Series, set Settings) Result {
 	n := len(s.Values)
 	d := &detector{set: set, thr: Threshold(set.Sensitivity), s: s, n: n, wd0: int(s.Start.Weekday())}
-	d.x = make([]float64, n)
+	// One allocation for every per-day array: a detection run judges thousands of series.
+	slab := make([]float64, 10*n)
+	next := func(nan bool) []float64 {
+		v := slab[:n:n]
+		slab = slab[n:]
+		if nan {
+			for i := range v {
+				v[i] = math.NaN()
+			}
+		}
+		return v
+	}
+	d.x = next(false)
 	for i, v := range s.Values {
 		d.x[i] = float64(v)
 	}
-	d.clean = slices.Clone(d.x)
-	d.exp, d.base, d.sig, d.ratio, d.rel = nanSlice(n), nanSlice(n), nanSlice(n), nanSlice(n), nanSlice(n)
+	d.clean = next(false)
+	copy(d.clean, d.x)
+	d.exp, d.base, d.sig, d.ratio, d.rel = next(true), next(true), next(true), next(true), next(true)
 	d.anom = make([]bool, n)
 	d.breaks = slices.Clone(s.Breaks)
 	d.prev, d.dom = make([][3]int, n), make([]int, n)
@@ -174,13 +187,13 @@ func Detect(s *Series, set Settings) Result {
 			}
 		}
 	}
-	res := Result{Expected: d.exp, Lower: make([]float64, n), Upper: make([]float64, n), Judged: make([]bool, n)}
+	res := Result{Expected: d.exp, Lower: next(false), Upper: next(false), Judged: make([]bool, n)}
 	last := n - 1 - set.Provisional
 	if !d.judgeable() {
 		last = -1
 	}
 	d.run(last, &res)
-	res.Recurring = make([]float64, n)
+	res.Recurring = next(false)
 	for i := range n {
 		if d.exp[i] > d.base[i] {
 			res.Recurring[i] = d.exp[i] - d.base[i]
@@ -194,14 +207,6 @@ func Detect(s *Series, set Settings) Result {
 	return res
 }
 
-func nanSlice(n int) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = math.NaN()
-	}
-	return v
-}
-
 func (d *detector) missing(i int) bool {
 	return d.s.Missing != nil && i < len(d.s.Missing) && d.s.Missing[i]
 }
@@ -211,7 +216,7 @@ func (d *detector) accepted(i int) bool {
 
 // judgeable says whether the series is old and large enough to judge at all.
 func (d *detector) judgeable() bool {
-	var have []float64
+	have := d.buf[:0]
 	for i := range d.n - d.set.Provisional {
 		if !d.missing(i) {
 			have = append(have, d.x[i])
