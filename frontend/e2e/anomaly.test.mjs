@@ -24,12 +24,15 @@ async function detect(api) {
     if (Date.now() > deadline) throw new Error("the first bill sync did not finish in time");
     await new Promise((r) => setTimeout(r, 500));
   }
-  const { runId } = await api.post("/jobs/anomalydetect/run");
+  // A run started here is skipped when the one billing sync chained is still going: then that
+  // one is waited for.
+  await api.post("/jobs/anomalydetect/run");
   for (;;) {
     const runs = (await api.get("/jobs/anomalydetect/runs?limit=20")).items;
-    const run = runs.find((r) => r.id === runId);
-    if (run && run.finishedAt) {
-      assert.equal(run.status, "succeeded", `anomalydetect run: ${JSON.stringify(run)}`);
+    const busy = runs.some((r) => r.status === "queued" || r.status === "running");
+    const done = runs.find((r) => r.status !== "skipped" && r.finishedAt);
+    if (!busy && done) {
+      assert.equal(done.status, "succeeded", `anomalydetect run: ${JSON.stringify(done)}`);
       return;
     }
     if (Date.now() > deadline) throw new Error("anomalydetect did not finish in time");
