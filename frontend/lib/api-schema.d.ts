@@ -321,7 +321,11 @@ export interface paths {
          * @description Groups are sorted by total, largest first; beyond `top` they fold into one remainder group
          *     `{"key":{},"label":"others","other":true}`. Without `groupBy` each currency has one group
          *     labelled `total` with an empty key. `format=csv|xlsx` streams the same rows as a file
-         *     (one row per currency, group and period; the remainder row's dimension columns read `others`).
+         *     (one row per currency, group and period; the remainder row's dimension columns read `others`),
+         *     amounts at full stored precision, each currency ending with a total row that is the exact sum
+         *     (the answer's `total`). CSV starts with a UTF-8 BOM; a `# …` comment line above the header
+         *     (Excel: a `Notes`/`说明` sheet) names each account whose bills miss days of the range, with
+         *     the dates and why. Headers are in `lang`, else in the Accept-Language (zh unless en is preferred).
          */
         get: operations["costExplore"];
         put?: never;
@@ -755,7 +759,9 @@ export interface components {
         Granularity: "day" | "week" | "month";
         /**
          * @description billed = after discounts and coupons, before tax; list = before any discount;
-         *     effective = amortised; discount = list − billed.
+         *     effective = amortised: billed cost, with each upfront subscription purchase (and its
+         *     refund) spread evenly over the days its service period covers instead of falling on
+         *     its billing day; over a whole term it sums to what was billed. discount = list − billed.
          * @default billed
          * @enum {string}
          */
@@ -2130,6 +2136,10 @@ export interface operations {
                 /** @description Repeatable; narrows the answer to these accounts (within the caller's grants). */
                 accountId?: components["parameters"]["AccountId"];
                 format?: "json" | "csv" | "xlsx";
+                /** @description Exports only. `long` is a row per group and period; `wide` a row per group with the periods as columns and a total column, as the explorer's table shows it. */
+                layout?: "long" | "wide";
+                /** @description Exports only. The language of headers and notes; without it, Accept-Language decides. */
+                lang?: "zh" | "en";
             };
             header?: never;
             path?: never;
