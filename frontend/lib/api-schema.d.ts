@@ -1055,6 +1055,10 @@ export interface components {
             invoiceDiscount: components["schemas"]["Money"];
             coupons: components["schemas"]["Money"];
             cashCoupons: components["schemas"]["Money"];
+            /** @description Paid by prepaid cards (DeductedByPrepaidCard); part of billedCost */
+            prepaidCard: components["schemas"]["Money"];
+            /** @description Covered by resource packages (DeductedByResourcePackage); part of billedCost. */
+            resourcePackage: components["schemas"]["Money"];
         };
         /** @description The figures of one currency; groups are sorted by discount, largest first (by month for month). */
         DiscountItem: {
@@ -1067,6 +1071,10 @@ export interface components {
             invoiceDiscount: components["schemas"]["Money"];
             coupons: components["schemas"]["Money"];
             cashCoupons: components["schemas"]["Money"];
+            /** @description Paid by prepaid cards (DeductedByPrepaidCard); part of billedCost */
+            prepaidCard: components["schemas"]["Money"];
+            /** @description Covered by resource packages (DeductedByResourcePackage); part of billedCost. */
+            resourcePackage: components["schemas"]["Money"];
             groups: components["schemas"]["DiscountGroup"][];
         };
         Discounts: {

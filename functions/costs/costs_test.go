@@ -486,6 +486,8 @@ func TestOverviewForecastAndDiscounts(t *testing.T) {
 						DiscountRate float64      `json:"discountRate"`
 						Coupons      money.Micros `json:"coupons"`
 						CashCoupons  money.Micros `json:"cashCoupons"`
+						PrepaidCard  money.Micros `json:"prepaidCard"`
+						Package      money.Micros `json:"resourcePackage"`
 						Groups       []struct {
 							Key      string       `json:"key"`
 							ListCost money.Micros `json:"listCost"`
@@ -499,13 +501,21 @@ func TestOverviewForecastAndDiscounts(t *testing.T) {
 				billed := f.data.Sum(keep, costtest.Billed)
 				coupons := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.CouponDeduction })
 				cash := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.CashCouponDeduction })
+				prepaid := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.PrepaidCardDeduction })
+				pkg := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.ResourcePackageDeduction })
 				if r.Status != 200 || len(got.Items) != len(list) {
 					t.Fatalf("%s: %d %s", by, r.Status, r.Body)
+				}
+				if prepaid["CNY"] == 0 {
+					t.Fatal("the test bills have no prepaid-card deduction to show")
 				}
 				for _, it := range got.Items {
 					c := it.Currency
 					if it.ListCost != list[c] || it.BilledCost != billed[c] || it.Discount != list[c]-billed[c] || it.Coupons != coupons[c] || it.CashCoupons != cash[c] {
 						t.Errorf("%s %s: %+v", by, c, it)
+					}
+					if it.PrepaidCard != prepaid[c] || it.Package != pkg[c] {
+						t.Errorf("%s %s: prepaid cards %s (bills %s), resource packages %s (bills %s)", by, c, it.PrepaidCard, prepaid[c], it.Package, pkg[c])
 					}
 					if it.Discount <= 0 || it.DiscountRate <= 0 || it.DiscountRate >= 1 {
 						t.Errorf("%s %s: discount %s rate %v", by, c, it.Discount, it.DiscountRate)

@@ -248,12 +248,13 @@ func rollupSQL(step, in string, args []any, shares bool) (string, []any) {
 // Shares have no list or billed cost and no discounts: they move effective cost only.
 const itemsAndShares = `(SELECT charge_date, account_id, billing_period, week_start, service_code, service_name, region_id,
   subscription_type, charge_category, currency, resource_id, resource_name, tag_set_id, resource_group, cost_unit, billing_item,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, 1 AS n
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, 1 AS n
 FROM cost_line_items WHERE account_id = ? AND charge_date IN (%[1]s)
 UNION ALL
 SELECT charge_date, account_id, billing_period, week_start, service_code, service_name, region_id,
   subscription_type, charge_category, currency, resource_id, resource_name, tag_set_id, resource_group, cost_unit, billing_item,
-  0, 0, effective_cost, 0, 0, 0, 0
+  0, 0, effective_cost, 0, 0, 0, 0, 0, 0
 FROM cost_amortized_daily WHERE account_id = ? AND charge_date IN (%[1]s)) li`
 
 // rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
@@ -265,7 +266,8 @@ var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regio
 var rollupSteps = []struct{ name, sql string }{
 	{"cost_daily", `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
   service_name, region_id, subscription_type, charge_category, currency,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items) ` + dailyAggregate},
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, line_items) ` + dailyAggregate},
 	{"cost_daily_totals", `INSERT INTO cost_daily_totals (account_id, charge_date, currency, billing_period, week_start,
   list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
 SELECT account_id, charge_date, currency, MAX(billing_period), MAX(week_start),
@@ -275,19 +277,20 @@ FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, currency`},
 	{"cost_daily_regions", `INSERT INTO cost_daily_regions (account_id, charge_date, service_code, region_id, currency, billing_period, week_start,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, line_items)
 SELECT account_id, charge_date, service_code, region_id, currency, MAX(billing_period), MAX(week_start),
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM(line_items)
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, service_code, region_id, currency`},
 	{"cost_daily_subscriptions", `INSERT INTO cost_daily_subscriptions (account_id, charge_date, subscription_type, charge_category,
   region_id, currency, billing_period, week_start, list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction,
-  cash_coupon_deduction, line_items)
+  cash_coupon_deduction, prepaid_card_deduction, resource_package_deduction, line_items)
 SELECT account_id, charge_date, subscription_type, charge_category, region_id, currency, MAX(billing_period), MAX(week_start),
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM(line_items)
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, subscription_type, charge_category, region_id, currency`},
@@ -357,7 +360,7 @@ GROUP BY charge_date, account_id, ` + col + `, currency`}
 const dailyAggregate = `SELECT account_id, charge_date, MAX(billing_period), MAX(week_start), service_code,
   MAX(service_name), region_id, subscription_type, charge_category, currency,
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM({n})
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM({n})
 FROM {items}
 WHERE account_id = ? AND charge_date IN (%[1]s)
 GROUP BY account_id, charge_date, service_code, region_id, subscription_type, charge_category, currency`
