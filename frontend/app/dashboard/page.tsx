@@ -16,6 +16,7 @@ import {
   StatusBadge,
 } from "@/components/ui";
 import { AccountStatus } from "@/components/accounts";
+import { IncompleteNotice } from "@/components/IncompleteNotice";
 import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
@@ -60,6 +61,7 @@ function Dashboard() {
       </PageHeader>
 
       <ErrorBox error={overview.error} onRetry={() => void overview.refetch()} />
+      <IncompleteNotice incomplete={overview.data?.incomplete} />
       {overview.isLoading && <Loading />}
       {overview.data && overview.data.items.length === 0 && (
         <Card>
