@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -222,3 +224,64 @@ func shareText(row []any) string {
 }
 
 func joinCols(cols []string) string { return strings.Join(cols, ", ") }
+
+// EachAmortizedShare streams the amortised shares that fall in the slice q (its filters apply)
+// as line items of their day: the share as effective cost, no list or billed cost, the
+// descriptive fields and tags of the charge they come from, and SourceDate set to the charge's
+// billing day. With EachLineItem it gives every row whose effective costs add up to the cost
+// API's metric effective.
+func (s *Store) EachAmortizedShare(ctx context.Context, scope account.Scope, q cost.Query, fn func(li *billing.LineItem, sourceDate string) error) error {
+	b := buildCost(scope, q, fromLineItems)
+	if b.empty {
+		return nil
+	}
+	// The filters name columns that cost_amortized_daily has under the same names.
+	b.from = "cost_amortized_daily c JOIN cost_line_items s ON s.account_id = c.account_id AND s.charge_date = c.source_date AND s.item_key = c.item_key"
+	b.joins = append(b.joins, " LEFT JOIN cost_tag_set_tags tg ON tg.tag_set_id = c.tag_set_id")
+	query, args := b.sql(`c.account_id, c.charge_date, c.source_date, c.item_key, c.billing_period, c.week_start, s.billing_account_id,
+  s.billing_account_name, s.sub_account_id, s.sub_account_name, c.service_code, c.service_name, s.service_category, s.product_type,
+  c.charge_category, c.resource_id, c.resource_name, c.region_id, s.region_name, s.zone, c.effective_cost, c.subscription_type,
+  c.billing_item, s.billing_item_name, c.resource_group, c.cost_unit, c.currency, s.instance_spec, s.service_period,
+  s.service_period_unit, tg.tag_key, tg.tag_value`, " ORDER BY c.charge_date, c.account_id, c.source_date, c.item_key, tg.tag_key")
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: amortised shares: %w", Translate(err))
+	}
+	defer rows.Close()
+	var cur *billing.LineItem
+	var curSource string
+	for rows.Next() {
+		var li billing.LineItem
+		var key []byte
+		var source string
+		var share int64
+		var tagKey, tagValue sql.NullString
+		if err := rows.Scan(&li.AccountID, dateCol{&li.ChargeDate}, dateCol{&source}, &key, &li.BillingPeriod, dateCol{&li.WeekStart},
+			&li.BillingAccountID, &li.BillingAccountName, &li.SubAccountID, &li.SubAccountName, &li.ServiceCode, &li.ServiceName,
+			&li.ServiceCategory, &li.ProductType, &li.ChargeCategory, &li.ResourceID, &li.ResourceName, &li.RegionID, &li.RegionName,
+			&li.Zone, &share, &li.SubscriptionType, &li.BillingItem, &li.BillingItemName, &li.ResourceGroup, &li.CostUnit,
+			&li.Currency, &li.InstanceSpec, &li.ServicePeriod, &li.ServicePeriodUnit, &tagKey, &tagValue); err != nil {
+			return fmt.Errorf("store: amortised shares: %w", Translate(err))
+		}
+		copy(li.Key[:], key)
+		if cur == nil || cur.AccountID != li.AccountID || cur.ChargeDate != li.ChargeDate || cur.Key != li.Key || curSource != source {
+			if cur != nil {
+				if err := fn(cur, curSource); err != nil {
+					return err
+				}
+			}
+			li.EffectiveCost = money.Micros(share)
+			cur, curSource = &li, source
+		}
+		if tagKey.Valid {
+			cur.Tags = append(cur.Tags, billing.Tag{Key: tagKey.String, Value: tagValue.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: amortised shares: %w", Translate(err))
+	}
+	if cur != nil {
+		return fn(cur, curSource)
+	}
+	return nil
+}
