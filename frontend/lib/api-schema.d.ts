@@ -419,7 +419,10 @@ export interface paths {
         /**
          * FOCUS 1.2 export of the slice's line items
          * @description The 21 mandatory FOCUS columns plus region, zone, resource, sub-account, `Tags` (JSON) and
-         *     `x_` CloudLens columns, streamed as CSV (default) or Parquet.
+         *     `x_` CloudLens columns, streamed as CSV (default) or Parquet. The bill's items come first
+         *     (an upfront subscription purchase with `EffectiveCost` 0), then one `Usage` row per day of
+         *     the slice that an upfront purchase is amortised over, with the share as `EffectiveCost` and
+         *     no billed cost: `EffectiveCost` adds up to the metric `effective`, `BilledCost` to `billed`.
          */
         get: operations["costFocusExport"];
         put?: never;
