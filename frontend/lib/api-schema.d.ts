@@ -2329,6 +2329,12 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Disposition": components["headers"]["Attachment"];
+                    /**
+                     * @description How many account-days of the slice have incomplete bills (0 when none); the
+                     *     Parquet file lists them (accountId, dates, reason) as JSON in its key-value
+                     *     metadata `cloudlens_incomplete`, the explorer's answer in `incomplete`.
+                     */
+                    "X-CloudLens-Incomplete-Days"?: number;
                     [name: string]: unknown;
                 };
                 content: {

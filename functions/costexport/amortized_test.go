@@ -3,8 +3,11 @@ package costexport
 import (
 	"bytes"
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
@@ -78,6 +81,41 @@ func TestFocusCarriesAmortizedShares(t *testing.T) {
 		for c, b := range billed {
 			if effective[c] != b {
 				t.Errorf("%s: FOCUS EffectiveCost adds to %s, BilledCost to %s; over a whole term they agree", c, effective[c].Exact(), b.Exact())
+			}
+		}
+	})
+}
+
+// TestFocusCountsIncompleteDays: FOCUS rows have no place for a note, so the answer counts the
+// slice's incomplete bill days in a header and the Parquet file lists them in its metadata.
+func TestFocusCountsIncompleteDays(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, d *app.Deps) {
+		f := setup(t, d)
+		acc := f.data.Accounts[1].ID
+		for _, day := range []string{"2025-02-03", "2025-02-04"} {
+			if err := d.Store.MarkDayIncomplete(t.Context(), acc, day, "throttled past every retry", 1, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct{ path, want string }{
+			{"start=2025-02-01&end=2025-02-28", "2"},
+			{"start=2025-02-04&end=2025-02-28&format=parquet", "1"},
+			{"start=2025-03-01&end=2025-03-14", "0"},
+			{"start=2025-02-01&end=2025-02-28&accountId=" + strconv.FormatInt(f.data.Accounts[0].ID, 10), "0"},
+		} {
+			r := f.c.Do("GET", "/api/v1/costs/focus?"+tc.path, f.admin, nil)
+			if r.Status != 200 || r.Header.Get("X-CloudLens-Incomplete-Days") != tc.want {
+				t.Errorf("%s: %d, incomplete days %q, want %q", tc.path, r.Status, r.Header.Get("X-CloudLens-Incomplete-Days"), tc.want)
+			}
+			if strings.Contains(tc.path, "parquet") {
+				pf, err := parquet.OpenFile(bytes.NewReader(r.Body), int64(len(r.Body)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				meta, _ := pf.Lookup("cloudlens_incomplete")
+				if !strings.Contains(meta, `"dates":["2025-02-04"]`) || !strings.Contains(meta, "throttled past every retry") {
+					t.Errorf("parquet metadata cloudlens_incomplete = %s", meta)
+				}
 			}
 		}
 	})
