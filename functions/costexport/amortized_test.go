@@ -78,6 +78,17 @@ func TestFocusCarriesAmortizedShares(t *testing.T) {
 		if shares != 28 {
 			t.Errorf("%d share rows, want one per day of the 28-day term", shares)
 		}
+		// Filters apply to the shares as to the bill's items.
+		count := func(filter string) int {
+			r := f.c.Do("GET", "/api/v1/costs/focus?start=2025-02-01&end=2025-03-14&filter="+filter, f.admin, nil)
+			if r.Status != 200 {
+				t.Fatalf("focus %s: %d %s", filter, r.Status, r.Body)
+			}
+			return strings.Count(string(r.Body), "amortised: purchase of 2025-02-10")
+		}
+		if in, out := count("product:in:"+buy.ServiceCode), count("product:notin:"+buy.ServiceCode); in != 28 || out != 0 {
+			t.Errorf("filtered on the purchase's product: %d share rows; excluding it: %d", in, out)
+		}
 		for c, b := range billed {
 			if effective[c] != b {
 				t.Errorf("%s: FOCUS EffectiveCost adds to %s, BilledCost to %s; over a whole term they agree", c, effective[c].Exact(), b.Exact())
