@@ -138,16 +138,54 @@ func TestAmortizedEffectiveCost(t *testing.T) {
 			}
 		}
 
-		// Rebuilding the same days again changes no share and leaves nothing waiting.
-		if err := s.RebuildDaily(ctx, 1, days[:40]); err != nil {
+		// Amortising the same days again finds every share as stored: no day is marked for a
+		// rebuild (a re-sync of an open window must not rebuild a year of roll-ups).
+		waiting := func() int {
+			var n int
+			if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cost_rollup_dirty").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if err := store.Amortize(ctx, s, 1, days); err != nil {
 			t.Fatal(err)
 		}
-		var waiting int
-		if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cost_rollup_dirty").Scan(&waiting); err != nil {
+		if n := waiting(); n != 0 {
+			t.Fatalf("%d days marked for a rebuild though no share changed", n)
+		}
+		// A changed purchase marks every day of its term, and a rebuild clears them.
+		changed := quarter
+		changed.BilledCost = 999_999_999
+		if _, err := s.UpsertLineItems(ctx, 5, []billing.LineItem{changed}); err != nil {
 			t.Fatal(err)
 		}
-		if waiting != 0 {
-			t.Fatalf("%d days wait for a rebuild after a rebuild", waiting)
+		if err := store.Amortize(ctx, s, 1, []string{"2026-01-15"}); err != nil {
+			t.Fatal(err)
+		}
+		// 999.999999 instead of 1,000.00 over 90 days moves only the days whose share differs.
+		moved := 0
+		for k := range 90 {
+			if billing.Share(changed.BilledCost, 90, k) != billing.Share(quarter.BilledCost, 90, k) {
+				moved++
+			}
+		}
+		if n := waiting(); n != moved || moved == 0 || moved == 90 {
+			t.Fatalf("%d days marked for a rebuild, want the %d whose share moved", n, moved)
+		}
+		if err := s.RebuildDaily(ctx, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := waiting(); n != 0 {
+			t.Fatalf("%d days wait for a rebuild after a rebuild", n)
+		}
+		if _, err := s.UpsertLineItems(ctx, 6, []billing.LineItem{quarter}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RebuildDaily(ctx, 1, []string{"2026-01-15"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := whole(); got != billed {
+			t.Fatalf("back to the first amount: effective over every term = %s, billed %s", got, billed)
 		}
 
 		// The purchase is billed again with another amount (a day re-fetched while open): the
