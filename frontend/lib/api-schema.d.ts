@@ -321,7 +321,11 @@ export interface paths {
          * @description Groups are sorted by total, largest first; beyond `top` they fold into one remainder group
          *     `{"key":{},"label":"others","other":true}`. Without `groupBy` each currency has one group
          *     labelled `total` with an empty key. `format=csv|xlsx` streams the same rows as a file
-         *     (one row per currency, group and period; the remainder row's dimension columns read `others`).
+         *     (one row per currency, group and period; the remainder row's dimension columns read `others`),
+         *     amounts at full stored precision, each currency ending with a total row that is the exact sum
+         *     (the answer's `total`). CSV starts with a UTF-8 BOM; a `# …` comment line above the header
+         *     (Excel: a `Notes`/`说明` sheet) names each account whose bills miss days of the range, with
+         *     the dates and why. Headers are in `lang`, else in the Accept-Language (zh unless en is preferred).
          */
         get: operations["costExplore"];
         put?: never;
@@ -415,7 +419,10 @@ export interface paths {
         /**
          * FOCUS 1.2 export of the slice's line items
          * @description The 21 mandatory FOCUS columns plus region, zone, resource, sub-account, `Tags` (JSON) and
-         *     `x_` CloudLens columns, streamed as CSV (default) or Parquet.
+         *     `x_` CloudLens columns, streamed as CSV (default) or Parquet. The bill's items come first
+         *     (an upfront subscription purchase with `EffectiveCost` 0), then one `Usage` row per day of
+         *     the slice that an upfront purchase is amortised over, with the share as `EffectiveCost` and
+         *     no billed cost: `EffectiveCost` adds up to the metric `effective`, `BilledCost` to `billed`.
          */
         get: operations["costFocusExport"];
         put?: never;
@@ -862,7 +869,9 @@ export interface components {
         Granularity: "day" | "week" | "month";
         /**
          * @description billed = after discounts and coupons, before tax; list = before any discount;
-         *     effective = amortised; discount = list − billed.
+         *     effective = amortised: billed cost, with each upfront subscription purchase (and its
+         *     refund) spread evenly over the days its service period covers instead of falling on
+         *     its billing day; over a whole term it sums to what was billed. discount = list − billed.
          * @default billed
          * @enum {string}
          */
@@ -1156,6 +1165,10 @@ export interface components {
             invoiceDiscount: components["schemas"]["Money"];
             coupons: components["schemas"]["Money"];
             cashCoupons: components["schemas"]["Money"];
+            /** @description Paid by prepaid cards (DeductedByPrepaidCard); part of billedCost */
+            prepaidCard: components["schemas"]["Money"];
+            /** @description Covered by resource packages (DeductedByResourcePackage); part of billedCost. */
+            resourcePackage: components["schemas"]["Money"];
         };
         /** @description The figures of one currency; groups are sorted by discount, largest first (by month for month). */
         DiscountItem: {
@@ -1168,6 +1181,10 @@ export interface components {
             invoiceDiscount: components["schemas"]["Money"];
             coupons: components["schemas"]["Money"];
             cashCoupons: components["schemas"]["Money"];
+            /** @description Paid by prepaid cards (DeductedByPrepaidCard); part of billedCost */
+            prepaidCard: components["schemas"]["Money"];
+            /** @description Covered by resource packages (DeductedByResourcePackage); part of billedCost. */
+            resourcePackage: components["schemas"]["Money"];
             groups: components["schemas"]["DiscountGroup"][];
         };
         Discounts: {
@@ -2352,6 +2369,10 @@ export interface operations {
                 /** @description Repeatable; narrows the answer to these accounts (within the caller's grants). */
                 accountId?: components["parameters"]["AccountId"];
                 format?: "json" | "csv" | "xlsx";
+                /** @description Exports only. `long` is a row per group and period; `wide` a row per group with the periods as columns and a total column, as the explorer's table shows it. */
+                layout?: "long" | "wide";
+                /** @description Exports only. The language of headers and notes; without it, Accept-Language decides. */
+                lang?: "zh" | "en";
             };
             header?: never;
             path?: never;
@@ -2530,6 +2551,12 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Content-Disposition": components["headers"]["Attachment"];
+                    /**
+                     * @description How many account-days of the slice have incomplete bills (0 when none); the
+                     *     Parquet file lists them (accountId, dates, reason) as JSON in its key-value
+                     *     metadata `cloudlens_incomplete`, the explorer's answer in `incomplete`.
+                     */
+                    "X-CloudLens-Incomplete-Days"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -7,7 +7,9 @@ package costexport
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -69,6 +71,22 @@ func (a *api) focus(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := cost.FocusExportName(q, format)
 	ctx := r.Context()
+	// Incomplete bill days of the slice: FOCUS has no place for a note in its rows, so the
+	// answer counts them in a header, and the Parquet file lists them in its metadata.
+	var ids []int64
+	for _, v := range r.URL.Query()["accountId"] {
+		id, _ := strconv.ParseInt(v, 10, 64) // validated by cost.ParseQuery
+		ids = append(ids, id)
+	}
+	gaps, err := a.d.IncompleteDays(ctx, p.Scope().Narrow(ids), q.Start, q.End)
+	if err != nil {
+		return err
+	}
+	days := 0
+	for _, g := range gaps {
+		days += len(g.Dates)
+	}
+	w.Header().Set("X-CloudLens-Incomplete-Days", strconv.Itoa(days))
 	if format == "csv" {
 		attachment(w, "text/csv; charset=utf-8", name)
 		cw := csv.NewWriter(w)
@@ -85,8 +103,13 @@ func (a *api) focus(w http.ResponseWriter, r *http.Request) error {
 		return streamErr(err)
 	}
 	attachment(w, "application/vnd.apache.parquet", name)
+	gapsJSON, err := json.Marshal(gaps)
+	if err != nil {
+		return streamErr(err)
+	}
 	pw := parquet.NewGenericWriter[cost.FocusRecord](w, parquet.KeyValueMetadata("focus_version", cost.FocusVersion),
-		parquet.KeyValueMetadata("created_at", a.d.Now().UTC().Format(time.RFC3339)))
+		parquet.KeyValueMetadata("created_at", a.d.Now().UTC().Format(time.RFC3339)),
+		parquet.KeyValueMetadata("cloudlens_incomplete", string(gapsJSON)))
 	batch := make([]cost.FocusRecord, 0, parquetBatch)
 	flush := func() error {
 		if len(batch) == 0 {

@@ -94,14 +94,7 @@ func (a *api) explore(w http.ResponseWriter, r *http.Request) error {
 	}
 	scope := p.Scope()
 	if format == "csv" || format == "xlsx" {
-		e, err := a.svc.Explore(r.Context(), scope, q)
-		if err != nil {
-			return err
-		}
-		if format == "csv" {
-			return writeExploreCSV(w, e)
-		}
-		return writeExploreXLSX(w, e)
+		return a.exportExplore(w, r, p, q, format)
 	}
 	res, err := cached(r.Context(), a, "explore|"+scopeKey(scope)+"|"+q.Key(), func(ctx context.Context) (cost.Exploration, error) {
 		return a.svc.Explore(ctx, scope, q)

@@ -3,6 +3,8 @@ package costs
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -484,6 +486,8 @@ func TestOverviewForecastAndDiscounts(t *testing.T) {
 						DiscountRate float64      `json:"discountRate"`
 						Coupons      money.Micros `json:"coupons"`
 						CashCoupons  money.Micros `json:"cashCoupons"`
+						PrepaidCard  money.Micros `json:"prepaidCard"`
+						Package      money.Micros `json:"resourcePackage"`
 						Groups       []struct {
 							Key      string       `json:"key"`
 							ListCost money.Micros `json:"listCost"`
@@ -497,13 +501,21 @@ func TestOverviewForecastAndDiscounts(t *testing.T) {
 				billed := f.data.Sum(keep, costtest.Billed)
 				coupons := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.CouponDeduction })
 				cash := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.CashCouponDeduction })
+				prepaid := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.PrepaidCardDeduction })
+				pkg := f.data.Sum(keep, func(li *billing.LineItem) money.Micros { return li.ResourcePackageDeduction })
 				if r.Status != 200 || len(got.Items) != len(list) {
 					t.Fatalf("%s: %d %s", by, r.Status, r.Body)
+				}
+				if prepaid["CNY"] == 0 {
+					t.Fatal("the test bills have no prepaid-card deduction to show")
 				}
 				for _, it := range got.Items {
 					c := it.Currency
 					if it.ListCost != list[c] || it.BilledCost != billed[c] || it.Discount != list[c]-billed[c] || it.Coupons != coupons[c] || it.CashCoupons != cash[c] {
 						t.Errorf("%s %s: %+v", by, c, it)
+					}
+					if it.PrepaidCard != prepaid[c] || it.Package != pkg[c] {
+						t.Errorf("%s %s: prepaid cards %s (bills %s), resource packages %s (bills %s)", by, c, it.PrepaidCard, prepaid[c], it.Package, pkg[c])
 					}
 					if it.Discount <= 0 || it.DiscountRate <= 0 || it.DiscountRate >= 1 {
 						t.Errorf("%s %s: discount %s rate %v", by, c, it.Discount, it.DiscountRate)
@@ -593,37 +605,136 @@ func TestExports(t *testing.T) {
 		f := setup(t, d)
 		const q = "start=2025-02-01&end=2025-03-14&granularity=week&groupBy=product,region&top=100"
 		want := f.data.Sum(costtest.Between("2025-02-01", "2025-03-14"), costtest.Billed)
-
-		t.Run("csv", func(t *testing.T) {
-			r := f.c.Do("GET", "/api/v1/costs/explore?format=csv&"+q, f.admin, nil)
-			if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
-				t.Fatalf("csv %d %s", r.Status, r.Header)
+		// The JSON answer's totals, to the cent, which every export must meet.
+		var answer struct {
+			Items []struct {
+				Currency string
+				Total    string
 			}
-			recs, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+		}
+		if r := f.c.Do("GET", "/api/v1/costs/explore?"+q, f.admin, nil); r.Status != 200 || json.Unmarshal(r.Body, &answer) != nil {
+			t.Fatalf("explore %d %s", r.Status, r.Body)
+		}
+		apiTotal := map[string]string{}
+		for _, s := range answer.Items {
+			apiTotal[s.Currency] = s.Total
+		}
+		// A day of the range is known to be incomplete for the first account.
+		gapAccount := f.data.Accounts[0].ID
+		if err := d.Store.MarkDayIncomplete(t.Context(), gapAccount, "2025-02-11", "throttled past every retry", 1, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+
+		readCSV := func(t *testing.T, path string, header http.Header) (notes []string, recs [][]string) {
+			t.Helper()
+			r := f.c.DoWith("GET", path, f.admin, nil, header)
+			if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+				t.Fatalf("csv %d %s", r.Status, r.Body)
+			}
+			body, ok := bytes.CutPrefix(r.Body, []byte("\xef\xbb\xbf"))
+			if !ok {
+				t.Fatalf("csv does not start with a UTF-8 BOM: % x", r.Body[:min(8, len(r.Body))])
+			}
+			cr := csv.NewReader(bytes.NewReader(body))
+			cr.FieldsPerRecord = -1
+			all, err := cr.ReadAll()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(recs[0], ",") != "currency,product,region,label,period,billed" {
+			for len(all) > 0 && strings.HasPrefix(all[0][0], "# ") {
+				notes, all = append(notes, all[0][0]), all[1:]
+			}
+			return notes, all
+		}
+		checkNotes := func(t *testing.T, notes []string, words ...string) {
+			t.Helper()
+			if len(notes) != 1 {
+				t.Fatalf("notes %q; want one for account %d", notes, gapAccount)
+			}
+			for _, w := range append(words, "2025-02-11", "throttled past every retry", strconv.FormatInt(gapAccount, 10)) {
+				if !strings.Contains(notes[0], w) {
+					t.Errorf("note %q does not say %q", notes[0], w)
+				}
+			}
+		}
+
+		t.Run("csv", func(t *testing.T) {
+			notes, recs := readCSV(t, "/api/v1/costs/explore?format=csv&lang=en&"+q, nil)
+			checkNotes(t, notes, "Incomplete")
+			if strings.Join(recs[0], ",") != "Currency,Product,Region,Name,Period,Billed cost" {
 				t.Fatalf("header %v", recs[0])
 			}
-			got := map[string]money.Micros{}
+			got, totals := map[string]money.Micros{}, map[string]money.Micros{}
 			for _, rec := range recs[1:] {
 				v, err := money.Parse(rec[5])
 				if err != nil {
 					t.Fatal(err)
 				}
+				if rec[3] == "Total" {
+					totals[rec[0]] = v
+					continue
+				}
 				got[rec[0]] += v
 			}
 			for c, w := range want {
-				// Each cell is rounded to the cent; the sum of cells is within half a cent per cell.
-				if diff := got[c] - w; diff > money.Micros(5000*len(recs)) || diff < -money.Micros(5000*len(recs)) {
-					t.Errorf("%s: csv adds to %s, want %s", c, got[c], w)
+				// Full precision: the rows add up to the bills exactly, and so does the total row.
+				if got[c] != w || totals[c] != w || totals[c].String() != apiTotal[c] {
+					t.Errorf("%s: rows add to %s, total row %s, bills %s, API total %s", c, got[c].Exact(), totals[c].Exact(), w.Exact(), apiTotal[c])
 				}
 			}
 		})
 
+		t.Run("csv in Chinese from Accept-Language", func(t *testing.T) {
+			notes, recs := readCSV(t, "/api/v1/costs/explore?format=csv&"+q, http.Header{"Accept-Language": {"zh-CN,zh;q=0.9,en;q=0.8"}})
+			checkNotes(t, notes, "账单不完整")
+			if strings.Join(recs[0], ",") != "币种,产品,地域,名称,期间,应付金额" {
+				t.Fatalf("header %v", recs[0])
+			}
+			if _, recs := readCSV(t, "/api/v1/costs/explore?format=csv&"+q, http.Header{"Accept-Language": {"en-US,en;q=0.9"}}); recs[0][0] != "Currency" {
+				t.Fatalf("English Accept-Language: header %v", recs[0])
+			}
+		})
+
+		t.Run("csv wide", func(t *testing.T) {
+			_, recs := readCSV(t, "/api/v1/costs/explore?format=csv&layout=wide&lang=en&"+q, nil)
+			h := recs[0]
+			// Currency, product, region, name, one column per week, the total.
+			if len(h) < 6 || h[3] != "Name" || h[4] != "2025-01-27" || h[len(h)-1] != "Total (Billed cost)" {
+				t.Fatalf("wide header %v", h)
+			}
+			got, totals := map[string]money.Micros{}, map[string]money.Micros{}
+			for _, rec := range recs[1:] {
+				var rowSum money.Micros
+				for _, cell := range rec[4 : len(rec)-1] {
+					v, err := money.Parse(cell)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rowSum += v
+				}
+				total, err := money.Parse(rec[len(rec)-1])
+				if err != nil || total != rowSum {
+					t.Fatalf("row %v: periods add to %s, total cell %s", rec, rowSum.Exact(), rec[len(rec)-1])
+				}
+				if rec[3] == "Total" {
+					totals[rec[0]] = total
+				} else {
+					got[rec[0]] += total
+				}
+			}
+			for c, w := range want {
+				if got[c] != w || totals[c] != w {
+					t.Errorf("%s: wide rows add to %s, total row %s, want %s", c, got[c].Exact(), totals[c].Exact(), w.Exact())
+				}
+			}
+		})
+
+		if r := f.c.Do("GET", "/api/v1/costs/explore?format=csv&layout=tall&"+q, f.admin, nil); r.Status != 400 || !strings.Contains(string(r.Body), "layout") {
+			t.Errorf("unknown layout: %d %s", r.Status, r.Body)
+		}
+
 		t.Run("xlsx", func(t *testing.T) {
-			r := f.c.Do("GET", "/api/v1/costs/explore?format=xlsx&"+q, f.admin, nil)
+			r := f.c.Do("GET", "/api/v1/costs/explore?format=xlsx&lang=en&"+q, f.admin, nil)
 			if r.Status != 200 {
 				t.Fatalf("xlsx %d %s", r.Status, r.Body)
 			}
@@ -636,18 +747,29 @@ func TestExports(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]float64{}
+			if strings.Join(rows[0], ",") != "Currency,Product,Region,Name,Period,Billed cost" {
+				t.Fatalf("header %v", rows[0])
+			}
+			got, totals := map[string]float64{}, map[string]float64{}
 			for _, row := range rows[1:] {
 				v, err := strconv.ParseFloat(row[5], 64)
 				if err != nil {
 					t.Fatalf("cell %q: %v", row[5], err)
 				}
-				got[row[0]] += v
+				if row[3] == "Total" {
+					totals[row[0]] = v
+				} else {
+					got[row[0]] += v
+				}
 			}
 			for c, w := range want {
-				if g := money.Micros(got[c]*1e6 + 0.5); g.String() != w.String() {
-					t.Errorf("%s: xlsx adds to %s, want %s", c, g, w)
+				if g, tot := money.Micros(got[c]*1e6+0.5), money.Micros(totals[c]*1e6+0.5); g.String() != w.String() || tot != w || tot.String() != apiTotal[c] {
+					t.Errorf("%s: xlsx rows add to %s, total row %s, want %s", c, g, tot.Exact(), w.Exact())
 				}
+			}
+			notes, err := x.GetRows("Notes")
+			if err != nil || len(notes) != 1 || !strings.Contains(notes[0][0], "2025-02-11") {
+				t.Fatalf("notes sheet %v, %v", notes, err)
 			}
 		})
 	})

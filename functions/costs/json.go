@@ -160,6 +160,9 @@ type discountFigures struct {
 	Invoice      money.Micros `json:"invoiceDiscount"`
 	Coupons      money.Micros `json:"coupons"`
 	CashCoupons  money.Micros `json:"cashCoupons"`
+	// Deductions that paid part of the billed cost, beside cash coupons.
+	PrepaidCard     money.Micros `json:"prepaidCard"`
+	ResourcePackage money.Micros `json:"resourcePackage"`
 }
 
 type discountGroup struct {

@@ -205,6 +205,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		body, apiErr = s.queryBillOverview(a, r.Form, asOf, reqID)
 	case "QueryAccountBalance":
 		body = s.queryAccountBalance(a, reqID)
+	case amortizationAction:
+		body, apiErr = s.describeAmortizedCost(a, r.Form, asOf, reqID)
 	}
 	if apiErr != nil {
 		s.writeError(rw, r, reqID, apiErr)
@@ -219,7 +221,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // version, a known and active AccessKey, a valid signature, injected failures, throttling.
 func (s *Server) admit(r *http.Request, action string) (*simAccount, *apiError) {
 	switch action {
-	case "DescribeInstanceBill", "QueryBillOverview", "QueryAccountBalance":
+	case "DescribeInstanceBill", "QueryBillOverview", "QueryAccountBalance", amortizationAction:
 	case "":
 		return nil, &apiError{http.StatusBadRequest, "MissingParameter", "The input parameter \"Action\" that is mandatory for processing this request is not supplied."}
 	default:

@@ -179,8 +179,6 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 			li.RoundedAmounts++
 		}
 	}
-	// Without amortisation data the effective cost of a day is what was billed for it.
-	li.EffectiveCost = li.BilledCost
 
 	if q := t(raw.Usage); q != "" {
 		if !isDecimal(q) {
@@ -194,6 +192,13 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 		return LineItem{}, err
 	}
 	li.ServiceCategory = serviceCategory(li.ServiceCode, li.ProductType)
+	// The effective cost of a charge spent on its day is what was billed; an upfront
+	// purchase (or its refund) is spread over its term by the store (Amortize), so on its
+	// billing day it is 0, as FOCUS has it for amortised purchases.
+	li.EffectiveCost = li.BilledCost
+	if li.AmortizationTerm() > 1 {
+		li.EffectiveCost = 0
+	}
 
 	if id, ok := RegionID(li.RegionName); ok {
 		li.RegionID = id
@@ -206,6 +211,11 @@ func Normalize(accountID int64, raw RawItem) (LineItem, error) {
 	li.identity = identityKey(accountID, li, raw)
 	li.Key = li.identity
 	return li, nil
+}
+
+// AmortizationTerm is the number of days the charge pays for (Term).
+func (li *LineItem) AmortizationTerm() int {
+	return Term(li.ChargeDate, li.SubscriptionType, li.ChargeCategory, li.ServicePeriod, li.ServicePeriodUnit)
 }
 
 // parseAmount reads an amount field: "" (and the "NULL" BSS writes for an empty string

@@ -31,15 +31,18 @@ func ParseDiscountGroup(by string) (string, error) {
 	return by, nil
 }
 
-// DiscountRow sums list and billed cost, invoice discounts and coupons of one group.
+// DiscountRow sums list and billed cost, invoice discounts, coupons and the deductions that
+// paid part of the billed cost (cash coupons, prepaid cards, resource packages) of one group.
 type DiscountRow struct {
-	Currency    string
-	Key         string
-	ListCost    money.Micros
-	BilledCost  money.Micros
-	Invoice     money.Micros
-	Coupons     money.Micros
-	CashCoupons money.Micros
+	Currency        string
+	Key             string
+	ListCost        money.Micros
+	BilledCost      money.Micros
+	Invoice         money.Micros
+	Coupons         money.Micros
+	CashCoupons     money.Micros
+	PrepaidCard     money.Micros
+	ResourcePackage money.Micros
 }
 
 // DiscountFigures are the discount figures of a currency or of one of its groups.
@@ -51,6 +54,10 @@ type DiscountFigures struct {
 	Invoice      money.Micros
 	Coupons      money.Micros
 	CashCoupons  money.Micros
+	// PrepaidCard and ResourcePackage, like CashCoupons, paid part of BilledCost: they are
+	// not in Discount (billed cost is before them) but lower what was paid in cash.
+	PrepaidCard     money.Micros
+	ResourcePackage money.Micros
 }
 
 func (f *DiscountFigures) add(r DiscountRow) {
@@ -59,6 +66,8 @@ func (f *DiscountFigures) add(r DiscountRow) {
 	f.Invoice += r.Invoice
 	f.Coupons += r.Coupons
 	f.CashCoupons += r.CashCoupons
+	f.PrepaidCard += r.PrepaidCard
+	f.ResourcePackage += r.ResourcePackage
 	f.Discount = f.ListCost - f.BilledCost
 	f.DiscountRate = 0
 	if f.ListCost != 0 {

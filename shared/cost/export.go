@@ -5,7 +5,6 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/billing"
-	"github.com/cloudlens/cloudlens/shared/money"
 )
 
 // LineItemStore streams the line items of a slice, for the FOCUS export; shared/store
@@ -14,49 +13,10 @@ type LineItemStore interface {
 	// EachLineItem calls fn for each line item of the slice q (filters apply, group-by and
 	// granularity do not), with its tags, and stops at fn's first error.
 	EachLineItem(ctx context.Context, scope account.Scope, q Query, fn func(*billing.LineItem) error) error
-}
-
-// ExportRow is one row of the explorer's CSV and Excel exports: one currency, group and
-// period, the figures the JSON answer holds.
-type ExportRow struct {
-	Currency string
-	Values   []string // the group's value per group-by dimension; OthersLabel for the remainder
-	Label    string
-	Period   string
-	Cost     money.Micros
-}
-
-// ExportHeader is the header of the explorer's exports: currency, the group-by dimensions,
-// label, period and the metric.
-func (e Exploration) ExportHeader() []string {
-	h := []string{"currency"}
-	for _, d := range e.Query.GroupBy {
-		h = append(h, d.String())
-	}
-	return append(h, "label", "period", string(e.Query.Metric))
-}
-
-// EachExportRow calls fn for each row of the export, in the order of the JSON answer, and
-// stops at fn's first error.
-func (e Exploration) EachExportRow(fn func(ExportRow) error) error {
-	for _, s := range e.Series {
-		for _, g := range s.Groups {
-			values := make([]string, len(e.Query.GroupBy))
-			for i, d := range e.Query.GroupBy {
-				if g.Other {
-					values[i] = OthersLabel
-					continue
-				}
-				values[i] = g.Key[d.String()]
-			}
-			for _, p := range g.Points {
-				if err := fn(ExportRow{Currency: s.Currency, Values: values, Label: g.Label, Period: p.Period, Cost: p.Cost}); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	// EachAmortizedShare calls fn for each amortised share of an upfront charge that falls in
+	// the slice q, as a line item of its day with the share as effective cost, and the billing
+	// day of the charge it comes from.
+	EachAmortizedShare(ctx context.Context, scope account.Scope, q Query, fn func(li *billing.LineItem, sourceDate string) error) error
 }
 
 // ExportName is the file name of the explorer's export with extension ext.
@@ -71,12 +31,31 @@ func FocusExportName(q Query, ext string) string {
 
 // EachFocusRecord calls fn with the FOCUS record of each line item of the slice q, in the
 // store's order, and stops at the first error.
+//
+// The bill's items come first, as billed (an amortised purchase with EffectiveCost 0, as FOCUS
+// has it for a purchase that covers later charges), then one row per amortised share in the
+// slice: ChargeCategory Usage, ChargeFrequency Recurring, no billed or list cost, the share as
+// EffectiveCost. So the export's EffectiveCost adds up to the cost API's metric effective, and
+// its BilledCost to the metric billed.
 func EachFocusRecord(ctx context.Context, s LineItemStore, scope account.Scope, q Query, fn func(FocusRecord) error) error {
-	return s.EachLineItem(ctx, scope, q, func(li *billing.LineItem) error {
+	err := s.EachLineItem(ctx, scope, q, func(li *billing.LineItem) error {
 		rec, err := ToFocus(li)
 		if err != nil {
 			return err
 		}
+		return fn(rec)
+	})
+	if err != nil {
+		return err
+	}
+	return s.EachAmortizedShare(ctx, scope, q, func(li *billing.LineItem, source string) error {
+		rec, err := ToFocus(li)
+		if err != nil {
+			return err
+		}
+		rec.ChargeCategory, rec.ChargeFrequency = billing.ChargeUsage, billing.FrequencyRecurring
+		rec.ChargeDescription += " (amortised: purchase of " + source + ")"
+		rec.PricingQuantity, rec.PricingUnit = "", ""
 		return fn(rec)
 	})
 }

@@ -179,6 +179,8 @@ func (s *Store) UpdateAccount(ctx context.Context, a account.Account) error {
 // an account without figures and reads zero.
 var accountTables = []string{
 	"cost_line_items",
+	"cost_amortized_daily",
+	"cost_rollup_dirty",
 	"billing_day_gaps",
 	"cost_daily",
 	"cost_daily_totals",

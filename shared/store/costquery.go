@@ -110,6 +110,16 @@ WHERE d.charge_date >= ? AND d.charge_date <= ? AND %[2]s AND NOT EXISTS (SELECT
   WHERE k.tag_key = ? AND k.charge_date >= ? AND k.charge_date <= ?
     AND k.charge_date = d.charge_date AND k.account_id = d.account_id AND k.currency = d.currency)) c`
 
+// lineItemsAndShares is cost_line_items with the amortised shares of upfront charges, in the
+// columns a cost query reads; both halves take start, end and the scope.
+const lineItemsAndShares = `(SELECT account_id, charge_date, billing_period, week_start, currency, service_code, region_id,
+  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, list_cost, billed_cost, effective_cost
+FROM cost_line_items WHERE charge_date >= ? AND charge_date <= ? AND %[1]s
+UNION ALL
+SELECT account_id, charge_date, billing_period, week_start, currency, service_code, region_id,
+  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, 0, 0, effective_cost
+FROM cost_amortized_daily WHERE charge_date >= ? AND charge_date <= ? AND %[1]s) c`
+
 // dimColumn is the SQL expression of a fixed dimension; roll-up and line items share names.
 func dimColumn(kind string) string {
 	switch kind {
@@ -186,6 +196,20 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 		b.joinArgs = append(b.joinArgs, b.tagKey, q.Start, q.End)
 	case fromAttrs:
 		b.from, b.attr = b.source.table()+" c", key
+	case fromLineItems:
+		b.from = b.source.table() + " c"
+		if q.Metric == cost.Effective && least < fromLineItems {
+			// Effective cost summed from line items adds the amortised shares of upfront
+			// charges, which only the roll-ups carry otherwise (callers that read line items
+			// as such, least = fromLineItems, get them alone); the range and scope go inside
+			// both halves so the indexes see them.
+			inner, _, _ := scopeFilter("account_id", scope)
+			b.from = fmt.Sprintf(lineItemsAndShares, inner)
+			b.joinArgs = append(b.joinArgs, q.Start, q.End)
+			b.joinArgs = append(b.joinArgs, args...)
+			b.joinArgs = append(b.joinArgs, q.Start, q.End)
+			b.joinArgs = append(b.joinArgs, args...)
+		}
 	default:
 		b.from = b.source.table() + " c"
 	}

@@ -32,7 +32,8 @@ func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query
 	if len(byDim) == 1 {
 		key = b.dim(byDim[0])
 	}
-	cols := "SUM(c.list_cost), SUM(c.billed_cost), SUM(c.invoice_discount), SUM(c.coupon_deduction), SUM(c.cash_coupon_deduction)"
+	cols := "SUM(c.list_cost), SUM(c.billed_cost), SUM(c.invoice_discount), SUM(c.coupon_deduction), SUM(c.cash_coupon_deduction), " +
+		"SUM(c.prepaid_card_deduction), SUM(c.resource_package_deduction)"
 	query, args := b.sql("c.currency, "+key+", "+cols, " GROUP BY c.currency, "+key+" ORDER BY c.currency, "+key)
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -41,11 +42,12 @@ func (s *Store) Discounts(ctx context.Context, scope account.Scope, q cost.Query
 	defer rows.Close()
 	for rows.Next() {
 		var r cost.DiscountRow
-		var v [5]int64
-		if err := rows.Scan(&r.Currency, &r.Key, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
+		var v [7]int64
+		if err := rows.Scan(&r.Currency, &r.Key, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
 			return nil, fmt.Errorf("store: discounts: %w", Translate(err))
 		}
 		r.ListCost, r.BilledCost, r.Invoice, r.Coupons, r.CashCoupons = money.Micros(v[0]), money.Micros(v[1]), money.Micros(v[2]), money.Micros(v[3]), money.Micros(v[4])
+		r.PrepaidCard, r.ResourcePackage = money.Micros(v[5]), money.Micros(v[6])
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

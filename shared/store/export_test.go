@@ -28,3 +28,9 @@ func DiscountTable(q cost.Query, by string) string {
 	src, _ := pickSource(q, fromRegions)
 	return src.table()
 }
+
+// Amortize recomputes the amortised shares of the charges billed on days, marking the days
+// whose shares changed for a rebuild, without rebuilding.
+func Amortize(ctx context.Context, s *Store, accountID int64, days []string) error {
+	return s.amortize(ctx, accountID, days)
+}

@@ -19,8 +19,19 @@ import (
 // lifetimes of the account's resource series (resourceSeriesSteps).
 // Each chunk of days is replaced in one transaction, so readers never see a half-built day
 // or roll-ups that disagree with each other.
+//
+// First the upfront charges billed on those days are amortised (amortize); every day whose
+// amortised shares changed, and every day a failed rebuild left waiting, is rebuilt too.
 func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string) error {
 	days = uniqueStrings(days)
+	if err := s.amortize(ctx, accountID, days); err != nil {
+		return err
+	}
+	waiting, err := s.dirtyDays(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	days = uniqueStrings(append(days, waiting...))
 	const per = 31 // a month of days per statement keeps the IN list and the transaction small
 	for start := 0; start < len(days); start += per {
 		chunk := days[start:min(start+per, len(days))]
@@ -36,9 +47,19 @@ func (s *Store) RebuildDaily(ctx context.Context, accountID int64, days []string
 					return fmt.Errorf("clear %s: %w", table, err)
 				}
 			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM cost_rollup_dirty WHERE account_id = ? AND charge_date IN ("+in+")", args...); err != nil {
+				return fmt.Errorf("clear cost_rollup_dirty: %w", err)
+			}
+			// Days on which amortised shares fall read the shares with the line items; the
+			// others read the line items alone, as they did before amortisation.
+			var shares int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM cost_amortized_daily WHERE account_id = ? AND charge_date IN ("+in+") LIMIT 1) x", args...).Scan(&shares); err != nil {
+				return fmt.Errorf("look for amortised shares: %w", err)
+			}
 			// Order matters: totals read cost_daily, the tag remainders read totals and tags.
 			for _, step := range rollupSteps {
-				if _, err := tx.ExecContext(ctx, fmt.Sprintf(step.sql, in), args...); err != nil {
+				q, stepArgs := rollupSQL(step.sql, in, args, shares > 0)
+				if _, err := tx.ExecContext(ctx, q, stepArgs...); err != nil {
 					return fmt.Errorf("build %s: %w", step.name, err)
 				}
 			}
@@ -208,6 +229,34 @@ func monthBounds(month string) (first, last string, err error) {
 	return t.Format(time.DateOnly), t.AddDate(0, 1, -1).Format(time.DateOnly), nil
 }
 
+// rollupSQL is one roll-up step for a chunk of days: in is the chunk's placeholder list and
+// args the account and the days. Steps that read line items name them {items} and count
+// them with SUM({n}); with shares, {items} is the line items and the amortised shares of the
+// days together, shares counting no line item.
+func rollupSQL(step, in string, args []any, shares bool) (string, []any) {
+	items, n := "cost_line_items", "1"
+	if shares && strings.Contains(step, "{items}") {
+		items, n = fmt.Sprintf(itemsAndShares, in), "n"
+		args = append(append(slices.Clone(args), args...), args...)
+	}
+	q := strings.NewReplacer("{items}", items, "{n}", n).Replace(step)
+	return fmt.Sprintf(q, in), args
+}
+
+// itemsAndShares is the line items of an account's days with the amortised shares that fall
+// on them, in the columns the roll-up steps read; it takes the account and the days twice.
+// Shares have no list or billed cost and no discounts: they move effective cost only.
+const itemsAndShares = `(SELECT charge_date, account_id, billing_period, week_start, service_code, service_name, region_id,
+  subscription_type, charge_category, currency, resource_id, resource_name, tag_set_id, resource_group, cost_unit, billing_item,
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, 1 AS n
+FROM cost_line_items WHERE account_id = ? AND charge_date IN (%[1]s)
+UNION ALL
+SELECT charge_date, account_id, billing_period, week_start, service_code, service_name, region_id,
+  subscription_type, charge_category, currency, resource_id, resource_name, tag_set_id, resource_group, cost_unit, billing_item,
+  0, 0, effective_cost, 0, 0, 0, 0, 0, 0
+FROM cost_amortized_daily WHERE account_id = ? AND charge_date IN (%[1]s)) li`
+
 // rollupTables are the tables RebuildDaily replaces, all keyed by account and day.
 var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regions", "cost_daily_subscriptions", "cost_daily_tags",
 	"cost_daily_resources", "cost_daily_attrs"}
@@ -217,7 +266,8 @@ var rollupTables = []string{"cost_daily", "cost_daily_totals", "cost_daily_regio
 var rollupSteps = []struct{ name, sql string }{
 	{"cost_daily", `INSERT INTO cost_daily (account_id, charge_date, billing_period, week_start, service_code,
   service_name, region_id, subscription_type, charge_category, currency,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items) ` + dailyAggregate},
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, line_items) ` + dailyAggregate},
 	{"cost_daily_totals", `INSERT INTO cost_daily_totals (account_id, charge_date, currency, billing_period, week_start,
   list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
 SELECT account_id, charge_date, currency, MAX(billing_period), MAX(week_start),
@@ -227,19 +277,20 @@ FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, currency`},
 	{"cost_daily_regions", `INSERT INTO cost_daily_regions (account_id, charge_date, service_code, region_id, currency, billing_period, week_start,
-  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction, line_items)
+  list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction, cash_coupon_deduction,
+  prepaid_card_deduction, resource_package_deduction, line_items)
 SELECT account_id, charge_date, service_code, region_id, currency, MAX(billing_period), MAX(week_start),
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM(line_items)
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, service_code, region_id, currency`},
 	{"cost_daily_subscriptions", `INSERT INTO cost_daily_subscriptions (account_id, charge_date, subscription_type, charge_category,
   region_id, currency, billing_period, week_start, list_cost, billed_cost, effective_cost, invoice_discount, coupon_deduction,
-  cash_coupon_deduction, line_items)
+  cash_coupon_deduction, prepaid_card_deduction, resource_package_deduction, line_items)
 SELECT account_id, charge_date, subscription_type, charge_category, region_id, currency, MAX(billing_period), MAX(week_start),
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(line_items)
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM(line_items)
 FROM cost_daily
 WHERE account_id = ? AND charge_date IN (%s)
 GROUP BY account_id, charge_date, subscription_type, charge_category, region_id, currency`},
@@ -251,9 +302,9 @@ GROUP BY account_id, charge_date, subscription_type, charge_category, region_id,
 SELECT t.tag_key, g.charge_date, g.account_id, t.tag_value, g.currency,
   MAX(g.billing_period), MAX(g.week_start), SUM(g.list_cost), SUM(g.billed_cost), SUM(g.effective_cost), SUM(g.line_items)
 FROM (SELECT charge_date, account_id, tag_set_id, currency, MAX(billing_period) AS billing_period, MAX(week_start) AS week_start,
-    SUM(list_cost) AS list_cost, SUM(billed_cost) AS billed_cost, SUM(effective_cost) AS effective_cost, COUNT(*) AS line_items
-  FROM cost_line_items
-  WHERE account_id = ? AND charge_date IN (%s) AND tag_set_id <> 0
+    SUM(list_cost) AS list_cost, SUM(billed_cost) AS billed_cost, SUM(effective_cost) AS effective_cost, SUM({n}) AS line_items
+  FROM {items}
+  WHERE account_id = ? AND charge_date IN (%[1]s) AND tag_set_id <> 0
   GROUP BY charge_date, account_id, tag_set_id, currency) g
 JOIN cost_tag_set_tags t ON t.tag_set_id = g.tag_set_id
 WHERE t.tag_value <> ''
@@ -275,9 +326,9 @@ WHERE d.line_items > k.line_items`},
 	{"cost_daily_resources", `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code, region_id, currency,
   resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
 SELECT charge_date, account_id, resource_id, service_code, region_id, currency,
-  MAX(resource_name), MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), COUNT(*)
-FROM cost_line_items
-WHERE account_id = ? AND charge_date IN (%s) AND resource_id <> ''
+  MAX(resource_name), MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM({n})
+FROM {items}
+WHERE account_id = ? AND charge_date IN (%[1]s) AND resource_id <> ''
 GROUP BY charge_date, account_id, resource_id, service_code, region_id, currency`},
 	attrStep(cost.DimResourceGroup),
 	attrStep(cost.DimCostUnit),
@@ -298,9 +349,9 @@ func attrStep(attr string) struct{ name, sql string } {
 	return struct{ name, sql string }{"cost_daily_attrs " + attr, `INSERT INTO cost_daily_attrs (attr, charge_date, account_id, attr_value, currency,
   billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
 SELECT '` + attr + `', charge_date, account_id, ` + col + `, currency,
-  MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), COUNT(*)
-FROM cost_line_items
-WHERE account_id = ? AND charge_date IN (%s)
+  MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM({n})
+FROM {items}
+WHERE account_id = ? AND charge_date IN (%[1]s)
 GROUP BY charge_date, account_id, ` + col + `, currency`}
 }
 
@@ -309,7 +360,7 @@ GROUP BY charge_date, account_id, ` + col + `, currency`}
 const dailyAggregate = `SELECT account_id, charge_date, MAX(billing_period), MAX(week_start), service_code,
   MAX(service_name), region_id, subscription_type, charge_category, currency,
   SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM(invoice_discount),
-  SUM(coupon_deduction), SUM(cash_coupon_deduction), COUNT(*)
-FROM cost_line_items
-WHERE account_id = ? AND charge_date IN (%s)
+  SUM(coupon_deduction), SUM(cash_coupon_deduction), SUM(prepaid_card_deduction), SUM(resource_package_deduction), SUM({n})
+FROM {items}
+WHERE account_id = ? AND charge_date IN (%[1]s)
 GROUP BY account_id, charge_date, service_code, region_id, subscription_type, charge_category, currency`

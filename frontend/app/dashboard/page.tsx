@@ -17,6 +17,7 @@ import {
 } from "@/components/ui";
 import { AccountStatus } from "@/components/accounts";
 import { OpenAnomaliesCard } from "@/components/anomalies";
+import { IncompleteNotice } from "@/components/IncompleteNotice";
 import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
@@ -61,6 +62,7 @@ function Dashboard() {
       </PageHeader>
 
       <ErrorBox error={overview.error} onRetry={() => void overview.refetch()} />
+      <IncompleteNotice incomplete={overview.data?.incomplete} />
       {overview.isLoading && <Loading />}
       {overview.data && overview.data.items.length === 0 && (
         <Card>

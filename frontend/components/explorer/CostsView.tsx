@@ -9,6 +9,7 @@ import { useI18n } from "@/lib/i18n";
 import { chartSeries, exploreApiQuery, pivotExplore, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
 import { useExplore } from "@/lib/queries";
 import type { ExploreItem } from "@/lib/types";
+import { IncompleteNotice } from "@/components/IncompleteNotice";
 import { DrillDown } from "./DrillDown";
 import { ExploreTable } from "./ExploreTable";
 import type { Drill } from "./useExplorerQuery";
@@ -29,6 +30,7 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
         <DemoBadge show={explore.data?.demo} />
       </div>
       <ErrorBox error={explore.error} onRetry={() => void explore.refetch()} />
+      <IncompleteNotice incomplete={stale ? undefined : explore.data?.incomplete} />
       {explore.isLoading && <Loading />}
       {explore.data && explore.data.items.length === 0 && (
         <Card>

@@ -41,7 +41,7 @@ export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group:
       )}
       {res.data?.items.map((d) => (
         <div key={d.currency} className="mb-5 space-y-4" data-testid="discount-item" data-currency={d.currency}>
-          <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+          <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-8">
             {(
               [
                 ["exp.listCost", d.listCost],
@@ -49,6 +49,8 @@ export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group:
                 ["exp.discount", d.discount],
                 ["exp.coupons", d.coupons],
                 ["exp.cashCoupons", d.cashCoupons],
+                ["bills.prepaidCard", d.prepaidCard],
+                ["bills.resourcePackage", d.resourcePackage],
               ] as const
             ).map(([k, v]) => (
               <div key={k} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -80,6 +82,18 @@ export function DiscountsView({ q, group, setGroup }: { q: ExplorerQuery; group:
                   header: t("exp.cashCoupons"),
                   numeric: true,
                   cell: (g) => <Money amount={g.cashCoupons} currency={d.currency} />,
+                },
+                {
+                  key: "prepaid",
+                  header: t("bills.prepaidCard"),
+                  numeric: true,
+                  cell: (g) => <Money amount={g.prepaidCard} currency={d.currency} />,
+                },
+                {
+                  key: "package",
+                  header: t("bills.resourcePackage"),
+                  numeric: true,
+                  cell: (g) => <Money amount={g.resourcePackage} currency={d.currency} />,
                 },
               ]}
             />

@@ -8,7 +8,7 @@ import { exploreApiParams, focusApiParams, type ExplorerQuery } from "@/lib/quer
 
 // Downloads of the current query: the explorer table (CSV, Excel) and its line items (FOCUS).
 export function ExportMenu({ q, disabled }: { q: ExplorerQuery; disabled: boolean }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const name = `cloudlens-${q.start}-${q.end}`;
@@ -24,8 +24,10 @@ export function ExportMenu({ q, disabled }: { q: ExplorerQuery; disabled: boolea
     }
   };
   const exports = [
-    ["export-csv", "exp.exportCsv", `/costs/explore?${exploreApiParams(q, "csv")}`, `${name}.csv`],
-    ["export-xlsx", "exp.exportXlsx", `/costs/explore?${exploreApiParams(q, "xlsx")}`, `${name}.xlsx`],
+    // Headers and notes in the page's language.
+    ["export-csv", "exp.exportCsv", `/costs/explore?${exploreApiParams(q, "csv")}&lang=${lang}`, `${name}.csv`],
+    ["export-csv-wide", "bills.exportCsvWide", `/costs/explore?${exploreApiParams(q, "csv")}&layout=wide&lang=${lang}`, `${name}-wide.csv`],
+    ["export-xlsx", "exp.exportXlsx", `/costs/explore?${exploreApiParams(q, "xlsx")}&lang=${lang}`, `${name}.xlsx`],
     ["export-focus", "exp.exportFocus", `/costs/focus?${focusApiParams(q, "csv")}`, `${name}-focus.csv`],
     ["export-focus-parquet", "exp.exportFocusParquet", `/costs/focus?${focusApiParams(q, "parquet")}`, `${name}-focus.parquet`],
   ] as const;

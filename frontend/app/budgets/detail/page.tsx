@@ -8,6 +8,7 @@ import { Chart } from "@/components/Chart";
 import { AppShell } from "@/components/Shell";
 import { Table, type Column } from "@/components/Table";
 import { Button, Card, Empty, ErrorBox, Loading, Money, PageHeader } from "@/components/ui";
+import { IncompleteNotice } from "@/components/IncompleteNotice";
 import { ApiError, client } from "@/lib/api";
 import { canEdit, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
@@ -109,6 +110,7 @@ function Detail() {
       {q.isLoading && <Loading />}
       {b && (
         <div className="space-y-5" data-testid="budget-detail" data-budget-id={b.id}>
+          <IncompleteNotice incomplete={b.incomplete} />
           <Card>
             <div className="mb-3 text-xs text-slate-500">
               {t(`bud.period.${b.period}`)} · {b.status.periodStart} – {b.status.periodEnd} · {t("bud.asOf", { date: b.status.asOf })}
