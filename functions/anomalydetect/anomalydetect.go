@@ -40,6 +40,9 @@ const WindowDays = 120
 // is first synced) are kept but raise no alert.
 const AlertWithinDays = 7
 
+// contributorWorkers is how many anomalies' line items are read at once.
+const contributorWorkers = 3
+
 // contextDays is how many days before an anomaly its stored series shows, and its
 // contributors' baseline reads.
 const contextDays = 28
@@ -249,7 +252,44 @@ func Run(ctx context.Context, st *store.Store, now time.Time, publicURL string) 
 	for _, a := range accts {
 		names[a.ID] = a.Name
 	}
-	for _, j := range out {
+	// Contributors of new or changed anomalies read line items: a few anomalies at a time.
+	type task struct{ j, a int }
+	var tasks []task
+	for ji, j := range out {
+		prev := feedback[[2]string{fmt.Sprint(j.s.m.ID), j.s.currency}]
+		for ai, a := range j.res.Anomalies {
+			if !unchanged(prev, record(j.s, j.in, &j.res, a, days, 0, false)) {
+				tasks = append(tasks, task{ji, ai})
+			}
+		}
+	}
+	found := make([][]anomaly.Contributor, len(tasks))
+	errs := make([]error, len(tasks))
+	next := make(chan int)
+	var cwg sync.WaitGroup
+	for range contributorWorkers {
+		cwg.Go(func() {
+			for i := range next {
+				j := out[tasks[i].j]
+				found[i], errs[i] = contributors(ctx, st, j.s, j.in, &j.res, j.res.Anomalies[tasks[i].a], days, names)
+			}
+		})
+	}
+	for i := range tasks {
+		next <- i
+	}
+	close(next)
+	cwg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return rep, err
+	}
+	explained := map[task][]anomaly.Contributor{}
+	for i, tk := range tasks {
+		explained[tk] = found[i]
+	}
+	lap("contributors")
+
+	for ji, j := range out {
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
@@ -267,16 +307,10 @@ func Run(ctx context.Context, st *store.Store, now time.Time, publicURL string) 
 			isDemo = isDemo || demo[id]
 		}
 		prev := feedback[[2]string{fmt.Sprint(j.s.m.ID), j.s.currency}]
-		for _, a := range j.res.Anomalies {
+		for ai, a := range j.res.Anomalies {
 			rec := record(j.s, j.in, &j.res, a, days, lastJudged, isDemo)
 			if !unchanged(prev, rec) {
-				t0 := time.Now()
-				cs, err := contributors(ctx, st, j.s, j.in, &j.res, a, days, names)
-				rep.Timings["contributors"] += time.Since(t0)
-				if err != nil {
-					return rep, err
-				}
-				rec.Contributors = cs
+				rec.Contributors = explained[task{ji, ai}]
 			}
 			det.Found = append(det.Found, rec)
 		}
@@ -406,8 +440,31 @@ func unchanged(prev []anomaly.Record, rec anomaly.Record) bool {
 // contributors explains anomaly a across every dimension its line items vary in.
 func contributors(ctx context.Context, st *store.Store, s *series, in *anomaly.Series, res *anomaly.Result, a anomaly.Anomaly,
 	days []string, names map[int64]string) ([]anomaly.Contributor, error) {
-	from := max(0, a.Start-contextDays)
-	rows, err := st.ContributorRows(ctx, s.m, s.currency, days[from], days[a.End])
+	// The anomaly's days and those its keys' baselines read: the same weekday of the four
+	// weeks before each, and the same day of the previous month on a recurring charge's day.
+	need := map[int]bool{}
+	for i := a.Start; i <= a.End; i++ {
+		need[i] = true
+		for w := 1; w <= 4; w++ {
+			if j := i - 7*w; j >= 0 && j < a.Start {
+				need[j] = true
+			}
+		}
+		if res.Recurring[i] > 0 {
+			day := in.Start.AddDate(0, 0, i)
+			if p := day.AddDate(0, -1, 0); p.Day() == day.Day() {
+				if j := int(p.Sub(in.Start).Hours()/24 + 0.5); j >= 0 {
+					need[j] = true
+				}
+			}
+		}
+	}
+	var want []string
+	for i := range need {
+		want = append(want, days[i])
+	}
+	slices.Sort(want)
+	rows, err := st.ContributorRows(ctx, s.m, s.currency, want)
 	if err != nil {
 		return nil, err
 	}

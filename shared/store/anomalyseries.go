@@ -137,13 +137,21 @@ type ContributorRow struct {
 	Amount                                  money.Micros
 }
 
-// ContributorRows returns the billed cost in currency of what monitor m watches over
-// from..to, per day and per combination of account, product, region, resource, billing
-// item, resource group, subscription type and tag set. It reads line items: the detection job
-// calls it once per new or changed anomaly, never on a request path.
-func (s *Store) ContributorRows(ctx context.Context, m anomaly.Monitor, currency, from, to string) ([]ContributorRow, error) {
-	where := "charge_date >= ? AND charge_date <= ? AND currency = ?"
-	args := []any{from, to, currency}
+// ContributorRows returns the billed cost in currency of what monitor m watches on days (YYYY-MM-DD),
+// per day and per combination of account, product, region, resource, billing item, resource
+// group, subscription type and tag set. It reads line items (whose key leads with the day): the
+// detection job calls it once per new or changed anomaly, for its days and the days its
+// baseline reads, never on a request path.
+func (s *Store) ContributorRows(ctx context.Context, m anomaly.Monitor, currency string, days []string) ([]ContributorRow, error) {
+	if len(days) == 0 {
+		return nil, nil
+	}
+	where := "charge_date IN (" + placeholders(len(days)) + ") AND currency = ?"
+	args := make([]any, 0, len(days)+3)
+	for _, d := range days {
+		args = append(args, d)
+	}
+	args = append(args, currency)
 	if m.AccountID != 0 {
 		where += " AND account_id = ?"
 		args = append(args, m.AccountID)
