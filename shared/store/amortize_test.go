@@ -138,6 +138,40 @@ func TestAmortizedEffectiveCost(t *testing.T) {
 			}
 		}
 
+		// Drill-down agrees, from the resource roll-ups and, with a tag filter, from line items.
+		feb := cost.Query{Start: "2026-02-01", End: "2026-02-28", Granularity: cost.Month, Metric: cost.Effective}
+		tagged := feb
+		f, err := cost.ParseFilter("tag.team:in:db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tagged.Filters = []cost.Filter{f}
+		// February holds 28 of the quarter's shares and 28 of the year's, each on its own resource.
+		for name, q := range map[string]cost.Query{"roll-up": feb, "line items": tagged} {
+			top, err := s.TopResources(ctx, account.AllAccounts, q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]money.Micros{}
+			for _, r := range top {
+				got[r.ResourceID] = r.Cost
+			}
+			var wantQuarter money.Micros
+			for k := 17; k < 17+28; k++ { // 1 Feb is day 17 of the term from 15 Jan
+				wantQuarter += billing.Share(quarter.BilledCost, 90, k)
+			}
+			if got[quarter.ResourceID] != wantQuarter {
+				t.Errorf("%s: top resources give the quarter's resource %s in February, want %s", name, got[quarter.ResourceID].Exact(), wantQuarter.Exact())
+			}
+			series, err := s.ResourceSeries(ctx, account.AllAccounts, quarter.ResourceID, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(series) != 1 || series[0].Cost != wantQuarter {
+				t.Errorf("%s: resource series %+v, want %s in February", name, series, wantQuarter.Exact())
+			}
+		}
+
 		// Amortising the same days again finds every share as stored: no day is marked for a
 		// rebuild (a re-sync of an open window must not rebuild a year of roll-ups).
 		waiting := func() int {

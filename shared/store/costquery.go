@@ -113,12 +113,29 @@ WHERE d.charge_date >= ? AND d.charge_date <= ? AND %[2]s AND NOT EXISTS (SELECT
 // lineItemsAndShares is cost_line_items with the amortised shares of upfront charges, in the
 // columns a cost query reads; both halves take start, end and the scope.
 const lineItemsAndShares = `(SELECT account_id, charge_date, billing_period, week_start, currency, service_code, region_id,
-  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, list_cost, billed_cost, effective_cost
+  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, resource_id, resource_name,
+  list_cost, billed_cost, effective_cost
 FROM cost_line_items WHERE charge_date >= ? AND charge_date <= ? AND %[1]s
 UNION ALL
 SELECT account_id, charge_date, billing_period, week_start, currency, service_code, region_id,
-  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, 0, 0, effective_cost
+  resource_group, cost_unit, subscription_type, billing_item, charge_category, tag_set_id, resource_id, resource_name,
+  0, 0, effective_cost
 FROM cost_amortized_daily WHERE charge_date >= ? AND charge_date <= ? AND %[1]s) c`
+
+// addShares makes a line-item query read the amortised shares of upfront charges too, which
+// only the roll-ups carry otherwise, so that metric effective summed from line items agrees
+// with the roll-ups. The range and scope go inside both halves so the indexes see them; their
+// arguments come first, before any join's.
+func (b *costSQL) addShares(scope account.Scope, q cost.Query) {
+	inner, args, _ := scopeFilter("account_id", scope)
+	b.from = fmt.Sprintf(lineItemsAndShares, inner)
+	front := make([]any, 0, 4+2*len(args)+len(b.joinArgs))
+	front = append(front, q.Start, q.End)
+	front = append(front, args...)
+	front = append(front, q.Start, q.End)
+	front = append(front, args...)
+	b.joinArgs = append(front, b.joinArgs...)
+}
 
 // dimColumn is the SQL expression of a fixed dimension; roll-up and line items share names.
 func dimColumn(kind string) string {
@@ -199,16 +216,8 @@ func buildCost(scope account.Scope, q cost.Query, least source) *costSQL {
 	case fromLineItems:
 		b.from = b.source.table() + " c"
 		if q.Metric == cost.Effective && least < fromLineItems {
-			// Effective cost summed from line items adds the amortised shares of upfront
-			// charges, which only the roll-ups carry otherwise (callers that read line items
-			// as such, least = fromLineItems, get them alone); the range and scope go inside
-			// both halves so the indexes see them.
-			inner, _, _ := scopeFilter("account_id", scope)
-			b.from = fmt.Sprintf(lineItemsAndShares, inner)
-			b.joinArgs = append(b.joinArgs, q.Start, q.End)
-			b.joinArgs = append(b.joinArgs, args...)
-			b.joinArgs = append(b.joinArgs, q.Start, q.End)
-			b.joinArgs = append(b.joinArgs, args...)
+			// Callers that read line items as such (least = fromLineItems) get them alone.
+			b.addShares(scope, q)
 		}
 	default:
 		b.from = b.source.table() + " c"

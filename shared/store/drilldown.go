@@ -30,6 +30,9 @@ func (s *Store) TopResources(ctx context.Context, scope account.Scope, q cost.Qu
 	if resourceRollup(q) {
 		return s.topResourcesByMonth(ctx, b, q, limit)
 	}
+	if q.Metric == cost.Effective {
+		b.addShares(scope, q)
+	}
 	b.where = append(b.where, "c.resource_id <> ''")
 	query, args := b.sql("c.account_id, c.resource_id, MAX(c.resource_name), MAX(c.service_code), MAX(c.region_id), c.currency, "+metricExpr(q.Metric),
 		" GROUP BY c.account_id, c.resource_id, c.currency ORDER BY 7 DESC, c.resource_id, c.account_id, c.currency LIMIT ?")
@@ -453,6 +456,8 @@ func (s *Store) ResourceSeries(ctx context.Context, scope account.Scope, resourc
 		// The daily resource roll-up has every column read below, and an index on
 		// (resource_id, charge_date); the line items have no index on the resource.
 		b.from = "cost_daily_resources c"
+	} else if q.Metric == cost.Effective {
+		b.addShares(scope, q)
 	}
 	b.where = append(b.where, "c.resource_id = ?")
 	b.whereArgs = append(b.whereArgs, resourceID)

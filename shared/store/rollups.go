@@ -323,10 +323,12 @@ JOIN (SELECT tag_key, charge_date, account_id, currency, SUM(list_cost) AS list_
   GROUP BY tag_key, charge_date, account_id, currency) k
   ON k.account_id = d.account_id AND k.charge_date = d.charge_date AND k.currency = d.currency
 WHERE d.line_items > k.line_items`},
+	// Here a share counts as a row: the resource series' months are told from filler months by
+	// line_items > 0, and a month a subscription only pays for (shares, no bill) is a real one.
 	{"cost_daily_resources", `INSERT INTO cost_daily_resources (charge_date, account_id, resource_id, service_code, region_id, currency,
   resource_name, billing_period, week_start, list_cost, billed_cost, effective_cost, line_items)
 SELECT charge_date, account_id, resource_id, service_code, region_id, currency,
-  MAX(resource_name), MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), SUM({n})
+  MAX(resource_name), MAX(billing_period), MAX(week_start), SUM(list_cost), SUM(billed_cost), SUM(effective_cost), COUNT(*)
 FROM {items}
 WHERE account_id = ? AND charge_date IN (%[1]s) AND resource_id <> ''
 GROUP BY charge_date, account_id, resource_id, service_code, region_id, currency`},
