@@ -215,7 +215,8 @@ func (d *Deps) invokeURLs(urls map[string]string) func(ctx context.Context, func
 
 // API wraps a function's routes in the one middleware chain (httpx.Edge).
 func (d *Deps) API(routes http.Handler) http.Handler {
-	return httpx.Edge(routes, httpx.EdgeOptions{Log: d.Log, CORSOrigins: d.Config.CORSOrigins, MaxBodyBytes: d.Config.MaxBodyBytes})
+	return httpx.Edge(routes, httpx.EdgeOptions{Log: d.Log, CORSOrigins: d.Config.CORSOrigins, MaxBodyBytes: d.Config.MaxBodyBytes,
+		Deadlines: httpx.Deadlines{API: d.Config.RequestTimeout, Export: d.Config.ExportTimeout, AI: d.Config.AITimeout}})
 }
 
 // Authed requires an authenticated caller for h.

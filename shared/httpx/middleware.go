@@ -32,6 +32,7 @@ type EdgeOptions struct {
 	Log          *slog.Logger
 	CORSOrigins  []string // allowed origins; empty: same-origin use only
 	MaxBodyBytes int64    // request body limit; 0 or less: DefaultMaxBodyBytes
+	Deadlines    Deadlines
 }
 
 // DefaultMaxBodyBytes is the body limit when EdgeOptions sets none.
@@ -39,7 +40,8 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Edge wraps a function's routes in the one middleware chain every API answer goes through,
 // outermost first: request id, access log (one line per request), panic recovery (inside the
-// access log, so a panicking request is logged with its 500), security headers, CORS, body limit.
+// access log, so a panicking request is logged with its 500), deadline, security headers, CORS,
+// body limit.
 func Edge(routes http.Handler, o EdgeOptions) http.Handler {
 	log := logx.OrDiscard(o.Log)
 	limit := o.MaxBodyBytes
@@ -50,6 +52,7 @@ func Edge(routes http.Handler, o EdgeOptions) http.Handler {
 		RequestID(),
 		AccessLog(log),
 		Recover(log),
+		Deadline(o.Deadlines),
 		SecurityHeaders(),
 		CORS(o.CORSOrigins),
 		BodyLimit(log, limit),
