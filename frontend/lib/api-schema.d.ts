@@ -869,7 +869,7 @@ export interface components {
         SyncRun: {
             id: components["schemas"]["Id"];
             /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "failed" | "abandoned";
             /** @enum {string} */
             trigger: "timer" | "manual";
             /** @description First billing day synced; null until known. */
@@ -2151,6 +2151,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     costResources: {
@@ -2317,6 +2318,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listBudgets: {
