@@ -244,6 +244,9 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 			"pages", run.Pages, "rows", run.Rows, "deleted", run.Deleted, "rejected", run.Rejected, "twins", run.Twins,
 			"duplicates", run.Duplicates, "rounded", run.Rounded, "duration_ms", time.Since(started).Milliseconds(),
 			"error", run.Error)
+		if d.Metrics != nil {
+			d.Metrics.SyncRun(run.Status, run.Rows, time.Since(started))
+		}
 	}()
 
 	if n, err := d.Store.AbandonUnfinishedSyncRuns(ctx, acc.ID, run.ID, "abandoned: the process running it stopped; a later run completed its days", d.Now()); err != nil {

@@ -28,6 +28,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/job"
+	"github.com/cloudlens/cloudlens/shared/metrics"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
@@ -342,6 +343,7 @@ func TestKilledRunResumedByNextInvocation(t *testing.T) {
 	defer func(ttl time.Duration) { lockTTL = ttl }(lockTTL)
 	lockTTL = time.Second
 	d := apptest.Deps(t, storetest.SQLite(t))
+	d.Metrics = metrics.New()
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
 	acc := e.accs[0].ID
 	killed := store.SyncRun{AccountID: acc, Status: store.SyncRunning, Trigger: job.TriggerTimer}
@@ -373,6 +375,16 @@ func TestKilledRunResumedByNextInvocation(t *testing.T) {
 		}
 	}
 	compare(t, "line items after resume", stored(t, d.Store, "cost_line_items"), e.truth(t))
+
+	// The resuming run and the billingsync job run are counted for /metrics.
+	rec := httptest.NewRecorder()
+	d.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{`cloudlens_sync_runs_total{status="succeeded"} 1`, "cloudlens_sync_rows_total 9",
+		`cloudlens_job_runs_total{job="billingsync",status="succeeded"} 1`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
 
 func TestThrottledRunCompletes(t *testing.T) {

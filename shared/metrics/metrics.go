@@ -25,6 +25,9 @@ type Metrics struct {
 	jobRuns     *prometheus.CounterVec
 	jobDuration *prometheus.HistogramVec
 	jobItems    *prometheus.CounterVec
+	syncRuns    *prometheus.CounterVec
+	syncRows    prometheus.Counter
+	syncTime    *prometheus.HistogramVec
 }
 
 // New makes a registry with the Go runtime and process collectors and CloudLens's metrics.
@@ -53,7 +56,20 @@ func New() *Metrics {
 		Name: "cloudlens_job_items_total",
 		Help: "Items (rows, accounts, budgets) job runs reported done, by job.",
 	}, []string{"job"})
-	m.reg.MustRegister(m.requests, m.latency, m.jobRuns, m.jobDuration, m.jobItems,
+	m.syncRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "cloudlens_sync_runs_total",
+		Help: "Billing sync runs of one account finished, by outcome.",
+	}, []string{"status"})
+	m.syncRows = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "cloudlens_sync_rows_total",
+		Help: "Bill line items stored by billing sync runs.",
+	})
+	m.syncTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "cloudlens_sync_run_duration_seconds",
+		Help:    "Time of one account's billing sync run, by outcome.",
+		Buckets: []float64{1, 5, 15, 60, 300, 900, 3600},
+	}, []string{"status"})
+	m.reg.MustRegister(m.requests, m.latency, m.jobRuns, m.jobDuration, m.jobItems, m.syncRuns, m.syncRows, m.syncTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -76,6 +92,15 @@ func (m *Metrics) JobRun(job, status string, items int64, d time.Duration) {
 	m.jobDuration.WithLabelValues(job, status).Observe(d.Seconds())
 	if items > 0 {
 		m.jobItems.WithLabelValues(job).Add(float64(items))
+	}
+}
+
+// SyncRun records one account's finished billing sync run.
+func (m *Metrics) SyncRun(status string, rows int64, d time.Duration) {
+	m.syncRuns.WithLabelValues(status).Inc()
+	m.syncTime.WithLabelValues(status).Observe(d.Seconds())
+	if rows > 0 {
+		m.syncRows.Add(float64(rows))
 	}
 }
 
