@@ -1,11 +1,15 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +20,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
@@ -204,4 +209,32 @@ func TestStalledDependencyAnswers503WithinDeadline(t *testing.T) {
 		_, token := apptest.User(t, d, "stall@example.com", auth.RoleAdmin)
 		check(t, d, token, proxy.Stall)
 	})
+}
+
+// TestJobTriggerHasNoRequestDeadline: a job function's signed trigger (POST /) runs the whole
+// job inside the request, so the API's request deadline must not cut it short.
+func TestJobTriggerHasNoRequestDeadline(t *testing.T) {
+	d := apptest.Deps(t, storetest.SQLite(t))
+	d.Config.RequestTimeout = 20 * time.Millisecond
+	h := d.JobHandler("slowjob", func(ctx context.Context, items func(int64)) (string, error) {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+			return "done", nil
+		}
+	})
+	run, err := d.Jobs().Queue(t.Context(), "slowjob", "manual", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"job":"slowjob","runId":` + strconv.FormatInt(run.ID, 10) + `}`)
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(fcx.HeaderSignature, fcx.Sign(d.InvocationKey, body))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"succeeded"`) {
+		t.Fatalf("job trigger: %d %s", rec.Code, rec.Body)
+	}
 }

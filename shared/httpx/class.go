@@ -20,6 +20,10 @@ const (
 	ClassExport Class = "export"
 	// ClassAI calls a language model: slow and paid per token.
 	ClassAI Class = "ai"
+	// ClassInvocation is everything outside /api/: the signed internal invocations of job
+	// functions (POST / runs a whole sync or job). They have no request deadline, since the
+	// function's own FC timeout bounds them and cutting a run short would only redo its work.
+	ClassInvocation Class = "invocation"
 )
 
 // classPrefixes are the path prefixes of the costly classes. A prefix matches itself and
@@ -41,6 +45,9 @@ var exportFormats = map[string]bool{"csv": true, "xlsx": true, "parquet": true}
 // file format (the explorer's ?format=csv|xlsx).
 func ClassOf(r *http.Request) Class {
 	p := r.URL.Path
+	if !strings.HasPrefix(p, "/api/") {
+		return ClassInvocation
+	}
 	for _, c := range classPrefixes {
 		if p == c.prefix || strings.HasPrefix(p, c.prefix+"/") {
 			return c.class
@@ -68,7 +75,7 @@ const (
 	DefaultAIDeadline     = 2 * time.Minute
 )
 
-// For returns the deadline of class c.
+// For returns the deadline of class c; 0 means none (ClassInvocation).
 func (d Deadlines) For(c Class) time.Duration {
 	pick := func(v, def time.Duration) time.Duration {
 		if v > 0 {
@@ -81,6 +88,8 @@ func (d Deadlines) For(c Class) time.Duration {
 		return pick(d.Export, DefaultExportDeadline)
 	case ClassAI:
 		return pick(d.AI, DefaultAIDeadline)
+	case ClassInvocation:
+		return 0
 	}
 	return pick(d.API, DefaultAPIDeadline)
 }
@@ -91,7 +100,12 @@ func (d Deadlines) For(c Class) time.Duration {
 func Deadline(d Deadlines) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, cancel := context.WithTimeout(r.Context(), d.For(ClassOf(r)))
+			limit := d.For(ClassOf(r))
+			if limit <= 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			ctx, cancel := context.WithTimeout(r.Context(), limit)
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})

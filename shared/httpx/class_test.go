@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ func TestClassOf(t *testing.T) {
 		{"/api/v1/mcp", httpx.ClassAI},
 		{"/api/v1/aim", httpx.ClassAPI}, // a prefix matches whole segments only
 		{"/api/v1/mcpx/y", httpx.ClassAPI},
+		{"/", httpx.ClassInvocation}, // a job function's signed trigger
+		{"/invoke", httpx.ClassInvocation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
@@ -79,6 +82,12 @@ func TestEdgeDeadline(t *testing.T) {
 		if tt.status == 503 && time.Since(start) > time.Second {
 			t.Errorf("%s: answered after %s", tt.target, time.Since(start))
 		}
+	}
+	// A job function's signed invocation (POST /) runs a whole sync: no request deadline.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "internal") {
+		t.Errorf("invocation: %d %s, want the handler's no-deadline error", rec.Code, rec.Body)
 	}
 	if d := (httpx.Deadlines{}); d.For(httpx.ClassAPI) != httpx.DefaultAPIDeadline || d.For(httpx.ClassExport) != httpx.DefaultExportDeadline {
 		t.Errorf("zero Deadlines do not give the defaults")
