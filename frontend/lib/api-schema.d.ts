@@ -985,7 +985,7 @@ export interface components {
         SyncRun: {
             id: components["schemas"]["Id"];
             /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "failed" | "abandoned";
             /** @enum {string} */
             trigger: "timer" | "manual";
             /** @description First billing day synced; null until known. */
@@ -2394,6 +2394,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     costResources: {
@@ -2566,6 +2567,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listBudgets: {

@@ -334,6 +334,20 @@ type ruleInput struct {
 	QuietHours  json.RawMessage `json:"quietHours"`
 }
 
+// unique returns ids without repeats, in their first order: a repeated id means nothing more,
+// and every budget id costs a lookup.
+func unique(ids []int64) []int64 {
+	out := make([]int64, 0, min(len(ids), 64))
+	seen := make(map[int64]bool, min(len(ids), 64))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func (in ruleInput) apply(ctx context.Context, a *api, r *alert.Rule) error {
 	if in.Name != nil {
 		r.Name = strings.TrimSpace(*in.Name)
@@ -342,13 +356,13 @@ func (in ruleInput) apply(ctx context.Context, a *api, r *alert.Rule) error {
 		r.Kind = alert.Kind(strings.TrimSpace(*in.Kind))
 	}
 	if in.ChannelIDs != nil {
-		r.ChannelIDs = *in.ChannelIDs
+		r.ChannelIDs = unique(*in.ChannelIDs)
 	}
 	if in.Enabled != nil {
 		r.Enabled = *in.Enabled
 	}
 	if in.BudgetIDs != nil {
-		r.BudgetIDs = *in.BudgetIDs
+		r.BudgetIDs = unique(*in.BudgetIDs)
 	}
 	if in.MinSeverity != nil {
 		r.MinSeverity = alert.Severity(strings.TrimSpace(*in.MinSeverity))

@@ -30,10 +30,13 @@ import (
 )
 
 // Tuning of one run.
+// lockTTL is how long an account's lock outlives a killed holder; a live run extends it every
+// lockTTL/3. Short, as job.LockTTL, so the next invocation resumes a killed run's work within
+// it (syncTimer waits that long for the lock) instead of skipping the account until the next
+// timer. A variable so tests can shorten it.
+var lockTTL = 30 * time.Second
+
 const (
-	// lockTTL is how long an account's lock outlives a crashed holder; a live run extends it
-	// every lockTTL/3, so a crash delays the next run by at most this much.
-	lockTTL = 2 * time.Minute
 	// dayWorkers fetch days of one account in parallel: while one stores a page, another is
 	// waiting on the account's shared rate limiter, which keeps the request rate at the limit.
 	dayWorkers = 3
@@ -107,10 +110,20 @@ func SyncAll(ctx context.Context, d *app.Deps, trigger string) error {
 	return nil
 }
 
-// syncTimer takes the account's lock, and only then records a run: an account already being
-// synced (by "sync now" or a slow previous run) is skipped, not failed.
+// syncTimer takes the account's lock, and only then records a run. A held lock is waited for
+// a little longer than its TTL: a killed holder's lock expires by then and this run resumes
+// its work (marking the killed run abandoned), while a live holder keeps extending it, and the
+// account is skipped, not failed, since that run does the same work.
 func syncTimer(ctx context.Context, d *app.Deps, acc account.Account, trigger string) error {
 	lock, err := d.Cache.Lock(ctx, lockName(acc.ID), lockTTL)
+	for wait := time.Now().Add(lockTTL + lockTTL/10); errs.Is(err, errs.KindConflict) && time.Now().Before(wait); {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(lockTTL / 10):
+		}
+		lock, err = d.Cache.Lock(ctx, lockName(acc.ID), lockTTL)
+	}
 	if errs.Is(err, errs.KindConflict) {
 		d.Log.InfoContext(ctx, "account skipped: another sync holds its lock", "account_id", acc.ID)
 		return nil
@@ -232,12 +245,15 @@ func syncAccount(ctx context.Context, d *app.Deps, acc account.Account, run *sto
 			"pages", run.Pages, "rows", run.Rows, "deleted", run.Deleted, "rejected", run.Rejected, "twins", run.Twins,
 			"duplicates", run.Duplicates, "rounded", run.Rounded, "duration_ms", time.Since(started).Milliseconds(),
 			"error", run.Error)
+		if d.Metrics != nil {
+			d.Metrics.SyncRun(run.Status, run.Rows, time.Since(started))
+		}
 	}()
 
-	if n, err := d.Store.FailUnfinishedSyncRuns(ctx, acc.ID, run.ID, "interrupted: the run stopped before finishing; a later run completed its days", d.Now()); err != nil {
+	if n, err := d.Store.AbandonUnfinishedSyncRuns(ctx, acc.ID, run.ID, "abandoned: the process running it stopped; a later run completed its days", d.Now()); err != nil {
 		return err
 	} else if n > 0 {
-		log.WarnContext(ctx, "marked interrupted runs failed", "runs", n)
+		log.WarnContext(ctx, "marked runs of stopped processes abandoned; resuming their days", "runs", n)
 	}
 	client, err := d.Billing(acc)
 	if err != nil {

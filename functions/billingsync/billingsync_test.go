@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,9 +24,11 @@ import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/cache/cachetest"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/job"
+	"github.com/cloudlens/cloudlens/shared/metrics"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
@@ -329,20 +332,58 @@ func TestResumeAfterCancelGivesSameTotals(t *testing.T) {
 	})
 }
 
-// A run left "running" by a crash is marked failed by the next run.
-func TestCrashedRunMarkedInterrupted(t *testing.T) {
+// A run killed mid-sync (kill -9: its row says running, its lock stays in Redis until the TTL)
+// is marked abandoned by the next invocation, which waits out the dead holder's lock instead
+// of skipping the account, and completes the days.
+func TestKilledRunResumedByNextInvocation(t *testing.T) {
+	if os.Getenv(cachetest.EnvRedisAddr) == "" {
+		// miniredis's clock is frozen, so a lock never expires by itself there.
+		t.Skipf("%s not set: needs a Redis whose locks expire in real time", cachetest.EnvRedisAddr)
+	}
+	defer func(ttl time.Duration) { lockTTL = ttl }(lockTTL)
+	lockTTL = time.Second
 	d := apptest.Deps(t, storetest.SQLite(t))
+	d.Metrics = metrics.New()
 	e := newEnv(t, d, envOptions{accounts: 1, resources: 3, now: "2026-03-03 10:00", months: 0})
-	crashed := store.SyncRun{AccountID: e.accs[0].ID, Status: store.SyncRunning, Trigger: job.TriggerTimer}
-	if err := d.Store.CreateSyncRun(t.Context(), &crashed); err != nil {
+	acc := e.accs[0].ID
+	killed := store.SyncRun{AccountID: acc, Status: store.SyncRunning, Trigger: job.TriggerTimer}
+	if err := d.Store.CreateSyncRun(t.Context(), &killed); err != nil {
 		t.Fatal(err)
 	}
+	// The killed process's lock, never released nor extended.
+	if _, err := d.Cache.Lock(t.Context(), lockName(acc), lockTTL); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
 	if err := Job(d)(t.Context(), fcxEvent()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := d.Store.GetSyncRun(t.Context(), e.accs[0].ID, crashed.ID)
-	if err != nil || got.Status != store.SyncFailed || !strings.HasPrefix(got.Error, "interrupted") || got.FinishedAt == nil {
-		t.Fatalf("crashed run = %+v, %v", got, err)
+	if took := time.Since(start); took > 5*lockTTL+5*time.Second {
+		t.Errorf("resuming took %s with a lock TTL of %s", took, lockTTL)
+	}
+	got, err := d.Store.GetSyncRun(t.Context(), acc, killed.ID)
+	if err != nil || got.Status != store.SyncAbandoned || !strings.HasPrefix(got.Error, "abandoned") || got.FinishedAt == nil {
+		t.Fatalf("killed run = %+v, %v", got, err)
+	}
+	r := runs(t, d, acc)
+	if len(r) != 2 {
+		t.Fatalf("runs: %+v, want the killed one and the one resuming it", r)
+	}
+	for _, run := range r {
+		if run.ID != killed.ID && run.Status != store.SyncSucceeded {
+			t.Fatalf("resuming run: %+v", run)
+		}
+	}
+	compare(t, "line items after resume", stored(t, d.Store, "cost_line_items"), e.truth(t))
+
+	// The resuming run and the billingsync job run are counted for /metrics.
+	rec := httptest.NewRecorder()
+	d.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{`cloudlens_sync_runs_total{status="succeeded"} 1`, "cloudlens_sync_rows_total 9",
+		`cloudlens_job_runs_total{job="billingsync",status="succeeded"} 1`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }
 

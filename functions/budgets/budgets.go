@@ -217,12 +217,16 @@ func scopeOf(p auth.Principal, ids []int64, b *budget.Budget) error {
 		}
 		return nil
 	}
+	kept := make([]int64, 0, len(ids))
 	for _, id := range ids {
 		if !scope.Contains(id) {
 			return errs.Invalid("accountIds: account %d is not one you may see", id)
 		}
+		if !slices.Contains(kept, id) { // at most MaxAccounts ids: a scan is cheap enough
+			kept = append(kept, id)
+		}
 	}
-	b.AllAccounts, b.AccountIDs = false, slices.Clone(ids)
+	b.AllAccounts, b.AccountIDs = false, kept
 	return nil
 }
 

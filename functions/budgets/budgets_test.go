@@ -176,6 +176,18 @@ func TestBudgetScopeAndBadInput(t *testing.T) {
 			t.Errorf("editor's default scope: %d %s", res.Status, res.Body)
 		}
 
+		// Repeated account ids are kept once.
+		res = f.c.Do(http.MethodPost, "/api/v1/budgets", f.editor, map[string]any{"name": "repeats", "period": "year", "amount": "1",
+			"accountIds": []int64{f.acc0, f.acc0, f.acc0}})
+		var rep budgetAnswer
+		res.JSON(t, &rep)
+		if res.Status != http.StatusCreated || len(rep.AccountIDs) != 1 || rep.AccountIDs[0] != f.acc0 {
+			t.Errorf("repeated account ids: %d %s", res.Status, res.Body)
+		}
+		if res := f.c.Do(http.MethodDelete, fmt.Sprintf("/api/v1/budgets/%d", rep.ID), f.editor, nil); res.Status/100 != 2 {
+			t.Fatalf("delete: %d %s", res.Status, res.Body)
+		}
+
 		tests := []struct {
 			name  string
 			token string

@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,6 +29,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
 	"github.com/cloudlens/cloudlens/shared/logx"
+	"github.com/cloudlens/cloudlens/shared/metrics"
 )
 
 func main() {
@@ -147,6 +149,15 @@ type runner struct {
 // this process. Invoked work runs until ctx ends.
 func newRunner(ctx context.Context, d *app.Deps, m Manifest) (*runner, error) {
 	r := &runner{d: d, m: m, mux: http.NewServeMux(), handlers: map[string]http.Handler{}}
+	if d.Metrics == nil {
+		// Before the functions are built: their Edge and job runner record into it.
+		d.Metrics = metrics.New()
+		d.Metrics.DB(d.Store.DB())
+		d.Metrics.Cache(func() (uint64, uint64, uint64) {
+			s := d.Cache.Stats()
+			return s.Hits, s.Misses, s.Errors
+		})
+	}
 	for _, f := range m.Functions {
 		o := registry[f.Dir](d)
 		switch {
@@ -173,12 +184,42 @@ func newRunner(ctx context.Context, d *app.Deps, m Manifest) (*runner, error) {
 		r.mux.Handle(rt.Pattern(), handlers[rt.Function])
 	}
 	r.mux.HandleFunc("GET /health", func(w http.ResponseWriter, req *http.Request) { fcx.Health(w, req, d.Ready) })
+	r.mux.Handle("GET /metrics", metricsHandler(d))
 	r.mux.Handle("/api/", d.API(httpx.NotFound(d.Log)))
 	r.mux.Handle("/", frontend(d.Config.FrontendDir))
 	return r, nil
 }
 
 func (r *runner) handler() http.Handler { return r.mux }
+
+// metricsHandler serves Prometheus metrics to a scraper holding CLOUDLENS_METRICS_TOKEN, or,
+// without a token configured, to loopback clients only: the figures name routes and volumes,
+// which are nobody else's business, and the runner may listen on a public address.
+func metricsHandler(d *app.Deps) http.Handler {
+	h := d.Metrics.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		id := logx.NewRequestID()
+		if tok := d.Config.MetricsToken; tok != "" {
+			if subtle.ConstantTimeCompare([]byte(httpx.Token(req)), []byte(tok)) != 1 {
+				httpx.WriteError(w, http.StatusUnauthorized, errs.KindUnauthorized, "send the metrics token as Authorization: Bearer <token>", id)
+				return
+			}
+		} else if !loopback(req.RemoteAddr) {
+			httpx.WriteError(w, http.StatusForbidden, errs.KindForbidden, "metrics are served to this host only unless CLOUDLENS_METRICS_TOKEN is set", id)
+			return
+		}
+		h.ServeHTTP(w, req)
+	})
+}
+
+func loopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // named puts the function's name in the context of each request, so lines logged while one
 // of the many functions of this process serves it name that function.

@@ -35,6 +35,7 @@ type config struct {
 	securityToken                 string
 	parallel                      int
 	dryRun                        bool
+	cdnHeaders                    bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -47,6 +48,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.prefix, "prefix", "", "key prefix inside the bucket")
 	fs.IntVar(&c.parallel, "parallel", 8, "uploads in flight at once")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "list what would be uploaded, upload nothing")
+	fs.BoolVar(&c.cdnHeaders, "cdn-headers", false, "print the security headers the CDN must add to every answer, upload nothing")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -59,7 +61,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.parallel < 1 {
 		problems = append(problems, "-parallel must be at least 1")
 	}
-	if !c.dryRun {
+	if !c.dryRun && !c.cdnHeaders {
 		if c.bucket == "" {
 			problems = append(problems, "-bucket or CLOUDLENS_OSS_BUCKET is required")
 		}
@@ -84,6 +86,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		fmt.Fprintln(stderr, "uploadsite:", err)
 		return 2
+	}
+	if c.cdnHeaders {
+		api, err := apiBaseOf(c.dir)
+		if err != nil {
+			fmt.Fprintln(stderr, "uploadsite:", err)
+			return 1
+		}
+		for _, h := range cdnHeaders(api) {
+			fmt.Fprintf(stdout, "%s: %s\n", h.Name, h.Value)
+		}
+		return 0
 	}
 	files, err := plan(c.dir, c.prefix)
 	if err != nil {

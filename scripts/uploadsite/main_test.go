@@ -238,3 +238,38 @@ func TestCacheControl(t *testing.T) {
 		}
 	}
 }
+
+// TestCDNHeaders: -cdn-headers prints the security headers OSS cannot keep, for the CDN's
+// response-header rules, with the API's origin allowed to be fetched when config.json puts the
+// API on another domain; it needs no credentials and uploads nothing.
+func TestCDNHeaders(t *testing.T) {
+	for _, tt := range []struct {
+		name, config, connect string
+	}{
+		{"same origin", `{"apiBase": ""}`, "connect-src 'self';"},
+		{"API on another domain", `{"apiBase": "https://api.example.com/cloudlens"}`, "connect-src 'self' https://api.example.com;"},
+		{"no config.json", "", "connect-src 'self';"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.config != "" {
+				if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(tt.config), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), []string{"-dir", dir, "-cdn-headers"}, env(nil), &out, &errOut); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			for _, want := range []string{
+				"Content-Security-Policy: default-src 'self';", tt.connect, "frame-ancestors 'none'",
+				"X-Frame-Options: DENY", "X-Content-Type-Options: nosniff", "Referrer-Policy: strict-origin-when-cross-origin",
+				"Strict-Transport-Security: max-age=",
+			} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -116,4 +120,46 @@ func plan(dir, prefix string) ([]file, error) {
 		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
 	return files, nil
+}
+
+// header is one response header the CDN must add.
+type header struct{ Name, Value string }
+
+// cdnHeaders are the security headers of every web app answer, as the local runner sets them
+// (scripts/local/frontend.go). OSS keeps only standard object headers (Content-Type,
+// Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires), which
+// plan sets per file; these the CDN adds through its response-header rules. When the API is
+// on another origin (config.json's apiBase), the page may connect to it as well.
+func cdnHeaders(apiBase string) []header {
+	connect := "'self'"
+	if u, err := url.Parse(apiBase); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	return []header{
+		{"Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+			"img-src 'self' data: blob:; font-src 'self' data:; connect-src " + connect + "; object-src 'none'; base-uri 'self'; " +
+			"form-action 'self'; frame-ancestors 'none'"},
+		{"X-Frame-Options", "DENY"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Strict-Transport-Security", "max-age=31536000"},
+	}
+}
+
+// apiBaseOf reads apiBase from the site's config.json ("" when absent: same origin).
+func apiBaseOf(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var c struct {
+		APIBase string `json:"apiBase"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return "", fmt.Errorf("config.json: %w", err)
+	}
+	return c.APIBase, nil
 }

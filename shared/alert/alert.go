@@ -342,6 +342,13 @@ type Rule struct {
 	UpdatedAt   time.Time
 }
 
+// Caps on a rule's lists: far above real use, far below what keeps a request busy (each
+// budget id is looked up).
+const (
+	MaxRuleChannels = 50
+	MaxRuleBudgets  = 1000
+)
+
 // Validate checks a rule as a caller would create or update it.
 func (r Rule) Validate() error {
 	var p []string
@@ -353,6 +360,12 @@ func (r Rule) Validate() error {
 	}
 	if len(r.ChannelIDs) == 0 {
 		p = append(p, "channelIds must name at least one channel")
+	}
+	if len(r.ChannelIDs) > MaxRuleChannels {
+		p = append(p, fmt.Sprintf("channelIds: at most %d channels, got %d", MaxRuleChannels, len(r.ChannelIDs)))
+	}
+	if len(r.BudgetIDs) > MaxRuleBudgets {
+		p = append(p, fmt.Sprintf("budgetIds: at most %d budgets, got %d", MaxRuleBudgets, len(r.BudgetIDs)))
 	}
 	if len(r.BudgetIDs) > 0 && r.Kind != KindBudget {
 		p = append(p, "budgetIds are only for budget rules")

@@ -26,6 +26,8 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/logx"
+	"github.com/cloudlens/cloudlens/shared/metrics"
 	"github.com/cloudlens/cloudlens/shared/secretbox"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
@@ -54,6 +56,8 @@ type Deps struct {
 	// Build points it at the configured trigger URLs; the local runner points it at the same
 	// function's handler in this process. Nil means no function can be invoked here.
 	Invoke func(ctx context.Context, function string, payload any) error
+	// Metrics, when set (the local runner), records requests and job runs for /metrics.
+	Metrics *metrics.Metrics
 
 	closers []func()
 }
@@ -215,12 +219,42 @@ func (d *Deps) invokeURLs(urls map[string]string) func(ctx context.Context, func
 
 // API wraps a function's routes in the one middleware chain (httpx.Edge).
 func (d *Deps) API(routes http.Handler) http.Handler {
-	return httpx.Edge(routes, httpx.EdgeOptions{Log: d.Log, CORSOrigins: d.Config.CORSOrigins, MaxBodyBytes: d.Config.MaxBodyBytes})
+	o := httpx.EdgeOptions{Log: d.Log, CORSOrigins: d.Config.CORSOrigins, MaxBodyBytes: d.Config.MaxBodyBytes,
+		Deadlines: httpx.Deadlines{API: d.Config.RequestTimeout, Export: d.Config.ExportTimeout, AI: d.Config.AITimeout}}
+	if m := d.Metrics; m != nil {
+		o.Observe = func(r *http.Request, route string, status int, took time.Duration) {
+			m.Request(logx.Function(r.Context()), route, r.Method, status, took)
+		}
+	}
+	return httpx.Edge(routes, o)
 }
 
-// Authed requires an authenticated caller for h.
+// Authed requires an authenticated caller for h and holds the caller to the request rate of
+// the route's class (httpx.RateLimit, counted in Redis).
 func (d *Deps) Authed(h http.Handler) http.Handler {
-	return httpx.Authenticate(d.Log, d.Auth)(h)
+	var c httpx.Counter
+	if d.Cache != nil {
+		c = requestCounter{d.Cache}
+	}
+	return httpx.Authenticate(d.Log, d.Auth)(httpx.RateLimit(d.Log, c, d.Rates())(h))
+}
+
+// Rates are the configured per-caller request rates.
+func (d *Deps) Rates() httpx.Rates {
+	perMin := func(n int) httpx.Rate { return httpx.Rate{N: n, Per: time.Minute} }
+	return httpx.Rates{API: perMin(d.Config.RateAPI), Export: perMin(d.Config.RateExport), AI: perMin(d.Config.RateAI)}
+}
+
+// requestCounter counts requests with the cache's limiter, which falls back to counting in
+// this process while Redis is down, so limits hold through an outage.
+type requestCounter struct{ c *cache.Cache }
+
+func (r requestCounter) Count(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	res, err := r.c.Reserve(ctx, key, limit, window)
+	if err != nil {
+		return false, 0, err
+	}
+	return res.OK, res.RetryAfter, nil
 }
 
 // Handle adapts an error-returning handler with this process's logger.

@@ -23,7 +23,11 @@ type JobRequest struct {
 // Jobs runs job functions through one job.Runner: every run is recorded, holds the job's
 // short renewed lock, and resumes the work of runs whose process died.
 func (d *Deps) Jobs() *job.Runner {
-	return &job.Runner{Store: d.Store, Log: d.Log, Now: d.Now,
+	var finished func(job.Run, time.Duration)
+	if m := d.Metrics; m != nil {
+		finished = func(r job.Run, took time.Duration) { m.JobRun(r.Job, r.Status, r.Items, took) }
+	}
+	return &job.Runner{Store: d.Store, Log: d.Log, Now: d.Now, Finished: finished,
 		Lock: func(ctx context.Context, name string, ttl time.Duration) (job.Lock, error) {
 			l, err := d.Cache.Lock(ctx, name, ttl)
 			if err != nil {

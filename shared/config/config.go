@@ -63,6 +63,20 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	CORSOrigins    []string // CLOUDLENS_CORS_ORIGINS: comma list; empty = same origin only
 	MaxBodyBytes   int64    // CLOUDLENS_MAX_BODY_BYTES
+	// Server-side deadlines of API requests by class (httpx.Deadlines): past it a request
+	// answers 503 instead of waiting on a stalled database or Redis.
+	RequestTimeout time.Duration // CLOUDLENS_REQUEST_TIMEOUT: ordinary API routes
+	ExportTimeout  time.Duration // CLOUDLENS_EXPORT_TIMEOUT: CSV/Excel and FOCUS exports
+	AITimeout      time.Duration // CLOUDLENS_AI_TIMEOUT: AI routes (chatbot, ai, mcp)
+	// Requests per minute one signed-in caller (a user, or an API key) may make, by route
+	// class (httpx.Rates); past it the API answers 429 with Retry-After.
+	RateAPI    int // CLOUDLENS_RATE_API: ordinary API routes
+	RateExport int // CLOUDLENS_RATE_EXPORT: CSV/Excel and FOCUS exports
+	RateAI     int // CLOUDLENS_RATE_AI: AI routes
+	// MetricsToken (CLOUDLENS_METRICS_TOKEN, secret) lets a scraper read the local runner's
+	// /metrics from another host with `Authorization: Bearer <token>`; without it /metrics
+	// answers loopback clients only.
+	MetricsToken string
 
 	LogFormat string // CLOUDLENS_LOG_FORMAT: json | text
 	LogLevel  slog.Level
@@ -121,6 +135,13 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		CORSOrigins:         r.list("CLOUDLENS_CORS_ORIGINS"),
 		TrustedProxies:      r.prefixes("CLOUDLENS_TRUSTED_PROXIES"),
 		MaxBodyBytes:        int64(r.integer("CLOUDLENS_MAX_BODY_BYTES", 1<<20, 1024, 32<<20)),
+		RequestTimeout:      r.duration("CLOUDLENS_REQUEST_TIMEOUT", 8*time.Second, 100*time.Millisecond, 10*time.Minute),
+		ExportTimeout:       r.duration("CLOUDLENS_EXPORT_TIMEOUT", 5*time.Minute, time.Second, time.Hour),
+		AITimeout:           r.duration("CLOUDLENS_AI_TIMEOUT", 2*time.Minute, time.Second, time.Hour),
+		RateAPI:             r.integer("CLOUDLENS_RATE_API", 600, 1, 1_000_000),
+		RateExport:          r.integer("CLOUDLENS_RATE_EXPORT", 10, 1, 1_000_000),
+		RateAI:              r.integer("CLOUDLENS_RATE_AI", 20, 1, 1_000_000),
+		MetricsToken:        r.secret("CLOUDLENS_METRICS_TOKEN"),
 		LogFormat:           r.oneOf("CLOUDLENS_LOG_FORMAT", map[Mode]string{ModeFunction: "json", ModeLocal: "text"}[mode], "json", "text"),
 		LogLevel:            r.level("CLOUDLENS_LOG_LEVEL"),
 		AliyunEndpoint:      r.str("CLOUDLENS_ALIYUN_ENDPOINT", ""),

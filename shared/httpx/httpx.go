@@ -5,6 +5,7 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -68,6 +69,12 @@ type ErrorDetail struct {
 // carry internal detail; the cause goes to the log, whose handler adds the request id.
 func Error(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	kind := errs.KindOf(err)
+	if kind == errs.KindInternal && errors.Is(err, context.DeadlineExceeded) {
+		// The request's deadline (Deadline) ran out in a dependency that did not classify it:
+		// the service is slow or stalled, not broken, and a retry may succeed.
+		err = errs.Wrap(errs.KindUnavailable, err, "the request took too long")
+		kind = errs.KindUnavailable
+	}
 	status := Status(kind)
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", err.Error())

@@ -32,6 +32,10 @@ type EdgeOptions struct {
 	Log          *slog.Logger
 	CORSOrigins  []string // allowed origins; empty: same-origin use only
 	MaxBodyBytes int64    // request body limit; 0 or less: DefaultMaxBodyBytes
+	Deadlines    Deadlines
+	// Observe, when set, is told of every answered request with the route pattern that
+	// matched ("" when none did): the metrics hook.
+	Observe func(r *http.Request, route string, status int, d time.Duration)
 }
 
 // DefaultMaxBodyBytes is the body limit when EdgeOptions sets none.
@@ -39,17 +43,19 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Edge wraps a function's routes in the one middleware chain every API answer goes through,
 // outermost first: request id, access log (one line per request), panic recovery (inside the
-// access log, so a panicking request is logged with its 500), security headers, CORS, body limit.
+// access log, so a panicking request is logged with its 500), deadline, security headers, CORS,
+// body limit.
 func Edge(routes http.Handler, o EdgeOptions) http.Handler {
 	log := logx.OrDiscard(o.Log)
 	limit := o.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	return Chain(routes,
+	return Chain(recordRoute(routes),
 		RequestID(),
-		AccessLog(log),
+		accessLog(log, o.Observe),
 		Recover(log),
+		Deadline(o.Deadlines),
 		SecurityHeaders(),
 		CORS(o.CORSOrigins),
 		BodyLimit(log, limit),
@@ -114,18 +120,23 @@ func (s *statusWriter) Flush() {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// AccessLog logs one line per request ("request") with its status, size and duration; the
-// logger's handler (logx) adds request_id and function. 5xx answers log at error level, health
-// checks at debug.
-func AccessLog(log *slog.Logger) Middleware {
+// AccessLog logs one line per request ("request") with its route pattern, status, size and
+// duration; the logger's handler (logx) adds request_id and function. 5xx answers log at error
+// level, health checks at debug. On Function Compute these lines are the request metrics:
+// Simple Log Service charts them by function, route and status.
+func AccessLog(log *slog.Logger) Middleware { return accessLog(log, nil) }
+
+func accessLog(log *slog.Logger, observe func(*http.Request, string, int, time.Duration)) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, r)
+			route := &routeHolder{}
+			next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
 			if sw.status == 0 {
 				sw.status = http.StatusOK
 			}
+			took := time.Since(start)
 			level := slog.LevelInfo
 			switch {
 			case sw.status >= 500:
@@ -133,10 +144,32 @@ func AccessLog(log *slog.Logger) Middleware {
 			case r.URL.Path == "/health":
 				level = slog.LevelDebug
 			}
-			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "route", route.pattern,
+				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(took.Microseconds())/1000)
+			if observe != nil {
+				observe(r, route.pattern, sw.status, took)
+			}
 		})
 	}
+}
+
+// routeHolder carries the matched route pattern from inside the routes out to the access log:
+// the ServeMux sets Request.Pattern on the request it is given, which is a copy of the one
+// the outer middleware holds.
+type routeHolder struct{ pattern string }
+
+type routeKey struct{}
+
+// recordRoute wraps the routes (innermost) and hands the pattern that matched to the holder.
+func recordRoute(routes http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+				h.pattern = r.Pattern
+			}
+		}()
+		routes.ServeHTTP(w, r)
+	})
 }
 
 // Recover turns a panic into a 500 with a safe body and logs the cause with its stack, so one

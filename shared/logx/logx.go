@@ -50,6 +50,12 @@ func WithFunction(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, functionKey, name)
 }
 
+// Function returns the function named by WithFunction, or "".
+func Function(ctx context.Context) string {
+	v, _ := ctx.Value(functionKey).(string)
+	return v
+}
+
 // WithJob returns ctx naming the job in progress (a job.Runner job, e.g. "budgetcheck").
 func WithJob(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, jobKey, name)

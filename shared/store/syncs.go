@@ -15,6 +15,7 @@ const (
 	SyncRunning   = "running"
 	SyncSucceeded = "succeeded"
 	SyncFailed    = "failed"
+	SyncAbandoned = "abandoned" // its process died mid-run; a later run did its days
 )
 
 // maxSyncError is the width of sync_runs.error, in characters.
@@ -161,19 +162,20 @@ func (s *Store) ListSyncRuns(ctx context.Context, accountID int64, limit int) ([
 	return out, nil
 }
 
-// FailUnfinishedSyncRuns marks the account's runs still "running" (other than except) as
-// failed with msg. Call it while holding the account's sync lock: any other run that still
-// says running was cut off (crash, timeout, cancel) and will never finish by itself.
-func (s *Store) FailUnfinishedSyncRuns(ctx context.Context, accountID, except int64, msg string, at time.Time) (int64, error) {
+// AbandonUnfinishedSyncRuns marks the account's runs still "running" (other than except) as
+// abandoned with msg. Call it while holding the account's sync lock: any other run that still
+// says running lost its process (kill -9, an instance reclaimed, a timeout) and will never
+// finish by itself; the caller's run does its remaining days.
+func (s *Store) AbandonUnfinishedSyncRuns(ctx context.Context, accountID, except int64, msg string, at time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx,
 		"UPDATE sync_runs SET status = ?, error = ?, finished_at = ? WHERE account_id = ? AND status = ? AND id <> ?",
-		SyncFailed, truncate(msg, maxSyncError), s.ts(at), accountID, SyncRunning, except)
+		SyncAbandoned, truncate(msg, maxSyncError), s.ts(at), accountID, SyncRunning, except)
 	if err != nil {
-		return 0, fmt.Errorf("store: fail unfinished sync runs: %w", Translate(err))
+		return 0, fmt.Errorf("store: abandon unfinished sync runs: %w", Translate(err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("store: fail unfinished sync runs: %w", Translate(err))
+		return 0, fmt.Errorf("store: abandon unfinished sync runs: %w", Translate(err))
 	}
 	return n, nil
 }

@@ -1,0 +1,112 @@
+package app_test
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cloudlens/cloudlens/shared/app"
+	"github.com/cloudlens/cloudlens/shared/app/apptest"
+	"github.com/cloudlens/cloudlens/shared/auth"
+	"github.com/cloudlens/cloudlens/shared/cache"
+	"github.com/cloudlens/cloudlens/shared/cache/cachetest"
+	"github.com/cloudlens/cloudlens/shared/httpx"
+	"github.com/cloudlens/cloudlens/shared/store/storetest"
+)
+
+// limitedRoutes are protected routes of each class, mounted the way functions mount theirs
+// (d.AuthedFunc), with no limiting code of their own: the AI prefix gets the strict class by
+// its path alone.
+func limitedRoutes(d *app.Deps) http.Handler {
+	mux := http.NewServeMux()
+	ok := d.AuthedFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return httpx.OK(w, map[string]string{"class": string(httpx.ClassOf(r))})
+	})
+	mux.Handle("GET /api/v1/costs/explore", ok)
+	mux.Handle("GET /api/v1/costs/focus", ok)
+	mux.Handle("POST /api/v1/chatbot/messages", ok)
+	return d.API(mux)
+}
+
+// TestRateLimitPerCallerAndClass: past its class's rate a caller gets 429 with Retry-After;
+// exports and AI routes have stricter rates counted apart from ordinary pages; another user
+// and an API key of the same user each have their own budget; with Redis down the limit holds
+// (counted in process).
+func TestRateLimitPerCallerAndClass(t *testing.T) {
+	for _, b := range cachetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			d := apptest.Deps(t, storetest.SQLite(t))
+			d.Cache = b.Cache
+			d.Auth.Sessions = b.Cache
+			d.Config.RateAPI, d.Config.RateExport, d.Config.RateAI = 5, 2, 3
+			c := apptest.Serve(t, limitedRoutes(d))
+			u, alice := apptest.User(t, d, "alice@example.com", auth.RoleViewer)
+			_, bob := apptest.User(t, d, "bob@example.com", auth.RoleViewer)
+			key, prefix, hash := auth.NewAPIKey()
+			if err := d.Store.CreateAPIKey(t.Context(), &auth.APIKey{UserID: u.ID, Name: "script", Prefix: prefix, Hash: hash, CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+
+			// calls makes n requests and returns the status of each.
+			calls := func(method, path, token string, n int) []int {
+				out := make([]int, n)
+				for i := range out {
+					res := c.Do(method, path, token, nil)
+					out[i] = res.Status
+					if res.Status == http.StatusTooManyRequests {
+						s, err := strconv.Atoi(res.Header.Get("Retry-After"))
+						if err != nil || s < 1 || s > 60 {
+							t.Errorf("429 with Retry-After %q", res.Header.Get("Retry-After"))
+						}
+						if res.ErrorCode(t) != "rate_limited" {
+							t.Errorf("429 body %s", res.Body)
+						}
+					}
+				}
+				return out
+			}
+			want := func(name string, got []int, okN int) {
+				t.Helper()
+				for i, s := range got {
+					w := http.StatusOK
+					if i >= okN {
+						w = http.StatusTooManyRequests
+					}
+					if s != w {
+						t.Errorf("%s: statuses %v, want %d × 200 then 429", name, got, okN)
+						return
+					}
+				}
+			}
+			want("alice's pages", calls(http.MethodGet, "/api/v1/costs/explore", alice, 6), 5)
+			want("alice's CSV exports, counted apart", calls(http.MethodGet, "/api/v1/costs/explore?format=csv", alice, 3), 2)
+			want("alice's FOCUS exports share the export budget", calls(http.MethodGet, "/api/v1/costs/focus", alice, 1), 0)
+			want("alice's AI calls", calls(http.MethodPost, "/api/v1/chatbot/messages", alice, 4), 3)
+			want("bob, another user", calls(http.MethodGet, "/api/v1/costs/explore", bob, 6), 5)
+			want("alice's API key", calls(http.MethodGet, "/api/v1/costs/explore", key, 6), 5)
+		})
+	}
+
+	t.Run("redis down", func(t *testing.T) {
+		d := apptest.Deps(t, storetest.SQLite(t))
+		_, token := apptest.User(t, d, "carol@example.com", auth.RoleViewer)
+		// A Redis nobody listens on: sessions are accepted on their signature (auth's fallback)
+		// and requests are counted in this process.
+		dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
+		t.Cleanup(func() { _ = dead.Close() })
+		d.Cache = cache.New(dead, nil)
+		d.Auth.Sessions = d.Cache
+		d.Config.RateAPI = 3
+		c := apptest.Serve(t, limitedRoutes(d))
+		var got []int
+		for range 4 {
+			got = append(got, c.Do(http.MethodGet, "/api/v1/costs/explore", token, nil).Status)
+		}
+		if got[2] != http.StatusOK || got[3] != http.StatusTooManyRequests {
+			t.Errorf("with Redis down: %v, want 200 200 200 429", got)
+		}
+	})
+}
