@@ -750,6 +750,19 @@ func contractCalls() []call {
 		{name: "api key creating a key", as: "key", method: "POST", path: "/api/v1/api-keys", body: map[string]string{"name": "nested"}, status: 403},
 		{name: "revoke api key", as: "editor", method: "DELETE", path: "/api/v1/api-keys/{keyId}", status: 204},
 		{name: "revoked api key", as: "key", method: "GET", path: "/api/v1/auth/me", status: 401},
+
+		// ai: conversations with the analyst (no model is configured here: answers say so).
+		{name: "create conversation", as: "viewer", method: "POST", path: "/api/v1/chatbot/conversations", body: map[string]any{}, status: 201,
+			save: map[string]string{"conversationId": "id"}},
+		{name: "conversations", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations", status: 200},
+		{name: "ask", as: "viewer", method: "POST", path: "/api/v1/chatbot/conversations/{conversationId}/messages", body: map[string]string{"content": "这个月花了多少？"}, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, "CLOUDLENS_LLM_API_KEY") }},
+		{name: "ask empty", as: "viewer", method: "POST", path: "/api/v1/chatbot/conversations/{conversationId}/messages", body: map[string]string{"content": ""}, status: 400},
+		{name: "ask in another user's conversation", as: "editor", method: "POST", path: "/api/v1/chatbot/conversations/{conversationId}/messages", body: map[string]string{"content": "hi"}, status: 404},
+		{name: "conversation", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations/{conversationId}", status: 200},
+		{name: "another user's conversation", as: "admin", method: "GET", path: "/api/v1/chatbot/conversations/{conversationId}", status: 404},
+		{name: "delete conversation", as: "viewer", method: "DELETE", path: "/api/v1/chatbot/conversations/{conversationId}", status: 204},
+		{name: "delete conversation again", as: "viewer", method: "DELETE", path: "/api/v1/chatbot/conversations/{conversationId}", status: 404},
 	}
 }
 
@@ -777,6 +790,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "jobs as viewer", as: "viewer", method: "GET", path: "/api/v1/jobs", status: 403}},
 		"costs": {{name: "explore", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=region&top=2", status: 200},
 			{name: "explore unknown dimension", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=colour", status: 400}},
+		"chatbot": {{name: "conversations", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations", status: 200},
+			{name: "conversation unknown", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations/999999", status: 404}},
 		"costexport": {{name: "focus as viewer", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-01&end=2025-03-02", status: 200},
 			{name: "focus bad range", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-05&end=2025-03-01", status: 400}},
 	}

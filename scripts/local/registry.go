@@ -8,6 +8,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/functions/budgetcheck"
 	"github.com/cloudlens/cloudlens/functions/budgets"
+	"github.com/cloudlens/cloudlens/functions/chatbot"
 	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
@@ -37,6 +38,7 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	// ---- explorer: functions of this area go below this line ----
 
 	// ---- ai: functions of this area go below this line ----
+	"chatbot": chatbot.Function,
 
 	// ---- hardening: functions of this area go below this line ----
 

@@ -31,6 +31,7 @@ type (
 	Message  = openai.ChatCompletionMessage
 	Tool     = openai.Tool
 	ToolCall = openai.ToolCall
+	Function = openai.FunctionDefinition
 )
 
 // Roles of messages.
