@@ -721,6 +721,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model Context Protocol server (streamable HTTP, stateless) with CloudLens's read-only tools
+         * @description JSON-RPC 2.0 messages of the Model Context Protocol (`initialize`, `tools/list`,
+         *     `tools/call`…). Authenticate with a CloudLens API key (`Authorization: Bearer clk_…`);
+         *     the tools see exactly the accounts the key's owner may see. The tools are those of the
+         *     chat: cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status.
+         *     See docs/ai.md for connecting Claude, Cursor, Qwen or any MCP client.
+         */
+        post: operations["mcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chatbot/conversations": {
         parameters: {
             query?: never;
@@ -2981,6 +3005,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    mcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    jsonrpc: "2.0";
+                    id?: unknown;
+                    method?: string;
+                    params?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jsonrpc: string;
+                        id?: unknown;
+                        result?: Record<string, never>;
+                        error?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description A notification was accepted; no body. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
     listConversations: {

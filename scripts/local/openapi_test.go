@@ -763,6 +763,14 @@ func contractCalls() []call {
 		{name: "another user's conversation", as: "admin", method: "GET", path: "/api/v1/chatbot/conversations/{conversationId}", status: 404},
 		{name: "delete conversation", as: "viewer", method: "DELETE", path: "/api/v1/chatbot/conversations/{conversationId}", status: 204},
 		{name: "delete conversation again", as: "viewer", method: "DELETE", path: "/api/v1/chatbot/conversations/{conversationId}", status: 404},
+		// ai: the MCP server takes an API key and answers JSON-RPC.
+		{name: "api key for mcp", as: "viewer", method: "POST", path: "/api/v1/api-keys", body: map[string]string{"name": "assistant"}, status: 201,
+			save: map[string]string{"mcpKey": "key"}},
+		{name: "mcp tools", as: "mcpKey", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"cost_overview"`) }},
+		{name: "mcp call", as: "mcpKey", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"cost_overview","arguments":{}}}`, status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `monthToDate`) }},
+		{name: "mcp with a session token", as: "viewer", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401},
 	}
 }
 
@@ -792,6 +800,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "explore unknown dimension", as: "admin", method: "GET", path: "/api/v1/costs/explore?groupBy=colour", status: 400}},
 		"chatbot": {{name: "conversations", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations", status: 200},
 			{name: "conversation unknown", as: "viewer", method: "GET", path: "/api/v1/chatbot/conversations/999999", status: 404}},
+		"ai": {{name: "mcp signed out", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401},
+			{name: "mcp with a bad key", as: "bad", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401}},
 		"costexport": {{name: "focus as viewer", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-01&end=2025-03-02", status: 200},
 			{name: "focus bad range", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-05&end=2025-03-01", status: 400}},
 	}

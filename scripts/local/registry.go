@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
+	"github.com/cloudlens/cloudlens/functions/ai"
 	"github.com/cloudlens/cloudlens/functions/alertdispatch"
 	"github.com/cloudlens/cloudlens/functions/alerts"
 	"github.com/cloudlens/cloudlens/functions/auth"
@@ -39,6 +40,7 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 
 	// ---- ai: functions of this area go below this line ----
 	"chatbot": chatbot.Function,
+	"ai":      ai.Function,
 
 	// ---- hardening: functions of this area go below this line ----
 
