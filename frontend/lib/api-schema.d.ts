@@ -721,6 +721,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Root cause of a period's change of spend — deterministic contributors, then a narrative
+         * @description Without a body, the dashboard's change: this month so far against the same days of last
+         *     month. A whole calendar month compares with the month before; another range with the
+         *     same number of days just before it, unless compareStart/compareEnd are given. The
+         *     contributors (by product, account and region, largest absolute change first) are
+         *     computed by CloudLens; `narrative` is the model's wording of them, or CloudLens's
+         *     template text when no model is configured or it failed (`narrativeSource`, `note`).
+         */
+        post: operations["analyzeChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/optimize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ways to spend less, ranked by monthly saving, with a summary
+         * @description Pay-as-you-go resources billed on at least 25 of the last 30 days, with the saving of a
+         *     monthly subscription at an assumed discount (default 0.3) and the days a month above
+         *     which a subscription pays off. Idle-resource findings join as another source when that
+         *     area is deployed (`unavailable` says what is missing).
+         */
+        post: operations["optimize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mcp": {
         parameters: {
             query?: never;
@@ -1452,6 +1500,74 @@ export interface components {
         };
         JobList: {
             items: components["schemas"]["Job"][];
+        };
+        DateRange: {
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+        };
+        Narration: {
+            narrative: string;
+            /** @enum {string} */
+            narrativeSource: "model" | "template";
+            model?: string;
+            /** @description Why the text is the template: no model configured, or the model failed. */
+            note?: string;
+        };
+        ChangeAnalysis: components["schemas"]["Narration"] & {
+            demo: boolean;
+            current: components["schemas"]["DateRange"];
+            previous: components["schemas"]["DateRange"];
+            items: {
+                currency: components["schemas"]["Currency"];
+                current: components["schemas"]["Money"];
+                previous: components["schemas"]["Money"];
+                change: components["schemas"]["Money"];
+                changePercent: number | null;
+                contributors: {
+                    /** @enum {string} */
+                    dimension: "product" | "account" | "region";
+                    key: string;
+                    label: string;
+                    current: components["schemas"]["Money"];
+                    previous: components["schemas"]["Money"];
+                    change: components["schemas"]["Money"];
+                    /** @description Percent of the currency's total change. */
+                    share: number | null;
+                }[];
+            }[];
+        };
+        Optimization: components["schemas"]["Narration"] & {
+            demo: boolean;
+            window: components["schemas"]["DateRange"];
+            assumptions: {
+                [key: string]: unknown;
+            };
+            sources: string[];
+            unavailable: {
+                [key: string]: string;
+            };
+            totals: {
+                currency: components["schemas"]["Currency"];
+                monthlySaving: components["schemas"]["Money"];
+                count: number;
+            }[];
+            items: {
+                kind: string;
+                /** Format: int64 */
+                accountId: number;
+                resourceId: string;
+                resourceName: string;
+                product: string;
+                region: string;
+                currency: components["schemas"]["Currency"];
+                monthlyCost: components["schemas"]["Money"];
+                monthlySaving: components["schemas"]["Money"];
+                daysActive?: number;
+                breakEvenDays?: number;
+                detail: string;
+            }[];
         };
         Conversation: {
             /** Format: int64 */
@@ -3005,6 +3121,77 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    analyzeChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    start?: string;
+                    /** Format: date */
+                    end?: string;
+                    /** Format: date */
+                    compareStart?: string;
+                    /** Format: date */
+                    compareEnd?: string;
+                    accountIds?: number[];
+                    filters?: string[];
+                    /** @enum {string} */
+                    language?: "zh" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeAnalysis"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    optimize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    subscriptionDiscount?: number;
+                    /** @enum {string} */
+                    language?: "zh" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description The savings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Optimization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     mcp: {

@@ -28,6 +28,8 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("POST /api/v1/mcp", m)
 	// GET and DELETE reach the MCP handler too, which answers 405: the server is stateless.
 	mux.Handle("/api/v1/mcp", m)
+	mux.Handle("POST /api/v1/ai/analyze", d.AuthedFunc(a.analyze))
+	mux.Handle("POST /api/v1/ai/optimize", d.AuthedFunc(a.optimize))
 	mux.Handle("/", httpx.NotFound(d.Log))
 	return d.API(mux)
 }

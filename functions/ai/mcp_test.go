@@ -22,13 +22,12 @@ import (
 var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
 
 type fixture struct {
-	d                       *app.Deps
-	c, costs                *apptest.Client
-	data                    costtest.Data
-	admin, viewer           string
-	viewerUser              auth.User
-	acc0, acc1              int64
-	viewerKey, viewerKeyRaw string
+	d             *app.Deps
+	costs         *apptest.Client
+	data          costtest.Data
+	admin, viewer string
+	viewerUser    auth.User
+	acc0, acc1    int64
 }
 
 func setup(t *testing.T, d *app.Deps) *fixture {

@@ -770,6 +770,13 @@ func contractCalls() []call {
 			check: func(t *testing.T, b []byte) { mustContain(t, b, `"cost_overview"`) }},
 		{name: "mcp call", as: "mcpKey", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"cost_overview","arguments":{}}}`, status: 200,
 			check: func(t *testing.T, b []byte) { mustContain(t, b, `monthToDate`) }},
+		{name: "analyze the dashboard change", as: "viewer", method: "POST", path: "/api/v1/ai/analyze", status: 200,
+			check: func(t *testing.T, b []byte) { mustContain(t, b, `"narrativeSource":"template"`) }},
+		{name: "analyze a month", as: "admin", method: "POST", path: "/api/v1/ai/analyze", body: map[string]any{"start": "2025-02-01", "end": "2025-02-28", "language": "en"}, status: 200},
+		{name: "analyze reversed range", as: "admin", method: "POST", path: "/api/v1/ai/analyze", body: map[string]any{"start": "2025-02-28", "end": "2025-02-01"}, status: 400},
+		{name: "analyze signed out", method: "POST", path: "/api/v1/ai/analyze", status: 401},
+		{name: "optimize", as: "admin", method: "POST", path: "/api/v1/ai/optimize", body: map[string]any{"language": "en"}, status: 200},
+		{name: "optimize bad discount", as: "admin", method: "POST", path: "/api/v1/ai/optimize", body: map[string]any{"subscriptionDiscount": 0.99}, status: 400},
 		{name: "mcp with a session token", as: "viewer", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401},
 	}
 }
