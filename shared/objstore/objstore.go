@@ -54,7 +54,7 @@ type OSS struct {
 
 // OSSOptions configure an OSS store.
 type OSSOptions struct {
-	Endpoint, Bucket                             string
+	Endpoint, Bucket                            string
 	AccessKeyID, AccessKeySecret, SecurityToken string
 	// PathStyle addresses the bucket in the path (a local OSS-compatible server), not the host.
 	PathStyle bool
