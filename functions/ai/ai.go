@@ -30,6 +30,11 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("/api/v1/mcp", m)
 	mux.Handle("POST /api/v1/ai/analyze", d.AuthedFunc(a.analyze))
 	mux.Handle("POST /api/v1/ai/optimize", d.AuthedFunc(a.optimize))
+	mux.Handle("GET /api/v1/ai/reports", d.AuthedFunc(a.listReports))
+	mux.Handle("POST /api/v1/ai/reports", d.AuthedFunc(a.createReport))
+	mux.Handle("GET /api/v1/ai/reports/{id}/download", d.AuthedFunc(a.downloadReport))
+	// Signed links to the local reports folder carry their own credential.
+	mux.Handle("GET /api/v1/ai/report-files", d.Handle(a.reportFile))
 	mux.Handle("/", httpx.NotFound(d.Log))
 	return d.API(mux)
 }

@@ -777,6 +777,16 @@ func contractCalls() []call {
 		{name: "analyze signed out", method: "POST", path: "/api/v1/ai/analyze", status: 401},
 		{name: "optimize", as: "admin", method: "POST", path: "/api/v1/ai/optimize", body: map[string]any{"language": "en"}, status: 200},
 		{name: "optimize bad discount", as: "admin", method: "POST", path: "/api/v1/ai/optimize", body: map[string]any{"subscriptionDiscount": 0.99}, status: 400},
+		{name: "make a report", as: "viewer", method: "POST", path: "/api/v1/ai/reports", body: map[string]string{"month": "2025-02"}, status: 201,
+			save: map[string]string{"reportId": "id"}},
+		{name: "make a report of a bad month", as: "viewer", method: "POST", path: "/api/v1/ai/reports", body: map[string]string{"month": "2025-2"}, status: 400},
+		{name: "reports", as: "viewer", method: "GET", path: "/api/v1/ai/reports", status: 200},
+		{name: "report link", as: "viewer", method: "GET", path: "/api/v1/ai/reports/{reportId}/download?format=md", status: 200,
+			save: map[string]string{"reportUrl": "url"}},
+		{name: "report link bad format", as: "viewer", method: "GET", path: "/api/v1/ai/reports/{reportId}/download?format=pdf", status: 400},
+		{name: "report link unknown", as: "viewer", method: "GET", path: "/api/v1/ai/reports/999999/download", status: 404},
+		{name: "report file", method: "GET", path: "{reportUrl}", status: 200},
+		{name: "report file bad signature", method: "GET", path: "/api/v1/ai/report-files?key=reports/2025-02/x.md&expires=1&signature=00", status: 403},
 		{name: "mcp with a session token", as: "viewer", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
+	"github.com/cloudlens/cloudlens/functions/reportgen"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -39,8 +40,9 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	// ---- explorer: functions of this area go below this line ----
 
 	// ---- ai: functions of this area go below this line ----
-	"chatbot": chatbot.Function,
-	"ai":      ai.Function,
+	"chatbot":   chatbot.Function,
+	"ai":        ai.Function,
+	"reportgen": reportgen.Function,
 
 	// ---- hardening: functions of this area go below this line ----
 

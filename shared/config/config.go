@@ -105,6 +105,11 @@ type Config struct {
 	LLMDailyTokens     int
 	ReportsBucket      string
 	ReportsOSSEndpoint string
+	// The credentials reports are written to OSS with: the function role's, which Function
+	// Compute puts in ALIBABA_CLOUD_ACCESS_KEY_ID, _SECRET (secret) and _SECURITY_TOKEN (secret).
+	OSSAccessKeyID     string
+	OSSAccessKeySecret string
+	OSSSecurityToken   string
 }
 
 // Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
@@ -160,6 +165,9 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 	c.LLMDailyTokens = r.integer("CLOUDLENS_LLM_DAILY_TOKENS", 2_000_000, 0, 1<<31-1)
 	c.ReportsBucket = r.str("CLOUDLENS_REPORTS_BUCKET", "")
 	c.ReportsOSSEndpoint = r.str("CLOUDLENS_REPORTS_OSS_ENDPOINT", "")
+	c.OSSAccessKeyID = r.str("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+	c.OSSAccessKeySecret = r.secret("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	c.OSSSecurityToken = r.secret("ALIBABA_CLOUD_SECURITY_TOKEN")
 	c.SMTPPort = r.integer("CLOUDLENS_SMTP_PORT", map[string]int{"starttls": 587, "tls": 465, "none": 25}[c.SMTPTLS], 1, 65535)
 	c.validate(&r)
 	if len(r.problems) > 0 {

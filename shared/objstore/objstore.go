@@ -121,8 +121,8 @@ func (s *OSS) SignURL(key string, ttl time.Duration) (string, error) {
 }
 
 // Folder keeps objects as files under Dir. Its signed URLs point at BaseURL (the route that
-// serves the folder, e.g. /api/v1/ai/reports/files) with the key in the path and an expiry and
-// HMAC in the query; Verify checks them.
+// serves the folder, e.g. /api/v1/ai/report-files) with the key, an expiry and an HMAC in the
+// query; Verify checks them.
 type Folder struct {
 	Dir     string
 	BaseURL string
@@ -185,8 +185,8 @@ func (f *Folder) SignURL(key string, ttl time.Duration) (string, error) {
 		return "", err
 	}
 	exp := f.now().Add(ttl).Unix()
-	q := url.Values{"expires": {strconv.FormatInt(exp, 10)}, "signature": {f.sign(key, exp)}}
-	return strings.TrimRight(f.BaseURL, "/") + "/" + key + "?" + q.Encode(), nil
+	q := url.Values{"key": {key}, "expires": {strconv.FormatInt(exp, 10)}, "signature": {f.sign(key, exp)}}
+	return f.BaseURL + "?" + q.Encode(), nil
 }
 
 // Verify checks a signed URL's key, expiry and signature.

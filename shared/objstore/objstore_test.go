@@ -149,15 +149,15 @@ func TestOSSPutGetAndPresignedDownload(t *testing.T) {
 
 func TestFolderSignedURLs(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
-	f := &Folder{Dir: t.TempDir(), BaseURL: "/api/v1/ai/reports/files", Key: []byte("k"), Now: func() time.Time { return now }}
+	f := &Folder{Dir: t.TempDir(), BaseURL: "/api/v1/ai/report-files", Key: []byte("k"), Now: func() time.Time { return now }}
 	ctx := context.Background()
 	if err := f.Put(ctx, "reports/2025-02/1.md", "text/markdown", []byte("# r")); err != nil {
 		t.Fatal(err)
 	}
 	link, _ := f.SignURL("reports/2025-02/1.md", time.Minute)
 	u, _ := url.Parse(link)
-	key := strings.TrimPrefix(u.Path, "/api/v1/ai/reports/files/")
-	if err := f.Verify(key, u.Query().Get("expires"), u.Query().Get("signature")); err != nil || key != "reports/2025-02/1.md" {
+	key := u.Query().Get("key")
+	if err := f.Verify(key, u.Query().Get("expires"), u.Query().Get("signature")); err != nil || key != "reports/2025-02/1.md" || u.Path != "/api/v1/ai/report-files" {
 		t.Fatalf("verify %q: %v", key, err)
 	}
 	if err := f.Verify("reports/2025-02/2.md", u.Query().Get("expires"), u.Query().Get("signature")); err == nil {
