@@ -40,7 +40,9 @@ type evalFacts struct {
 var evalSet = []evalCase{
 	{"这个月到目前为止花了多少钱？", "How much have we spent so far this month?", func(t *testing.T, f evalFacts) string { return f.overview.MonthToDate.String() }},
 	{"上个月总共花了多少？", "What was last month's total spend?", func(t *testing.T, f evalFacts) string { return f.overview.LastMonthTotal.String() }},
-	{"本月至今比上月同期多花（或少花）了多少？", "How much more (or less) did we spend this month to date than in the same days last month?", func(t *testing.T, f evalFacts) string { return strings.TrimPrefix(f.overview.ChangeAmount.String(), "-") }},
+	{"本月至今比上月同期多花（或少花）了多少？", "How much more (or less) did we spend this month to date than in the same days last month?", func(t *testing.T, f evalFacts) string {
+		return strings.TrimPrefix(f.overview.ChangeAmount.String(), "-")
+	}},
 	{"预计这个月月底总花费是多少？", "What is the forecast for this month's total?", func(t *testing.T, f evalFacts) string { return f.overview.Forecast.Value.String() }},
 	{"这个月花费最多的产品是哪个？", "Which product costs the most this month?", func(t *testing.T, f evalFacts) string { return f.overview.TopProducts[0].Name }},
 	{"这个月花费最多的产品花了多少？", "How much did the most expensive product cost this month?", func(t *testing.T, f evalFacts) string { return f.overview.TopProducts[0].Cost.String() }},
