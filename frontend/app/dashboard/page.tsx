@@ -16,6 +16,7 @@ import {
   StatusBadge,
 } from "@/components/ui";
 import { AccountStatus } from "@/components/accounts";
+import { ExplainButton } from "@/components/ai";
 import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
@@ -106,6 +107,7 @@ function CurrencyOverview({ item }: { item: OverviewItem }) {
           <div className={`mt-1 text-xs ${up ? "text-red-600" : "text-emerald-600"}`} data-testid="mtd-change">
             {formatPercent(item.changePercent, lang)} {t("dash.change")}
           </div>
+          <ExplainButton />
         </Stat>
         <Stat label={t("dash.lastMonthSame")}>
           <Money amount={item.lastMonthSamePeriod} currency={item.currency} testId="last-month-same" className="text-2xl font-semibold" />
