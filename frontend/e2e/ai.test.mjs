@@ -34,6 +34,8 @@ describe("AI pages", { skip: skip || false }, () => {
     admin = await Api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     await waitForFirstSync(admin);
     page = await browser.newPage();
+    page.on("pageerror", (e) => console.log(`page error: ${e.stack || e.message}`));
+    page.on("console", (m) => m.type() === "error" && console.log(`console error: ${m.text()}`));
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   });
 
@@ -47,7 +49,12 @@ describe("AI pages", { skip: skip || false }, () => {
     await page.goto(`${BASE_URL}/assistant/`);
     await page.getByTestId("suggested-question").first().click();
     const answer = page.getByTestId("message-assistant").last();
-    await answer.getByText(item.monthToDate, { exact: false }).waitFor({ timeout: 30_000 });
+    try {
+      await answer.getByText(item.monthToDate, { exact: false }).waitFor({ timeout: 30_000 });
+    } catch (e) {
+      await screenshot(page, "assistant-failed");
+      throw new Error(`the answer lacks ${item.monthToDate}: ${await page.getByTestId("messages").innerText()}`, { cause: e });
+    }
     const text = await answer.getByTestId("message-content").innerText();
     assert.match(text, new RegExp(`${item.currency} ${item.monthToDate.replace(".", "\\.")}`));
     // "How I got this" lists the tool call, its arguments and the figure it returned.

@@ -43,7 +43,10 @@ function Assistant() {
     // Only a newly loaded conversation replaces what is shown.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [conv.data]);
-  useEffect(() => end.current?.scrollIntoView({ block: "end" }), [shown]);
+  // A block body: scrollIntoView returns a promise in newer browsers, and an effect must not.
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "end" });
+  }, [shown]);
 
   const send = async (question: string) => {
     const q = question.trim();
