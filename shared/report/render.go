@@ -3,7 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"html/template"
+	"html"
 	"strings"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
@@ -79,7 +79,7 @@ func (d Data) Markdown() string {
 }
 
 // barChart is an inline SVG of this month's and last month's spend per line.
-func barChart(lines []Line) template.HTML {
+func barChart(lines []Line) string {
 	if len(lines) == 0 {
 		return ""
 	}
@@ -94,17 +94,17 @@ func barChart(lines []Line) template.HTML {
 		y := i*rowH + 5
 		cw := int(float64(w-labelW-80) * float64(l.Spend) / float64(maxV))
 		pw := int(float64(w-labelW-80) * float64(l.Previous) / float64(maxV))
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12">%s</text>`, y+14, template.HTMLEscapeString(clip(l.Label, 28)))
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12">%s</text>`, y+14, esc(clip(l.Label, 28)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="9" fill="#2563eb"/>`, labelW, y+2, max(cw, 1))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="7" fill="#cbd5e1"/>`, labelW, y+12, max(pw, 1))
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11">%s</text>`, labelW+max(cw, 1)+4, y+11, l.Spend)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // lineChart is an inline SVG of the daily spend.
-func lineChart(points []cost.Point) template.HTML {
+func lineChart(points []cost.Point) string {
 	if len(points) < 2 {
 		return ""
 	}
@@ -119,11 +119,11 @@ func lineChart(points []cost.Point) template.HTML {
 		y := float64(h-20) - float64(h-40)*float64(p.Cost)/float64(maxV)
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
 	}
-	return template.HTML(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img">`+
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img">`+
 		`<polyline fill="none" stroke="#2563eb" stroke-width="2" points="%s"/>`+
 		`<text x="10" y="%d" font-size="11">%s</text><text x="%d" y="%d" font-size="11" text-anchor="end">%s</text>`+
 		`<text x="10" y="14" font-size="11">max %s</text></svg>`,
-		w, h, strings.Join(pts, " "), h-4, points[0].Period, w-10, h-4, points[len(points)-1].Period, maxV))
+		w, h, strings.Join(pts, " "), h-4, points[0].Period, w-10, h-4, points[len(points)-1].Period, maxV)
 }
 
 func clip(s string, n int) string {
@@ -134,42 +134,70 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"bars": barChart, "daily": lineChart, "signed": signed, "pct": pctText,
-}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>CloudLens cost report {{.Month}}</title>
+// esc escapes bill text (names, labels) for HTML.
+func esc(s string) string { return html.EscapeString(s) }
+
+// HTML renders the report as a standalone HTML page with inline SVG charts; bill text is
+// escaped. It is written without html/template on purpose: the template package's reflection
+// keeps every exported method of the binary alive and adds megabytes to each function.
+func (d Data) HTML() (string, error) {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	w(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CloudLens cost report %s</title>
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;color:#0f172a}table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border-bottom:1px solid #e2e8f0;padding:4px 10px}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.demo{color:#b45309}</style></head>
-<body><h1>CloudLens cost report {{.Month}}</h1>
-<p>Bills from {{.Start}} to {{.End}}, compared with {{.PrevStart}} to {{.PrevEnd}}.{{if .Demo}} <strong class="demo">Includes demo data.</strong>{{end}}</p>
-<p>{{.Summary false}}</p>
-{{range .Currencies}}{{$c := .}}<h2>Spend in {{.Currency}}</h2>
-<table><tr><td>this month</td><td class="n">{{.Spend}}</td></tr><tr><td>month before</td><td class="n">{{.Previous}}</td></tr>
-<tr><td>change</td><td class="n">{{signed .Change}} ({{pct .ChangePercent}})</td></tr></table>
-<h3>Daily spend</h3>{{daily .Daily}}
-<h3>By account</h3>{{bars .ByAccount}}
-<table><tr><th></th><th class="n">this month</th><th class="n">month before</th><th class="n">change</th></tr>
-{{range .ByAccount}}<tr><td>{{.Label}}</td><td class="n">{{.Spend}}</td><td class="n">{{.Previous}}</td><td class="n">{{signed .Change}}</td></tr>{{end}}</table>
-<h3>By product</h3>{{bars .ByProduct}}
-<table><tr><th></th><th class="n">this month</th><th class="n">month before</th><th class="n">change</th></tr>
-{{range .ByProduct}}<tr><td>{{.Label}}</td><td class="n">{{.Spend}}</td><td class="n">{{.Previous}}</td><td class="n">{{signed .Change}}</td></tr>{{end}}</table>
-{{end}}
-{{if .Forecast.Items}}<h2>Forecast (as of {{.Forecast.AsOf}})</h2><table><tr><th>currency</th><th class="n">{{.Forecast.Month}} so far</th><th class="n">forecast</th><th>80% range</th></tr>
-{{range .Forecast.Items}}<tr><td>{{.Currency}}</td><td class="n">{{.MonthToDate}}</td><td class="n">{{.MonthEnd.Value}}</td><td>{{.MonthEnd.Low}} – {{.MonthEnd.High}}</td></tr>{{end}}</table>{{end}}
-<h2>Budgets</h2>{{if .Budgets}}<table><tr><th>budget</th><th class="n">amount</th><th class="n">spent</th><th class="n">%</th></tr>
-{{range .Budgets}}<tr><td>{{.Name}}</td><td class="n">{{.Currency}} {{.Amount}}</td><td class="n">{{.Currency}} {{.Spent}}</td><td class="n">{{printf "%.1f" .Percent}}%</td></tr>{{end}}</table>{{else}}<p>No monthly budgets.</p>{{end}}
-<h2>Savings</h2>{{if .Savings}}<table><tr><th>resource</th><th>product</th><th class="n">monthly cost</th><th class="n">monthly saving</th></tr>
-{{range .Savings}}<tr><td>{{.ResourceID}}</td><td>{{.Product}}</td><td class="n">{{.Currency}} {{.MonthlyCost}}</td><td class="n">{{.Currency}} {{.Saving}}</td></tr>{{end}}</table>
-<p>At an assumed 30% subscription discount for pay-as-you-go resources billed on most of the last 30 days.</p>{{else}}<p>No pay-as-you-go resource ran all of the last 30 days.</p>{{end}}
-<p>Anomalies and idle resources appear here once those features are deployed.</p>
-</body></html>
-`))
-
-// HTML renders the report as a standalone HTML page with inline SVG charts; bill text is escaped.
-func (d Data) HTML() (string, error) {
-	var b bytes.Buffer
-	if err := page.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("report: render: %w", err)
+<body><h1>CloudLens cost report %s</h1>
+`, esc(d.Month), esc(d.Month))
+	w(`<p>Bills from %s to %s, compared with %s to %s.`, d.Start, d.End, d.PrevStart, d.PrevEnd)
+	if d.Demo {
+		w(` <strong class="demo">Includes demo data.</strong>`)
 	}
+	w("</p>\n<p>%s</p>\n", esc(d.Summary(false)))
+	lines := func(ls []Line) {
+		w(`<table><tr><th></th><th class="n">this month</th><th class="n">month before</th><th class="n">change</th></tr>`)
+		for _, l := range ls {
+			w(`<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td></tr>`, esc(l.Label), l.Spend, l.Previous, signed(l.Change))
+		}
+		w("</table>\n")
+	}
+	for _, c := range d.Currencies {
+		w(`<h2>Spend in %s</h2>
+<table><tr><td>this month</td><td class="n">%s</td></tr><tr><td>month before</td><td class="n">%s</td></tr>
+<tr><td>change</td><td class="n">%s (%s)</td></tr></table>
+`, esc(c.Currency), c.Spend, c.Previous, signed(c.Change), pctText(c.ChangePercent))
+		w("<h3>Daily spend</h3>%s\n<h3>By account</h3>%s\n", lineChart(c.Daily), barChart(c.ByAccount))
+		lines(c.ByAccount)
+		w("<h3>By product</h3>%s\n", barChart(c.ByProduct))
+		lines(c.ByProduct)
+	}
+	if len(d.Forecast.Items) > 0 {
+		w(`<h2>Forecast (as of %s)</h2><table><tr><th>currency</th><th class="n">%s so far</th><th class="n">forecast</th><th>80%% range</th></tr>`, d.Forecast.AsOf, d.Forecast.Month)
+		for _, f := range d.Forecast.Items {
+			w(`<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td>%s – %s</td></tr>`, esc(f.Currency), f.MonthToDate, f.MonthEnd.Value, f.MonthEnd.Low, f.MonthEnd.High)
+		}
+		w("</table>\n")
+	}
+	w("<h2>Budgets</h2>")
+	if len(d.Budgets) == 0 {
+		w("<p>No monthly budgets.</p>\n")
+	} else {
+		w(`<table><tr><th>budget</th><th class="n">amount</th><th class="n">spent</th><th class="n">%%</th></tr>`)
+		for _, l := range d.Budgets {
+			w(`<tr><td>%s</td><td class="n">%s %s</td><td class="n">%s %s</td><td class="n">%.1f%%</td></tr>`, esc(l.Name), esc(l.Currency), l.Amount, esc(l.Currency), l.Spent, l.Percent)
+		}
+		w("</table>\n")
+	}
+	w("<h2>Savings</h2>")
+	if len(d.Savings) == 0 {
+		w("<p>No pay-as-you-go resource ran all of the last 30 days.</p>\n")
+	} else {
+		w(`<table><tr><th>resource</th><th>product</th><th class="n">monthly cost</th><th class="n">monthly saving</th></tr>`)
+		for _, x := range d.Savings {
+			w(`<tr><td>%s</td><td>%s</td><td class="n">%s %s</td><td class="n">%s %s</td></tr>`, esc(x.ResourceID), esc(x.Product), esc(x.Currency), x.MonthlyCost, esc(x.Currency), x.Saving)
+		}
+		w("</table>\n<p>At an assumed 30%% subscription discount for pay-as-you-go resources billed on most of the last 30 days.</p>\n")
+	}
+	w("<p>Anomalies and idle resources appear here once those features are deployed.</p>\n</body></html>\n")
 	return b.String(), nil
 }
