@@ -50,7 +50,8 @@ describe("AI pages", { skip: skip || false }, () => {
     await page.getByTestId("suggested-question").first().click();
     const answer = page.getByTestId("message-assistant").last();
     try {
-      await answer.getByText(item.monthToDate, { exact: false }).waitFor({ timeout: 30_000 });
+      // The figure is in the answer's text (the tool result below holds it too).
+      await answer.getByTestId("message-content").filter({ hasText: item.monthToDate }).waitFor({ timeout: 30_000 });
     } catch (e) {
       await screenshot(page, "assistant-failed");
       throw new Error(`the answer lacks ${item.monthToDate}: ${await page.getByTestId("messages").innerText()}`, { cause: e });
@@ -69,7 +70,7 @@ describe("AI pages", { skip: skip || false }, () => {
     assert.ok(convs.items.length >= 1);
     await page.goto(`${BASE_URL}/assistant/`);
     await page.getByTestId("conversations").getByRole("button").first().click();
-    await page.getByTestId("message-assistant").getByText(item.monthToDate, { exact: false }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("message-content").filter({ hasText: item.monthToDate }).first().waitFor({ timeout: 15_000 });
   });
 
   test("the dashboard explains its change", async () => {
