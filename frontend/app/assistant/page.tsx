@@ -154,7 +154,7 @@ function Assistant() {
               placeholder={t("ai.placeholder")}
               data-testid="question"
             />
-            <Button kind="primary" type="submit" disabled={busy || !input.trim()} data-testid="send">
+            <Button kind="primary" type="submit" disabled={busy || !input.trim()} data-testid="send" className="shrink-0 whitespace-nowrap">
               {t("ai.send")}
             </Button>
           </form>
