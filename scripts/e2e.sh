@@ -16,16 +16,29 @@ fi
 
 work=$(mktemp -d)
 server_pid=""
+model_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$model_pid" ]; then kill "$model_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 go build -o "$work/cloudlens" ./scripts/local
+# The AI pages talk to a scripted OpenAI-compatible model on loopback (frontend/e2e/model-stub.mjs).
+node frontend/e2e/model-stub.mjs >"$work/model.log" 2>&1 &
+model_pid=$!
+model_url=""
+for _ in $(seq 1 50); do
+  model_url=$(grep -o 'http://[0-9.:]*/v1' "$work/model.log" | head -n 1 || true)
+  [ -n "$model_url" ] && break
+  sleep 0.1
+done
+[ -n "$model_url" ] || { cat "$work/model.log"; echo "e2e: the scripted model did not start" >&2; exit 1; }
 export CLOUDLENS_ADMIN_EMAIL=admin@e2e.test CLOUDLENS_ADMIN_PASSWORD=e2e-password-123
 env -u CLOUDLENS_MYSQL_DSN -u CLOUDLENS_REDIS_ADDR \
   CLOUDLENS_DATA_DIR="$work/data" CLOUDLENS_ADDR=127.0.0.1:0 \
+  CLOUDLENS_LLM_BASE_URL="$model_url" CLOUDLENS_LLM_API_KEY=e2e-scripted \
   "$work/cloudlens" >"$work/server.log" 2>&1 &
 server_pid=$!
 

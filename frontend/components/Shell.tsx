@@ -33,6 +33,8 @@ const sections: { key: string; items: NavItem[] }[] = [
       // ---- resources: nav items of this area go below this line ----
 
       // ---- ai: nav items of this area go below this line ----
+      { href: "/assistant/", key: "nav.assistant", icon: "M8 10h8M8 14h5M21 12a9 9 0 01-13.4 7.9L3 21l1.1-4.6A9 9 0 1121 12z" },
+      { href: "/reports/", key: "nav.reports", icon: "M7 3h7l5 5v13H7zM14 3v5h5M10 13h6M10 17h6" },
 
     ],
   },

@@ -835,6 +835,202 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Root cause of a period's change of spend — deterministic contributors, then a narrative
+         * @description Without a body, the dashboard's change: this month so far against the same days of last
+         *     month. A whole calendar month compares with the month before; another range with the
+         *     same number of days just before it, unless compareStart/compareEnd are given. The
+         *     contributors (by product, account and region, largest absolute change first) are
+         *     computed by CloudLens; `narrative` is the model's wording of them, or CloudLens's
+         *     template text when no model is configured or it failed (`narrativeSource`, `note`).
+         */
+        post: operations["analyzeChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/optimize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ways to spend less, ranked by monthly saving, with a summary
+         * @description Pay-as-you-go resources billed on at least 25 of the last 30 days, with the saving of a
+         *     monthly subscription at an assumed discount (default 0.3) and the days a month above
+         *     which a subscription pays off. Idle-resource findings join as another source when that
+         *     area is deployed (`unavailable` says what is missing).
+         */
+        post: operations["optimize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly cost reports covering only accounts the caller may see, newest first */
+        get: operations["listReports"];
+        put?: never;
+        /**
+         * Make the report of a month now, over the caller's accounts
+         * @description The monthly job (reportgen) makes last month's report of every account on the 3rd;
+         *     this makes one of any billed month over the caller's own accounts. At most 10 an hour per user.
+         */
+        post: operations["createReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/reports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** A presigned link to the report's HTML (default) or Markdown, valid 15 minutes */
+        get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/report-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report file of the local reports folder, through a signed link (no credential) */
+        get: operations["reportFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model Context Protocol server (streamable HTTP, stateless) with CloudLens's read-only tools
+         * @description JSON-RPC 2.0 messages of the Model Context Protocol (`initialize`, `tools/list`,
+         *     `tools/call`…). Authenticate with a CloudLens API key (`Authorization: Bearer clk_…`);
+         *     the tools see exactly the accounts the key's owner may see. The tools are those of the
+         *     chat: cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status.
+         *     See docs/ai.md for connecting Claude, Cursor, Qwen or any MCP client.
+         */
+        post: operations["mcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chatbot/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own conversations with the AI analyst, the latest first */
+        get: operations["listConversations"];
+        put?: never;
+        /** Start a conversation (the body is optional) */
+        post: operations["createConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chatbot/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One of the caller's conversations with its messages (another user's is 404) */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        /** Delete one of the caller's conversations */
+        delete: operations["deleteConversation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chatbot/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a question; the analyst calls read-only tools over the caller's figures and answers
+         * @description The latest 12 messages of the conversation are the context. The model may call tools for
+         *     at most 6 rounds. Every tool call is returned with its arguments and its result, so the
+         *     answer shows what it rests on. Without a model configured the answer says so and how to
+         *     configure one. With `Accept: text/event-stream` the answer streams as server-sent events:
+         *     `toolCall` (one per tool as it runs: `{name,arguments,result,error}`), `text` (`{text}`,
+         *     pieces of the answer as they arrive), then `message` (the whole message, as below) or
+         *     `error` (`{error:{code,message,requestId}}`). At most 20 questions a minute per user.
+         */
+        post: operations["askQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1601,6 +1797,121 @@ export interface components {
             minImpact?: components["schemas"]["Money"];
             minImpactPercent?: number;
             enabled?: boolean;
+        };
+        DateRange: {
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+        };
+        Narration: {
+            narrative: string;
+            /** @enum {string} */
+            narrativeSource: "model" | "template";
+            model?: string;
+            /** @description Why the text is the template: no model configured, or the model failed. */
+            note?: string;
+        };
+        ChangeAnalysis: components["schemas"]["Narration"] & {
+            demo: boolean;
+            current: components["schemas"]["DateRange"];
+            previous: components["schemas"]["DateRange"];
+            items: {
+                currency: components["schemas"]["Currency"];
+                current: components["schemas"]["Money"];
+                previous: components["schemas"]["Money"];
+                change: components["schemas"]["Money"];
+                changePercent: number | null;
+                contributors: {
+                    /** @enum {string} */
+                    dimension: "product" | "account" | "region";
+                    key: string;
+                    label: string;
+                    current: components["schemas"]["Money"];
+                    previous: components["schemas"]["Money"];
+                    change: components["schemas"]["Money"];
+                    /** @description Percent of the currency's total change. */
+                    share: number | null;
+                }[];
+            }[];
+        };
+        Optimization: components["schemas"]["Narration"] & {
+            demo: boolean;
+            window: components["schemas"]["DateRange"];
+            assumptions: {
+                [key: string]: unknown;
+            };
+            sources: string[];
+            unavailable: {
+                [key: string]: string;
+            };
+            totals: {
+                currency: components["schemas"]["Currency"];
+                monthlySaving: components["schemas"]["Money"];
+                count: number;
+            }[];
+            items: {
+                kind: string;
+                /** Format: int64 */
+                accountId: number;
+                resourceId: string;
+                resourceName: string;
+                product: string;
+                region: string;
+                currency: components["schemas"]["Currency"];
+                monthlyCost: components["schemas"]["Money"];
+                monthlySaving: components["schemas"]["Money"];
+                daysActive?: number;
+                breakEvenDays?: number;
+                detail: string;
+            }[];
+        };
+        Report: {
+            /** Format: int64 */
+            id: number;
+            month: string;
+            allAccounts: boolean;
+            accountIds: number[];
+            /** @enum {string} */
+            status: "ready" | "failed";
+            /** @description The gist in Chinese, then in English. */
+            summary: string;
+            /**
+             * Format: int64
+             * @description 0 for the monthly job.
+             */
+            createdBy: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Conversation: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            messages?: components["schemas"]["ChatMessage"][];
+        };
+        ChatToolCall: {
+            /** @description cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status */
+            name: string;
+            /** @description The JSON arguments the model gave. */
+            arguments: string;
+            /** @description The JSON result the tool returned (trimmed), or {"error":…}. */
+            result: string;
+            error?: boolean;
+        };
+        ChatMessage: {
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            role: "user" | "assistant";
+            content: string;
+            toolCalls: components["schemas"]["ChatToolCall"][];
+            /** Format: date-time */
+            createdAt: string;
         };
     };
     responses: {
@@ -3329,6 +3640,367 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    analyzeChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    start?: string;
+                    /** Format: date */
+                    end?: string;
+                    /** Format: date */
+                    compareStart?: string;
+                    /** Format: date */
+                    compareEnd?: string;
+                    accountIds?: number[];
+                    filters?: string[];
+                    /** @enum {string} */
+                    language?: "zh" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeAnalysis"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    optimize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    subscriptionDiscount?: number;
+                    /** @enum {string} */
+                    language?: "zh" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description The savings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Optimization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports (at most 100). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report, stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    downloadReport: {
+        parameters: {
+            query?: {
+                format?: "html" | "md";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link; it downloads without credentials until it expires. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An OSS presigned URL, or a signed path of this API in local mode. */
+                        url: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    reportFile: {
+        parameters: {
+            query: {
+                key: string;
+                expires: string;
+                signature: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "text/plain": string;
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    mcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    jsonrpc: "2.0";
+                    id?: unknown;
+                    method?: string;
+                    params?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jsonrpc: string;
+                        id?: unknown;
+                        result?: Record<string, never>;
+                        error?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description A notification was accepted; no body. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversations (at most 100). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Conversation"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Shortened to 80 characters; empty takes the first question. */
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new conversation. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    askQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The assistant's answer. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -121,7 +121,7 @@ function signOutLocally() {
 
 // Sends a request with the session's access token; on a 401 the tokens are refreshed once and
 // the request is sent again. `path` is the API path from /api/v1 on ("/api/v1/costs/explore?...").
-async function authorizedFetch(path: string, init: RequestInit): Promise<Response> {
+export async function authorizedFetch(path: string, init: RequestInit): Promise<Response> {
   const { apiBase } = await loadConfig();
   const url = `${apiBase}${path}`;
   const send = () => {

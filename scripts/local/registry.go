@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/cloudlens/cloudlens/functions/accounts"
+	"github.com/cloudlens/cloudlens/functions/ai"
 	"github.com/cloudlens/cloudlens/functions/alertdispatch"
 	"github.com/cloudlens/cloudlens/functions/alerts"
 	"github.com/cloudlens/cloudlens/functions/anomaly"
@@ -10,9 +11,11 @@ import (
 	"github.com/cloudlens/cloudlens/functions/billingsync"
 	"github.com/cloudlens/cloudlens/functions/budgetcheck"
 	"github.com/cloudlens/cloudlens/functions/budgets"
+	"github.com/cloudlens/cloudlens/functions/chatbot"
 	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
+	"github.com/cloudlens/cloudlens/functions/reportgen"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -41,6 +44,9 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	// ---- explorer: functions of this area go below this line ----
 
 	// ---- ai: functions of this area go below this line ----
+	"chatbot":   chatbot.Function,
+	"ai":        ai.Function,
+	"reportgen": reportgen.Function,
 
 	// ---- hardening: functions of this area go below this line ----
 

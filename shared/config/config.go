@@ -110,6 +110,20 @@ type Config struct {
 	SMTPPassword string // CLOUDLENS_SMTP_PASSWORD (secret)
 	SMTPFrom     string // CLOUDLENS_SMTP_FROM: sender, "alerts@example.com" or "CloudLens <alerts@example.com>"
 	SMTPTLS      string // CLOUDLENS_SMTP_TLS: starttls (default) | tls | none (local mode only)
+
+	// AI: LLMTimeout bounds one model call (CLOUDLENS_LLM_TIMEOUT); LLMDailyTokens is the
+	// organisation's daily token budget (CLOUDLENS_LLM_DAILY_TOKENS, 0 = unlimited). Reports go
+	// to an OSS bucket (CLOUDLENS_REPORTS_BUCKET at CLOUDLENS_REPORTS_OSS_ENDPOINT); without
+	// one, to a folder under DataDir.
+	LLMTimeout         time.Duration
+	LLMDailyTokens     int
+	ReportsBucket      string
+	ReportsOSSEndpoint string
+	// The credentials reports are written to OSS with: the function role's, which Function
+	// Compute puts in ALIBABA_CLOUD_ACCESS_KEY_ID, _SECRET (secret) and _SECURITY_TOKEN (secret).
+	OSSAccessKeyID     string
+	OSSAccessKeySecret string
+	OSSSecurityToken   string
 }
 
 // Load reads the configuration for mode from getenv (os.Getenv in main, a map in tests).
@@ -168,6 +182,13 @@ func Load(mode Mode, getenv func(string) string) (Config, error) {
 		SMTPFrom:            r.str("CLOUDLENS_SMTP_FROM", ""),
 		SMTPTLS:             r.oneOf("CLOUDLENS_SMTP_TLS", "starttls", "starttls", "tls", "none"),
 	}
+	c.LLMTimeout = r.duration("CLOUDLENS_LLM_TIMEOUT", 60*time.Second, time.Second, 10*time.Minute)
+	c.LLMDailyTokens = r.integer("CLOUDLENS_LLM_DAILY_TOKENS", 2_000_000, 0, 1<<31-1)
+	c.ReportsBucket = r.str("CLOUDLENS_REPORTS_BUCKET", "")
+	c.ReportsOSSEndpoint = r.str("CLOUDLENS_REPORTS_OSS_ENDPOINT", "")
+	c.OSSAccessKeyID = r.str("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+	c.OSSAccessKeySecret = r.secret("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	c.OSSSecurityToken = r.secret("ALIBABA_CLOUD_SECURITY_TOKEN")
 	c.SMTPPort = r.integer("CLOUDLENS_SMTP_PORT", map[string]int{"starttls": 587, "tls": 465, "none": 25}[c.SMTPTLS], 1, 65535)
 	c.validate(&r)
 	if len(r.problems) > 0 {
@@ -232,6 +253,9 @@ func (c *Config) validate(r *reader) {
 		if u, err := url.Parse(c.LLMBaseURL); err != nil || u.Host == "" {
 			r.problem("CLOUDLENS_LLM_BASE_URL %q is not a URL", c.LLMBaseURL)
 		}
+	}
+	if (c.ReportsBucket == "") != (c.ReportsOSSEndpoint == "") {
+		r.problem("CLOUDLENS_REPORTS_BUCKET and CLOUDLENS_REPORTS_OSS_ENDPOINT must be set together")
 	}
 	c.validateSMTP(r)
 	if c.Mode == ModeFunction {
@@ -298,6 +322,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("llm_base_url", c.LLMBaseURL),
 		slog.String("llm_api_key", mask(c.LLMAPIKey)),
 		slog.String("llm_model", c.LLMModel),
+		slog.Duration("llm_timeout", c.LLMTimeout),
+		slog.Int("llm_daily_tokens", c.LLMDailyTokens),
 		slog.String("smtp_host", c.SMTPHost),
 		slog.Int("smtp_port", c.SMTPPort),
 		slog.String("smtp_username", c.SMTPUsername),

@@ -27,6 +27,8 @@ var Catalog = []Entry{
 	// ---- explorer: jobs of this area go below this line ----
 
 	// ---- ai: jobs of this area go below this line ----
+	{Name: "reportgen", Description: "Makes last month's cost report of every account once its bills are final",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 0 13 3 * *"},
 
 	// ---- hardening: jobs of this area go below this line ----
 

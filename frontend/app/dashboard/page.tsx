@@ -18,6 +18,7 @@ import {
 import { AccountStatus } from "@/components/accounts";
 import { OpenAnomaliesCard } from "@/components/anomalies";
 import { IncompleteNotice } from "@/components/IncompleteNotice";
+import { ExplainButton } from "@/components/ai";
 import { Table } from "@/components/Table";
 import { canEdit, useAuth } from "@/lib/auth";
 import {
@@ -111,6 +112,7 @@ function CurrencyOverview({ item }: { item: OverviewItem }) {
           <div className={`mt-1 text-xs ${up ? "text-red-600" : "text-emerald-600"}`} data-testid="mtd-change">
             {formatPercent(item.changePercent, lang)} {t("dash.change")}
           </div>
+          <ExplainButton />
         </Stat>
         <Stat label={t("dash.lastMonthSame")}>
           <Money amount={item.lastMonthSamePeriod} currency={item.currency} testId="last-month-same" className="text-2xl font-semibold" />

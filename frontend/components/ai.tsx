@@ -1,0 +1,105 @@
+"use client";
+
+// Pieces of the AI analyst shared by its pages: the "how I got this" panel of an answer and
+// the dashboard's "explain" button.
+
+import { useState } from "react";
+import { analyzeChange, type ChangeAnalysis, type ChatToolCall } from "@/lib/ai";
+import { formatMoney } from "@/lib/format.mjs";
+import { useI18n } from "@/lib/i18n";
+import { Button, ErrorBox, Loading, Modal } from "./ui";
+
+function pretty(s: string): string {
+  try {
+    return JSON.stringify(JSON.parse(s), null, 2);
+  } catch {
+    return s;
+  }
+}
+
+// HowIGotThis lists the tool calls an answer rests on, with their arguments and results.
+export function HowIGotThis({ calls }: { calls: ChatToolCall[] }) {
+  const { t } = useI18n();
+  if (calls.length === 0) return null;
+  return (
+    <details className="mt-2 rounded border border-slate-200 bg-slate-50 text-xs" data-testid="how-i-got-this">
+      <summary className="cursor-pointer px-2 py-1 text-slate-600">{t("ai.howIGotThis", { count: calls.length })}</summary>
+      <ol className="space-y-2 px-2 pb-2">
+        {calls.map((c, i) => (
+          <li key={i} data-testid="tool-call" data-tool={c.name}>
+            <div className="font-medium text-slate-800">
+              {t("ai.tool")}: <code data-testid="tool-name">{c.name}</code>
+              {c.error && <span className="ml-2 text-red-600">{t("ai.toolError")}</span>}
+            </div>
+            <div className="text-slate-500">{t("ai.arguments")}:</div>
+            <pre className="overflow-x-auto whitespace-pre-wrap rounded bg-white p-1" data-testid="tool-arguments">{pretty(c.arguments || "{}")}</pre>
+            <div className="text-slate-500">{t("ai.result")}:</div>
+            <pre className="max-h-60 overflow-auto whitespace-pre-wrap rounded bg-white p-1" data-testid="tool-result">{pretty(c.result)}</pre>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+// ExplainButton asks for the root cause of this month's change and shows it.
+export function ExplainButton() {
+  const { t, lang } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ChangeAnalysis | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setOpen(true);
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await analyzeChange(lang));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={run} data-testid="explain-change" className="mt-1 text-xs text-sky-700 hover:underline">
+        {t("ai.explain")}
+      </button>
+      {open && (
+        <Modal title={t("ai.explainTitle")} onClose={() => setOpen(false)}>
+          {busy && <Loading />}
+          <ErrorBox error={error} />
+          {result && (
+            <div data-testid="explanation">
+              <p className="whitespace-pre-line text-sm text-slate-800" data-testid="narrative">{result.narrative}</p>
+              <p className="mt-1 text-xs text-slate-500" data-testid="narrative-source">
+                {result.narrativeSource === "model" ? t("ai.byModel", { model: result.model ?? "" }) : t("ai.byTemplate")}
+              </p>
+              {result.note && <p className="mt-1 text-xs text-amber-700">{result.note}</p>}
+              {result.items.map((it) => (
+                <div key={it.currency} className="mt-3">
+                  <div className="text-xs font-medium text-slate-600">{t("ai.contributors")}</div>
+                  <table className="mt-1 w-full text-xs">
+                    <tbody>
+                      {it.contributors.map((c) => (
+                        <tr key={c.dimension + c.key} data-testid="contributor" className="border-b border-slate-100">
+                          <td className="py-1 text-slate-500">{t(`ai.dim.${c.dimension}`)}</td>
+                          <td className="py-1">{c.label}</td>
+                          <td className="py-1 text-right tabular-nums">{formatMoney(c.change, it.currency, lang)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ))}
+              <div className="mt-3 text-right">
+                <Button onClick={() => setOpen(false)}>{t("common.close")}</Button>
+              </div>
+            </div>
+          )}
+        </Modal>
+      )}
+    </>
+  );
+}

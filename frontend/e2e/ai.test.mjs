@@ -1,0 +1,106 @@
+// Browser tests of the AI pages against a scripted model (e2e/model-stub.mjs, started by
+// scripts/e2e.sh): the assistant streams an answer whose figures are the cost API's and shows
+// the tool call it rests on; the dashboard explains its change; reports are made and opened.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Api, BASE_URL, launch, screenshot, signIn, skipReason } from "./helpers.mjs";
+
+const skip = skipReason();
+if (skip) console.log(`e2e: ${skip}`);
+
+async function waitForFirstSync(api) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const accounts = (await api.get("/accounts")).items;
+    let pending = accounts.length === 0;
+    for (const a of accounts) {
+      const runs = (await api.get(`/accounts/${a.id}/syncs`)).items;
+      if (runs.length === 0 || runs.some((r) => r.status === "queued" || r.status === "running")) pending = true;
+    }
+    if (!pending) return;
+    if (Date.now() > deadline) throw new Error("the first bill sync did not finish within 3 minutes");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe("AI pages", { skip: skip || false }, () => {
+  let browser;
+  let admin;
+  let page;
+
+  before(async () => {
+    browser = await launch();
+    admin = await Api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    await waitForFirstSync(admin);
+    page = await browser.newPage();
+    page.on("pageerror", (e) => console.log(`page error: ${e.stack || e.message}`));
+    page.on("console", (m) => m.type() === "error" && console.log(`console error: ${m.text()}`));
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("the assistant answers with the figures of the tool it called", async () => {
+    const overview = await admin.get("/costs/overview");
+    const item = overview.items[0];
+    await page.goto(`${BASE_URL}/assistant/`);
+    await page.getByTestId("suggested-question").first().click();
+    const answer = page.getByTestId("message-assistant").last();
+    try {
+      // The figure is in the answer's text (the tool result below holds it too).
+      await answer.getByTestId("message-content").filter({ hasText: item.monthToDate }).waitFor({ timeout: 30_000 });
+    } catch (e) {
+      await screenshot(page, "assistant-failed");
+      throw new Error(`the answer lacks ${item.monthToDate}: ${await page.getByTestId("messages").innerText()}`, { cause: e });
+    }
+    const text = await answer.getByTestId("message-content").innerText();
+    assert.match(text, new RegExp(`${item.currency} ${item.monthToDate.replace(".", "\\.")}`));
+    // "How I got this" lists the tool call, its arguments and the figure it returned.
+    await answer.getByTestId("how-i-got-this").locator("summary").click();
+    assert.equal(await answer.getByTestId("tool-name").first().innerText(), "cost_overview");
+    const result = await answer.getByTestId("tool-result").first().innerText();
+    assert.ok(result.includes(`"monthToDate": "${item.monthToDate}"`), result);
+    await screenshot(page, "assistant");
+
+    // The conversation was kept: it is listed and reopens with the same answer.
+    const convs = await admin.get("/chatbot/conversations");
+    assert.ok(convs.items.length >= 1);
+    await page.goto(`${BASE_URL}/assistant/`);
+    await page.getByTestId("conversations").getByRole("button").first().click();
+    await page.getByTestId("message-content").filter({ hasText: item.monthToDate }).first().waitFor({ timeout: 15_000 });
+  });
+
+  test("the dashboard explains its change", async () => {
+    await page.goto(`${BASE_URL}/dashboard/`);
+    await page.getByTestId("explain-change").first().click();
+    await page.getByTestId("explanation").waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId("narrative").innerText(), /scripted model/);
+    assert.ok((await page.getByTestId("contributor").count()) > 0);
+    await screenshot(page, "explain");
+  });
+
+  test("a report is made and opened through its link", async () => {
+    await page.goto(`${BASE_URL}/reports/`);
+    const month = await page.getByTestId("report-month-input").inputValue();
+    await page.getByTestId("make-report").click();
+    const row = page.getByTestId("report-row").first();
+    await row.waitFor({ timeout: 60_000 });
+    assert.equal(await row.getByTestId("report-month").innerText(), month);
+    const [popup] = await Promise.all([page.waitForEvent("popup"), row.getByTestId("report-html").click()]);
+    await popup.waitForLoadState();
+    assert.match(await popup.title(), new RegExp(`CloudLens cost report ${month}`));
+    // The month's total in the report is the explorer's.
+    const reports = await admin.get("/ai/reports");
+    const [y, m] = month.split("-").map(Number);
+    const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    const e = await admin.get(`/costs/explore?start=${month}-01&end=${end}&granularity=month`);
+    const body = await popup.content();
+    for (const s of e.items) assert.ok(body.includes(s.total), `report lacks ${s.currency} ${s.total}`);
+    assert.ok(reports.items.length >= 1);
+    await screenshot(popup, "report");
+    await popup.close();
+  });
+});

@@ -1,0 +1,473 @@
+package aitools
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/billing"
+	"github.com/cloudlens/cloudlens/shared/budget"
+	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/money"
+)
+
+// Limits that keep results short enough for a model.
+const (
+	maxGroups       = 20 // groups per currency in query_costs
+	defaultGroups   = 10
+	maxPoints       = 400 // periods × groups beyond which query_costs leaves out the points
+	defaultTopLimit = 10
+	maxTopLimit     = 50
+)
+
+// The schemas share these property texts.
+const (
+	accountIDsSchema = `"accountIds":{"type":"array","items":{"type":"integer"},"description":"Limit to these cloud account ids (default: every account the user may see)."}`
+	startSchema      = `"start":{"type":"string","description":"First day, YYYY-MM-DD (Asia/Shanghai). Default: the first day of the current month."}`
+	endSchema        = `"end":{"type":"string","description":"Last day, inclusive, YYYY-MM-DD. Default: yesterday, the last day with bills."}`
+	filtersSchema    = `"filters":{"type":"array","items":{"type":"string"},"description":"Filters as dimension:in:v1,v2 or dimension:notin:v1,v2, e.g. product:in:ecs or tag.env:in:prod."}`
+)
+
+// scopeOf narrows the caller's scope to the accounts asked for; asking for an account the
+// caller may not see is an error the model can read, never a way to reach it.
+func scopeOf(env Env, ids []int64) (account.Scope, error) {
+	for _, id := range ids {
+		if !env.Scope.Contains(id) {
+			return account.Scope{}, errs.Invalid("accountIds: account %d is not one of the accounts you may see", id)
+		}
+	}
+	return env.Scope.Narrow(ids), nil
+}
+
+// --- cost_overview ----------------------------------------------------------------------
+
+type overviewArgs struct {
+	AccountIDs []int64 `json:"accountIds"`
+}
+
+var costOverviewTool = Tool{
+	Name: "cost_overview",
+	Description: "This month's spend so far against the same days of last month, last month's total, the month-end forecast " +
+		"(with an 80% range) and the month's top products and accounts, per currency. Amounts are decimal strings in the currency shown.",
+	Params: json.RawMessage(`{"type":"object","properties":{` + accountIDsSchema + `},"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a overviewArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		scope, err := scopeOf(env, a.AccountIDs)
+		if err != nil {
+			return nil, err
+		}
+		o, err := cost.Service{Store: d.Store}.Overview(ctx, scope, env.Now)
+		if err != nil {
+			return nil, err
+		}
+		return NewOverview(o), nil
+	},
+}
+
+// Overview is the cost_overview result.
+type Overview struct {
+	Demo  bool           `json:"demo"`
+	AsOf  string         `json:"asOf"`
+	Items []OverviewItem `json:"items"`
+}
+
+// OverviewItem is one currency of the overview.
+type OverviewItem struct {
+	Currency            string        `json:"currency"`
+	MonthToDate         money.Micros  `json:"monthToDate"`
+	LastMonthSamePeriod money.Micros  `json:"lastMonthSamePeriod"`
+	LastMonthTotal      money.Micros  `json:"lastMonthTotal"`
+	ChangeAmount        money.Micros  `json:"changeAmount"`
+	ChangePercent       *float64      `json:"changePercent"`
+	Forecast            cost.Estimate `json:"monthEndForecast"`
+	TopProducts         []Named       `json:"topProducts"`
+	TopAccounts         []Named       `json:"topAccounts"`
+}
+
+// Named is a product or account and its cost.
+type Named struct {
+	Key  string       `json:"key"`
+	Name string       `json:"name"`
+	Cost money.Micros `json:"cost"`
+}
+
+// NewOverview is o as the tool answers it.
+func NewOverview(o cost.Overview) Overview {
+	out := Overview{Demo: o.Demo, AsOf: o.AsOf, Items: []OverviewItem{}}
+	for _, it := range o.Items {
+		out.Items = append(out.Items, OverviewItem{Currency: it.Currency, MonthToDate: it.MonthToDate,
+			LastMonthSamePeriod: it.LastMonthSamePeriod, LastMonthTotal: it.LastMonthTotal, ChangeAmount: it.ChangeAmount,
+			ChangePercent: it.ChangePercent, Forecast: it.Forecast, TopProducts: named(it.TopProducts), TopAccounts: named(it.TopAccounts)})
+	}
+	return out
+}
+
+func named(t []cost.Top) []Named {
+	out := make([]Named, 0, len(t))
+	for _, e := range t {
+		out = append(out, Named(e))
+	}
+	return out
+}
+
+// --- query_costs ------------------------------------------------------------------------
+
+type queryArgs struct {
+	Start       string   `json:"start"`
+	End         string   `json:"end"`
+	Granularity string   `json:"granularity"`
+	GroupBy     []string `json:"groupBy"`
+	Filters     []string `json:"filters"`
+	Metric      string   `json:"metric"`
+	Top         int      `json:"top"`
+	AccountIDs  []int64  `json:"accountIds"`
+}
+
+// query turns the arguments into the explorer's query exactly as the API reads its
+// parameters (cost.ParseQuery), so the tool accepts and refuses what the explorer does.
+func (a queryArgs) query(env Env) (cost.Query, account.Scope, error) {
+	scope, err := scopeOf(env, a.AccountIDs)
+	if err != nil {
+		return cost.Query{}, scope, err
+	}
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("start", a.Start)
+	set("end", a.End)
+	set("granularity", a.Granularity)
+	set("metric", a.Metric)
+	set("groupBy", strings.Join(a.GroupBy, ","))
+	if a.Top != 0 {
+		if a.Top < 1 || a.Top > maxGroups {
+			return cost.Query{}, scope, errs.Invalid("top must be between 1 and %d", maxGroups)
+		}
+		v.Set("top", strconv.Itoa(a.Top))
+	} else {
+		v.Set("top", strconv.Itoa(defaultGroups))
+	}
+	for _, f := range a.Filters {
+		v.Add("filter", f)
+	}
+	for _, id := range a.AccountIDs {
+		v.Add("accountId", strconv.FormatInt(id, 10))
+	}
+	q, err := cost.ParseQuery(v, env.Now)
+	return q, scope, err
+}
+
+var queryCostsTool = Tool{
+	Name: "query_costs",
+	Description: "The cost explorer: cost over a date range grouped by up to two dimensions (account, product, region, " +
+		"resourceGroup, costUnit, subscriptionType, billingItem, chargeCategory, tag.<key>), with filters, per day, week or month. " +
+		"Returns per currency the total and the top groups (the rest folded into \"others\"), with points per period when short.",
+	Params: json.RawMessage(`{"type":"object","properties":{` + startSchema + `,` + endSchema + `,` +
+		`"granularity":{"type":"string","enum":["day","week","month"],"description":"Default day."},` +
+		`"groupBy":{"type":"array","items":{"type":"string"},"maxItems":2,"description":"Dimensions to group by, e.g. [\"product\"] or [\"account\",\"region\"]."},` +
+		filtersSchema + `,` +
+		`"metric":{"type":"string","enum":["billed","list","effective","discount"],"description":"Default billed (after discounts, before tax)."},` +
+		`"top":{"type":"integer","minimum":1,"maximum":20,"description":"Groups kept per currency (default 10)."},` +
+		accountIDsSchema + `},"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a queryArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		q, scope, err := a.query(env)
+		if err != nil {
+			return nil, err
+		}
+		e, err := cost.Service{Store: d.Store}.Explore(ctx, scope, q)
+		if err != nil {
+			return nil, err
+		}
+		return NewExploration(e), nil
+	},
+}
+
+// Exploration is the query_costs result.
+type Exploration struct {
+	Demo        bool          `json:"demo"`
+	Start       string        `json:"start"`
+	End         string        `json:"end"`
+	Granularity string        `json:"granularity"`
+	GroupBy     []string      `json:"groupBy"`
+	Metric      string        `json:"metric"`
+	Items       []SeriesTotal `json:"items"`
+	Note        string        `json:"note,omitempty"`
+}
+
+// SeriesTotal is one currency of an exploration.
+type SeriesTotal struct {
+	Currency string       `json:"currency"`
+	Total    money.Micros `json:"total"`
+	Groups   []GroupTotal `json:"groups"`
+}
+
+// GroupTotal is one group: its label, key, total and (when short) points.
+type GroupTotal struct {
+	Label  string            `json:"label"`
+	Key    map[string]string `json:"key,omitempty"`
+	Total  money.Micros      `json:"total"`
+	Points []cost.Point      `json:"points,omitempty"`
+}
+
+// NewExploration is e trimmed for a model: points only while periods × groups stays short.
+func NewExploration(e cost.Exploration) Exploration {
+	q := e.Query
+	out := Exploration{Demo: e.Demo, Start: q.Start, End: q.End, Granularity: string(q.Granularity), Metric: string(q.Metric),
+		GroupBy: []string{}, Items: []SeriesTotal{}}
+	for _, dim := range q.GroupBy {
+		out.GroupBy = append(out.GroupBy, dim.String())
+	}
+	for _, s := range e.Series {
+		st := SeriesTotal{Currency: s.Currency, Total: s.Total, Groups: []GroupTotal{}}
+		withPoints := len(s.Periods)*max(1, len(s.Groups)) <= maxPoints
+		if !withPoints {
+			out.Note = "points per period left out: ask for a coarser granularity or a shorter range to see them"
+		}
+		for _, g := range s.Groups {
+			gt := GroupTotal{Label: g.Label, Key: g.Key, Total: g.Total}
+			if g.Label == "" && len(q.GroupBy) == 0 {
+				gt.Label = "total"
+			}
+			if withPoints {
+				gt.Points = g.Points
+			}
+			st.Groups = append(st.Groups, gt)
+		}
+		out.Items = append(out.Items, st)
+	}
+	return out
+}
+
+// --- forecast ---------------------------------------------------------------------------
+
+var forecastTool = Tool{
+	Name: "forecast",
+	Description: "Forecast of this month's total (value with an 80% low-high range) and of the next three months, per currency, " +
+		"fitted on the last 12 weeks of daily cost with weekday effects.",
+	Params: json.RawMessage(`{"type":"object","properties":{` + accountIDsSchema + `},"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a overviewArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		scope, err := scopeOf(env, a.AccountIDs)
+		if err != nil {
+			return nil, err
+		}
+		f, err := cost.Service{Store: d.Store}.Forecast(ctx, scope, env.Now)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	},
+}
+
+// --- top_resources ----------------------------------------------------------------------
+
+type topArgs struct {
+	Start      string   `json:"start"`
+	End        string   `json:"end"`
+	Filters    []string `json:"filters"`
+	Metric     string   `json:"metric"`
+	Limit      int      `json:"limit"`
+	AccountIDs []int64  `json:"accountIds"`
+}
+
+var topResourcesTool = Tool{
+	Name:        "top_resources",
+	Description: "The most expensive resources (instances, disks, buckets…) over a date range, largest first, with account, product, region and cost.",
+	Params: json.RawMessage(`{"type":"object","properties":{` + startSchema + `,` + endSchema + `,` + filtersSchema + `,` +
+		`"metric":{"type":"string","enum":["billed","list","effective","discount"]},` +
+		`"limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many resources (default 10)."},` +
+		accountIDsSchema + `},"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a topArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		limit := a.Limit
+		if limit == 0 {
+			limit = defaultTopLimit
+		}
+		if limit < 1 || limit > maxTopLimit {
+			return nil, errs.Invalid("limit must be between 1 and %d", maxTopLimit)
+		}
+		q, scope, err := queryArgs{Start: a.Start, End: a.End, Filters: a.Filters, Metric: a.Metric, AccountIDs: a.AccountIDs}.query(env)
+		if err != nil {
+			return nil, err
+		}
+		r, err := cost.Service{Store: d.Store}.DrillDown(ctx, scope, q, limit)
+		if err != nil {
+			return nil, err
+		}
+		type item struct {
+			AccountID    int64        `json:"accountId"`
+			ResourceID   string       `json:"resourceId"`
+			ResourceName string       `json:"resourceName"`
+			Product      string       `json:"product"`
+			Region       string       `json:"region"`
+			Currency     string       `json:"currency"`
+			Cost         money.Micros `json:"cost"`
+		}
+		out := struct {
+			Demo  bool   `json:"demo"`
+			Start string `json:"start"`
+			End   string `json:"end"`
+			Items []item `json:"items"`
+		}{Demo: r.Demo, Start: q.Start, End: q.End, Items: []item{}}
+		for _, it := range r.Items {
+			out.Items = append(out.Items, item(it))
+		}
+		return out, nil
+	},
+}
+
+// --- resource_cost ----------------------------------------------------------------------
+
+type resourceArgs struct {
+	ResourceID  string `json:"resourceId"`
+	Start       string `json:"start"`
+	End         string `json:"end"`
+	Granularity string `json:"granularity"`
+}
+
+var resourceCostTool = Tool{
+	Name:        "resource_cost",
+	Description: "The cost of one resource (by its resource id, e.g. i-bp1…) per day, week or month over a date range, with its total.",
+	Params: json.RawMessage(`{"type":"object","properties":{"resourceId":{"type":"string","description":"The resource id."},` +
+		startSchema + `,` + endSchema + `,"granularity":{"type":"string","enum":["day","week","month"]}},` +
+		`"required":["resourceId"],"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a resourceArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		id := strings.TrimSpace(a.ResourceID)
+		if id == "" || len(id) > 200 {
+			return nil, errs.Invalid("resourceId is required (1 to 200 characters)")
+		}
+		q, scope, err := queryArgs{Start: a.Start, End: a.End, Granularity: a.Granularity}.query(env)
+		if err != nil {
+			return nil, err
+		}
+		h, err := cost.Service{Store: d.Store}.Resource(ctx, scope, id, q)
+		if err != nil {
+			return nil, err
+		}
+		type series struct {
+			AccountID    int64        `json:"accountId"`
+			ResourceName string       `json:"resourceName"`
+			Product      string       `json:"product"`
+			Region       string       `json:"region"`
+			Currency     string       `json:"currency"`
+			Total        money.Micros `json:"total"`
+			Points       []cost.Point `json:"points,omitempty"`
+		}
+		out := struct {
+			Demo       bool     `json:"demo"`
+			ResourceID string   `json:"resourceId"`
+			Start      string   `json:"start"`
+			End        string   `json:"end"`
+			Series     []series `json:"series"`
+		}{Demo: h.Demo, ResourceID: id, Start: q.Start, End: q.End}
+		for _, s := range h.Series {
+			ser := series{AccountID: s.AccountID, ResourceName: s.ResourceName, Product: s.Product, Region: s.Region, Currency: s.Currency, Total: s.Total}
+			if len(s.Points) <= 92 {
+				ser.Points = s.Points
+			}
+			out.Series = append(out.Series, ser)
+		}
+		return out, nil
+	},
+}
+
+// --- budget_status ----------------------------------------------------------------------
+
+type budgetArgs struct {
+	Name string `json:"name"`
+}
+
+// BudgetStatus is one budget in the budget_status result.
+type BudgetStatus struct {
+	ID              int64        `json:"id"`
+	Name            string       `json:"name"`
+	Period          string       `json:"period"`
+	Currency        string       `json:"currency"`
+	PeriodStart     string       `json:"periodStart"`
+	PeriodEnd       string       `json:"periodEnd"`
+	AsOf            string       `json:"asOf"`
+	Amount          money.Micros `json:"amount"`
+	Spent           money.Micros `json:"spent"`
+	Forecast        money.Micros `json:"forecast"`
+	Remaining       money.Micros `json:"remaining"`
+	PercentSpent    float64      `json:"percentSpent"`
+	PercentForecast float64      `json:"percentForecast"`
+	BurnDownDate    string       `json:"burnDownDate,omitempty"`
+}
+
+// maxBudgets caps the budgets one budget_status call evaluates.
+const maxBudgets = 30
+
+var budgetStatusTool = Tool{
+	Name: "budget_status",
+	Description: "The budgets the user may see with their status in the current period: amount, spent, forecast at period end, " +
+		"percent of the amount, and the day spend reaches the amount (burn-down) if it does.",
+	Params: json.RawMessage(`{"type":"object","properties":{"name":{"type":"string","description":"Only budgets whose name contains this text."}},"additionalProperties":false}`),
+	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
+		var a budgetArgs
+		if err := decode(raw, &a); err != nil {
+			return nil, err
+		}
+		bs, err := d.Store.ListBudgets(ctx, env.Scope)
+		if err != nil {
+			return nil, err
+		}
+		return BudgetStatuses(ctx, d.Store, bs, a.Name, env.Now)
+	},
+}
+
+// BudgetStatuses evaluates the budgets whose name contains name (all when empty) as of now.
+func BudgetStatuses(ctx context.Context, c budget.Costs, bs []budget.Budget, name string, now time.Time) (any, error) {
+	asOf := cost.Yesterday(now)
+	day := func(t time.Time) string { return t.In(billing.Shanghai).Format(time.DateOnly) }
+	out := struct {
+		Budgets []BudgetStatus `json:"budgets"`
+		Note    string         `json:"note,omitempty"`
+	}{Budgets: []BudgetStatus{}}
+	for i := range bs {
+		b := &bs[i]
+		if name != "" && !strings.Contains(strings.ToLower(b.Name), strings.ToLower(name)) {
+			continue
+		}
+		if len(out.Budgets) == maxBudgets {
+			out.Note = "more budgets match; give a name to narrow the list"
+			break
+		}
+		st, err := budget.Compute(ctx, c, b, now, asOf)
+		if err != nil {
+			return nil, err
+		}
+		bst := BudgetStatus{ID: b.ID, Name: b.Name, Period: string(b.Period), Currency: b.Currency, PeriodStart: day(st.PeriodStart),
+			PeriodEnd: day(st.PeriodEnd), AsOf: day(st.AsOf), Amount: st.Amount, Spent: st.Spent, Forecast: st.Forecast,
+			Remaining: st.Remaining, PercentSpent: st.PercentSpent, PercentForecast: st.PercentForecast}
+		if !st.BurnDown.IsZero() {
+			bst.BurnDownDate = day(st.BurnDown)
+		}
+		out.Budgets = append(out.Budgets, bst)
+	}
+	return out, nil
+}
