@@ -721,6 +721,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/costs/dimensions/{dimension}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The values of a dimension with costs in the range, largest first, for pickers
+         * @description `tag` lists the tag keys, `tag.<key>` the values of one key (`""` for items without it).
+         *     Labels are the names people read (accounts by name, products and regions by their names
+         *     in the language of `Accept-Language`); `value` is what filters take. A value with costs
+         *     in two currencies is listed once per currency. Only the caller's accounts count.
+         */
+        get: operations["costDimensionValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1362,6 +1385,20 @@ export interface components {
         };
         JobList: {
             items: components["schemas"]["Job"][];
+        };
+        DimensionValues: {
+            demo: boolean;
+            items: components["schemas"]["DimensionValue"][];
+            /** @description The cursor of the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        DimensionValue: {
+            /** @description What filters take (an account id, a product or region code, a tag value). */
+            value: string;
+            /** @description The name people read, in the language asked for. */
+            label: string;
+            cost: components["schemas"]["Money"];
+            currency: components["schemas"]["Currency"];
         };
     };
     responses: {
@@ -2886,6 +2923,45 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    costDimensionValues: {
+        parameters: {
+            query?: {
+                /** @description First day of the range, inclusive. Default the first day of end's month. */
+                start?: components["parameters"]["Start"];
+                /** @description Last day of the range, inclusive (at most 366 days after start). Default yesterday. */
+                end?: components["parameters"]["End"];
+                /** @description Keep the values whose value or label holds this text (case-insensitive). */
+                q?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description account, product, region, resourceGroup, costUnit, subscriptionType, billingItem, chargeCategory, tag or tag.<key>. */
+                dimension: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DimensionValues"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

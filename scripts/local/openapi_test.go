@@ -488,6 +488,11 @@ func contractCalls() []call {
 		{name: "focus csv", as: "viewer", method: "GET", path: q("focus?start=2025-03-14&end=2025-03-14"), status: 200},
 		{name: "focus parquet", as: "admin", method: "GET", path: q("focus?start=2025-03-14&end=2025-03-14&format=parquet"), status: 200},
 		{name: "focus bad format", as: "admin", method: "GET", path: q("focus?format=xml"), status: 400},
+		{name: "dimension values", as: "viewer", method: "GET", path: q("dimensions/product/values?" + month + "&limit=2"), status: 200, fixture: "dimension-values"},
+		{name: "tag keys", as: "admin", method: "GET", path: q("dimensions/tag/values?" + month), status: 200},
+		{name: "tag values searched", as: "admin", method: "GET", path: q("dimensions/tag.env/values?" + month + "&q=prod"), status: 200},
+		{name: "dimension values bad cursor", as: "admin", method: "GET", path: q("dimensions/region/values?cursor=x"), status: 400},
+		{name: "dimension values signed out", method: "GET", path: q("dimensions/region/values"), status: 401},
 
 		// budgets
 		{name: "preview budget", as: "viewer", method: "POST", path: "/api/v1/budgets/preview", body: map[string]any{"name": "Cloud", "period": "month", "amount": "9000.00"}, status: 200},
