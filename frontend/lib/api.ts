@@ -65,6 +65,12 @@ export function onSignedOut(fn: (() => void) | null) {
   signedOutHandler = fn;
 }
 
+// The language the user chose (lib/i18n.tsx keeps it under this key); Chinese by default.
+export function pageLanguage(): "zh" | "en" {
+  if (typeof window === "undefined") return "zh";
+  return window.localStorage.getItem("cloudlens.lang") === "en" ? "en" : "zh";
+}
+
 async function apiUrl(path: string): Promise<string> {
   const { apiBase } = await loadConfig();
   return `${apiBase}/api/v1${path}`;
@@ -128,6 +134,8 @@ async function authorizedFetch(path: string, init: RequestInit): Promise<Respons
     const s = readSession();
     const headers = new Headers(init.headers);
     if (s) headers.set("Authorization", `Bearer ${s.accessToken}`);
+    // Names in answers (products, regions) follow the page's language, not the browser's.
+    if (!headers.has("Accept-Language")) headers.set("Accept-Language", pageLanguage());
     return fetch(url, { ...init, headers });
   };
   const before = readSession();

@@ -128,3 +128,17 @@ export function useAlerts(query: Query<"listAlerts">, lang: "zh" | "en") {
     }),
   );
 }
+
+// The values of a dimension with costs in a range (for pickers and for naming codes), largest
+// cost first. `dimension` "" fetches nothing.
+export function useDimensionValues(dimension: string, query: Query<"costDimensionValues">) {
+  return useQuery({
+    ...entry(
+      `/costs/dimensions/${dimension}/values`,
+      () => answer(client.GET("/api/v1/costs/dimensions/{dimension}/values", { params: { path: { dimension }, query } })),
+      query,
+    ),
+    enabled: dimension !== "" && dimension !== "tag.",
+    ...keepShown,
+  });
+}

@@ -4,9 +4,9 @@ import { useMemo } from "react";
 import { Chart } from "@/components/Chart";
 import { stackedBarOption } from "@/components/charts";
 import { Card, DemoBadge, Empty, ErrorBox, Loading, Money } from "@/components/ui";
-import { sumDecimals } from "@/lib/format.mjs";
+import { formatPercent, sumDecimals } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
-import { chartSeries, exploreApiQuery, pivotExplore, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
+import { chartSeries, exploreApiQuery, pivotExplore, previousPeriod, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
 import { useExplore } from "@/lib/queries";
 import type { ExploreItem } from "@/lib/types";
 import { DrillDown } from "./DrillDown";
@@ -19,6 +19,9 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
   const { t } = useI18n();
   const query = exploreApiQuery(q);
   const explore = useExplore(query, { keepPrevious: true });
+  // The same slice over the previous period, ungrouped, for the comparison in each heading.
+  const prev = previousPeriod(q);
+  const previous = useExplore(exploreApiQuery({ ...q, ...prev, groupBy: [], granularity: "month" }));
   // The answer on screen is the previous query's while the new one loads.
   const stale = explore.isPlaceholderData;
   const loaded = explore.data && !stale ? `/costs/explore?${toApiParams(query)}` : "";
@@ -37,15 +40,39 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
       )}
       <div className={stale ? "opacity-60 transition-opacity" : ""}>
         {explore.data?.items.map((item) => (
-          <ExploreResult key={item.currency} q={q} item={item} onDrill={setDrill} />
+          <ExploreResult
+            key={item.currency}
+            q={q}
+            item={item}
+            previous={previous.data?.items.find((p) => p.currency === item.currency)?.total ?? "0"}
+            previousRange={prev}
+            onDrill={setDrill}
+            drill={drill && (drill.currency === item.currency || !drill.currency) ? drill : null}
+            onCloseDrill={() => setDrill(null)}
+          />
         ))}
       </div>
-      {drill && <DrillDown q={q} drill={drill} onClose={() => setDrill(null)} />}
     </div>
   );
 }
 
-function ExploreResult({ q, item, onDrill }: { q: ExplorerQuery; item: ExploreItem; onDrill: (d: Drill) => void }) {
+function ExploreResult({
+  q,
+  item,
+  previous,
+  previousRange,
+  onDrill,
+  drill,
+  onCloseDrill,
+}: {
+  q: ExplorerQuery;
+  item: ExploreItem;
+  previous: string;
+  previousRange: { start: string; end: string };
+  onDrill: (d: Drill) => void;
+  drill: Drill | null;
+  onCloseDrill: () => void;
+}) {
   const { t, lang } = useI18n();
   const pivot = useMemo(() => pivotExplore(item, { others: t("common.others"), total: t("common.total") }), [item, t]);
   const series = chartSeries(pivot);
@@ -61,8 +88,14 @@ function ExploreResult({ q, item, onDrill }: { q: ExplorerQuery; item: ExploreIt
       <Card
         title={`${t(`metric.${q.metric}`)} · ${item.currency}`}
         extra={
-          <span className="text-sm">
-            {t("common.total")}: <Money amount={item.total} currency={item.currency} testId="explorer-total" className="font-semibold" />
+          <span className="flex flex-wrap items-baseline justify-end gap-x-3 text-sm">
+            <span>
+              {t("common.total")}: <Money amount={item.total} currency={item.currency} testId="explorer-total" className="font-semibold" />
+            </span>
+            <span className="text-xs text-slate-500" data-testid="explorer-previous" title={`${previousRange.start} – ${previousRange.end}`}>
+              {t("exp.previousPeriod")}: <Money amount={previous} currency={item.currency} testId="explorer-previous-total" />
+              {Number(previous) !== 0 && ` (${formatPercent(((Number(item.total) - Number(previous)) / Number(previous)) * 100, lang)})`}
+            </span>
           </span>
         }
       >
@@ -83,8 +116,9 @@ function ExploreResult({ q, item, onDrill }: { q: ExplorerQuery; item: ExploreIt
         )}
       </Card>
       <Card>
-        <ExploreTable dims={q.groupBy} pivot={pivot} currency={item.currency} onDrill={onDrill} />
+        <ExploreTable dims={q.groupBy} range={q} pivot={pivot} currency={item.currency} onDrill={onDrill} />
       </Card>
+      {drill && <DrillDown q={q} drill={drill} onClose={onCloseDrill} />}
     </div>
   );
 }

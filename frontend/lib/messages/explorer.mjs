@@ -1,3 +1,35 @@
 // Interface strings of the explorer pages, merged into messages.mjs. Keep zh and en key sets equal.
-export const zh = {};
-export const en = {};
+export const zh = {
+  "exp.searchValues": "按名称或代码搜索",
+  "exp.noValues": "此时间范围内没有可选的值",
+  "exp.noValue": "（无）",
+  "exp.moreValues": "更多…",
+  "dim.tagKeyPick": "选择标签键",
+  "exp.presets": "时间范围",
+  "preset.thisMonth": "本月",
+  "preset.lastMonth": "上月",
+  "preset.last7": "近 7 天",
+  "preset.last30": "近 30 天",
+  "preset.last90": "近 90 天",
+  "preset.thisQuarter": "本季度",
+  "preset.ytd": "今年至今",
+  "preset.last12Months": "近 12 个月",
+  "exp.previousPeriod": "上一周期",
+};
+export const en = {
+  "exp.searchValues": "Search by name or code",
+  "exp.noValues": "No values with costs in this range",
+  "exp.noValue": "(none)",
+  "exp.moreValues": "More…",
+  "dim.tagKeyPick": "Pick a tag key",
+  "exp.presets": "Range",
+  "preset.thisMonth": "This month",
+  "preset.lastMonth": "Last month",
+  "preset.last7": "Last 7 days",
+  "preset.last30": "Last 30 days",
+  "preset.last90": "Last 90 days",
+  "preset.thisQuarter": "This quarter",
+  "preset.ytd": "Year to date",
+  "preset.last12Months": "Last 12 months",
+  "exp.previousPeriod": "Previous period",
+};
