@@ -41,6 +41,11 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("GET /api/v1/costs/discounts", d.AuthedFunc(a.discounts))
 	mux.Handle("GET /api/v1/costs/forecast", d.AuthedFunc(a.forecast))
 	mux.Handle("GET /api/v1/costs/dimensions/{dimension}/values", d.AuthedFunc(a.dimensionValues))
+	mux.Handle("GET /api/v1/costs/views", d.AuthedFunc(a.listViews))
+	mux.Handle("POST /api/v1/costs/views", d.AuthedFunc(a.createView))
+	mux.Handle("GET /api/v1/costs/views/{id}", d.AuthedFunc(a.getView))
+	mux.Handle("PATCH /api/v1/costs/views/{id}", d.AuthedFunc(a.updateView))
+	mux.Handle("DELETE /api/v1/costs/views/{id}", d.AuthedFunc(a.deleteView))
 	mux.Handle("/", httpx.NotFound(d.Log))
 	return d.API(mux)
 }
