@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { answer, ApiError, client } from "@/lib/api";
 import { formatDateTime, formatDuration, formatMoney, formatNumber } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
+import { errorText } from "@/lib/messages.mjs";
 import { syncsQuery } from "@/lib/queries";
 import type { Account, ConnectionTest, SyncRun } from "@/lib/types";
 import { Table } from "./Table";
@@ -43,8 +44,18 @@ export function TestConnection({ accountId }: { accountId: number }) {
           </div>
         )}
         {result && !result.ok && (
-          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t("acc.testFailed", { message: result.message })}
+          <div
+            role="alert"
+            data-testid="test-failed"
+            data-cause={result.cause ?? ""}
+            data-message-code={result.messageCode ?? ""}
+            title={result.message}
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
+            {result.cause && <div className="font-medium" data-testid="test-cause">{t(`acc.cause.${result.cause}`)}</div>}
+            <div data-testid="test-message">
+              {t("acc.testFailed", { message: errorText(lang, { message: result.message, messageCode: result.messageCode, params: result.params }) })}
+            </div>
           </div>
         )}
         <ErrorBox error={error} />

@@ -793,6 +793,12 @@ export interface components {
                 code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "unavailable" | "internal";
                 message: string;
                 requestId: string;
+                /** @description A stable key of the message (such as aliyun.dns) for clients that word it in the user's language; with params. Only on some errors. */
+                messageCode?: string;
+                /** @description The values the message code's wording takes (host, code, …). */
+                params?: {
+                    [key: string]: string;
+                };
             };
         };
         /** Format: int64 */
@@ -927,6 +933,17 @@ export interface components {
             balance?: components["schemas"]["Money"];
             /** @description Only when ok. */
             currency?: components["schemas"]["Currency"];
+            /**
+             * @description Only when not ok: the credentials were refused, the network failed (name lookup, timeout, no connection), or Alibaba Cloud refused for another reason.
+             * @enum {string}
+             */
+            cause?: "credentials" | "network" | "refused";
+            /** @description Only when not ok: the message's stable key (aliyun.credentials, aliyun.dns, aliyun.timeout, aliyun.unreachable, aliyun.throttled, aliyun.serviceError, aliyun.badResponse, aliyun.refused). */
+            messageCode?: string;
+            /** @description The values of the message code's wording (host, code, message). */
+            params?: {
+                [key: string]: string;
+            };
         };
         SyncRun: {
             id: components["schemas"]["Id"];

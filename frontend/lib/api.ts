@@ -16,6 +16,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string,
+    // A stable key of the message and its values, for wording it in the user's language.
+    readonly messageCode = "",
+    readonly params: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -81,17 +84,21 @@ async function toError(res: Response): Promise<ApiError> {
   let code = "internal";
   let message = res.statusText || `HTTP ${res.status}`;
   let requestId = headerId;
+  let messageCode = "";
+  let params: Record<string, string> = {};
   try {
     const body = await res.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
       requestId = body.error.requestId || requestId;
+      messageCode = typeof body.error.messageCode === "string" ? body.error.messageCode : "";
+      if (body.error.params && typeof body.error.params === "object") params = body.error.params;
     }
   } catch {
     // A body that is not JSON (a proxy's error page) keeps the status text.
   }
-  return new ApiError(res.status, code, message, requestId);
+  return new ApiError(res.status, code, message, requestId, messageCode, params);
 }
 
 let refreshing: Promise<boolean> | null = null;

@@ -142,3 +142,14 @@ export function useDimensionValues(dimension: string, query: Query<"costDimensio
     ...keepShown,
   });
 }
+
+export const useViews = () => useQuery(entry("/costs/views", () => answer(client.GET("/api/v1/costs/views"))));
+
+// `id` null fetches nothing (no saved view asked for).
+export function useView(id: number | null) {
+  return useQuery({
+    ...entry(`/costs/views/${id}`, () => answer(client.GET("/api/v1/costs/views/{id}", { params: { path: { id: id! } } }))),
+    enabled: id !== null,
+    retry: false,
+  });
+}

@@ -22,7 +22,7 @@ export function DrillDown({ q, drill, onClose }: { q: ExplorerQuery; drill: Dril
   const keyText = JSON.stringify(drill.key);
   useEffect(() => {
     ref.current?.scrollIntoView({ behavior: "smooth", block: "start" });
-  }, [keyText]);
+  }, [keyText, res.data !== undefined]);
   // The resource page returns to this very view: query, tab and the open drill-down.
   const back = typeof window === "undefined" ? "" : window.location.search.replace(/^\?/, "");
   return (

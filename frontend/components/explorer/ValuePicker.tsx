@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { inputClass } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
 import { useDimensionValues } from "@/lib/queries";
@@ -34,7 +34,16 @@ export function ValuePicker({
   }, [typed]);
   useEffect(() => setLimit(20), [dimension, search]);
   const values = useDimensionValues(dimension, { start: range.start, end: range.end, q: search || undefined, limit });
-  const items = values.data?.items ?? [];
+  // One option per value: a value billed in two currencies has a cost in each.
+  const items = useMemo(() => {
+    const byValue = new Map<string, { value: string; label: string; costs: { cost: string; currency: string }[] }>();
+    for (const it of values.data?.items ?? []) {
+      const e = byValue.get(it.value) ?? { value: it.value, label: it.label, costs: [] };
+      e.costs.push({ cost: it.cost, currency: it.currency });
+      byValue.set(it.value, e);
+    }
+    return [...byValue.values()];
+  }, [values.data]);
   const toggle = (v: string) => onChange(selected.includes(v) ? selected.filter((s) => s !== v) : [...selected, v]);
 
   return (
@@ -59,7 +68,7 @@ export function ValuePicker({
           const name = it.value === "" ? t("exp.noValue") : it.label;
           return (
             <label
-              key={`${it.value}|${it.currency}`}
+              key={it.value}
               title={it.value}
               data-testid="value-option"
               data-value={it.value}
@@ -68,7 +77,9 @@ export function ValuePicker({
             >
               <input type="checkbox" checked={on} onChange={() => toggle(it.value)} />
               <span className="min-w-0 flex-1 truncate">{name}</span>
-              <Money amount={it.cost} currency={it.currency} className="text-xs text-slate-500" />
+              {it.costs.map((c) => (
+                <Money key={c.currency} amount={c.cost} currency={c.currency} className="text-xs text-slate-500" />
+              ))}
             </label>
           );
         })}

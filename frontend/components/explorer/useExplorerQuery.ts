@@ -68,6 +68,9 @@ export function useExplorerQuery() {
     valid: problems.length === 0,
     drill,
     setDrill,
+    // The page state beside the query (tab, discount grouping), as the URL writes it.
+    extra: pageState(view, discountGroup),
+    saved: sp.get("saved"),
     // Replaces the whole query (reset) or patches it, keeping the tab.
     replace: (next: ExplorerQuery) => go(next, pageState(view, discountGroup)),
     set: (patch: Partial<ExplorerQuery>) => go({ ...q, ...patch }, pageState(view, discountGroup)),
