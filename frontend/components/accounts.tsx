@@ -121,6 +121,22 @@ export function useSync(accountId: number, onFinished: () => void) {
   return { start, run, running: syncId !== null, error };
 }
 
+// How far a run is through its days: the days fetched of the days in its window.
+export function SyncBar({ run }: { run: SyncRun }) {
+  const { t, lang } = useI18n();
+  const pct = run.days > 0 ? Math.min(100, Math.round((run.daysDone / run.days) * 100)) : 0;
+  return (
+    <div className="mt-1" data-testid="sync-bar" data-done={run.daysDone} data-days={run.days}>
+      <div className="h-1.5 w-64 max-w-full rounded-full bg-slate-100">
+        <div className="h-1.5 rounded-full bg-sky-500 transition-all" style={{ width: `${pct}%` }} />
+      </div>
+      <div className="mt-0.5 text-xs text-slate-500">
+        {t("acc.syncDays", { done: formatNumber(run.daysDone, lang), days: formatNumber(run.days, lang), pct })}
+      </div>
+    </div>
+  );
+}
+
 export function SyncNow({ accountId, onFinished }: { accountId: number; onFinished: () => void }) {
   const { t, lang } = useI18n();
   const { start, run, running, error } = useSync(accountId, onFinished);
@@ -137,6 +153,7 @@ export function SyncNow({ accountId, onFinished }: { accountId: number; onFinish
             {run && ` · ${t("acc.pages")} ${formatNumber(run.pages, lang)} · ${t("acc.rows")} ${formatNumber(run.rows, lang)}`}
           </div>
         )}
+        {running && run && run.days > 0 && <SyncBar run={run} />}
         {!running && run?.status === "succeeded" && (
           <div className="text-emerald-700">{t("acc.syncDone", { rows: formatNumber(run.rows, lang) })}</div>
         )}
@@ -166,6 +183,12 @@ export function SyncHistory({ runs, loading, error }: { runs: SyncRun[] | undefi
         { key: "started", header: t("acc.startedAt"), className: "whitespace-nowrap", cell: (r) => formatDateTime(r.startedAt, lang) },
         { key: "status", header: t("common.status"), cell: (r) => <StatusBadge status={r.status} /> },
         { key: "window", header: t("acc.window"), className: "whitespace-nowrap", cell: (r) => `${r.windowStart} – ${r.windowEnd}` },
+        {
+          key: "days",
+          header: t("acc.syncDaysHeader"),
+          numeric: true,
+          cell: (r) => (r.status === "running" && r.days > 0 ? <SyncBar run={r} /> : formatNumber(r.days, lang)),
+        },
         { key: "pages", header: t("acc.pages"), numeric: true, cell: (r) => formatNumber(r.pages, lang) },
         { key: "rows", header: t("acc.rows"), numeric: true, cell: (r) => formatNumber(r.rows, lang) },
         { key: "rejected", header: t("acc.rejected"), numeric: true, cell: (r) => formatNumber(r.rejected, lang) },

@@ -955,6 +955,8 @@ export interface components {
             windowStart: components["schemas"]["Date"] | null;
             windowEnd: components["schemas"]["Date"] | null;
             days: number;
+            /** @description Days of the window fetched so far (of days), for a running sync's percentage. */
+            daysDone: number;
             pages: number;
             rows: number;
             deleted: number;

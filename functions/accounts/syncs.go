@@ -143,6 +143,7 @@ type syncJSON struct {
 	WindowStart *string    `json:"windowStart"`
 	WindowEnd   *string    `json:"windowEnd"`
 	Days        int        `json:"days"`
+	DaysDone    int        `json:"daysDone"`
 	Pages       int        `json:"pages"`
 	Rows        int64      `json:"rows"`
 	Deleted     int64      `json:"deleted"`
@@ -175,7 +176,7 @@ func (a *api) syncs(w http.ResponseWriter, r *http.Request) error {
 	out := make([]syncJSON, 0, len(runs))
 	for _, s := range runs {
 		out = append(out, syncJSON{ID: s.ID, Status: s.Status, Trigger: s.Trigger, WindowStart: optionalDate(s.WindowStart),
-			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
+			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, DaysDone: s.DaysDone, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
 			Rejected: s.Rejected, Twins: s.Twins, Duplicates: s.Duplicates, Rounded: s.Rounded, FailedDays: s.FailedDays,
 			StartedAt: s.StartedAt, FinishedAt: s.FinishedAt, Error: s.Error})
 	}

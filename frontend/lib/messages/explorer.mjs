@@ -51,6 +51,8 @@ export const zh = {
   "acc.cause.credentials": "凭证错误",
   "acc.cause.network": "网络不可达",
   "acc.cause.refused": "阿里云拒绝",
+  "acc.syncDays": "已完成 {done} / {days} 天（{pct}%）",
+  "acc.syncDaysHeader": "天数",
 };
 export const en = {
   "exp.searchValues": "Search by name or code",
@@ -104,4 +106,6 @@ export const en = {
   "acc.cause.credentials": "Wrong credentials",
   "acc.cause.network": "Network unreachable",
   "acc.cause.refused": "Refused by Alibaba Cloud",
+  "acc.syncDays": "{done} of {days} days done ({pct}%)",
+  "acc.syncDaysHeader": "Days",
 };
