@@ -70,6 +70,16 @@ describe("explorer and dashboard", { skip: skip || false }, () => {
     browser = await launch();
     admin = await Api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     await waitForFirstSync(admin);
+    // The range the tests read must hold bills; say what the syncs did when it does not.
+    const deadline = Date.now() + 120_000;
+    while ((await admin.get(`/costs/dimensions/product/values?start=${START}&end=${END}`)).items.length === 0) {
+      if (Date.now() > deadline) {
+        const accounts = (await admin.get("/accounts")).items;
+        const runs = await Promise.all(accounts.map((a) => admin.get(`/accounts/${a.id}/syncs`)));
+        throw new Error(`no bills in ${START}..${END}; sync runs: ${JSON.stringify(runs.map((r) => r.items[0]))}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await ctx.newPage();
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
