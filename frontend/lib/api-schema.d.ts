@@ -744,6 +744,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/costs/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first and last day with costs in the caller's accounts (for saying where data is) */
+        get: operations["costCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/costs/views": {
         parameters: {
             query?: never;
@@ -3039,6 +3056,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DimensionValues"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    costCoverage: {
+        parameters: {
+            query?: {
+                /** @description Repeatable; narrows the answer to these accounts (within the caller's grants). */
+                accountId?: components["parameters"]["AccountId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days; both null when no account in scope has costs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        first: components["schemas"]["Date"] | null;
+                        last: components["schemas"]["Date"] | null;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];

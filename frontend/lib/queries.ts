@@ -153,3 +153,12 @@ export function useView(id: number | null) {
     retry: false,
   });
 }
+
+// The first and last day with costs in the caller's accounts (both null without any).
+export function useCoverage(accountId: number[], enabled = true) {
+  const query = { accountId };
+  return useQuery({
+    ...entry("/costs/coverage", () => answer(client.GET("/api/v1/costs/coverage", { params: { query } })), query),
+    enabled,
+  });
+}

@@ -41,6 +41,7 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("GET /api/v1/costs/discounts", d.AuthedFunc(a.discounts))
 	mux.Handle("GET /api/v1/costs/forecast", d.AuthedFunc(a.forecast))
 	mux.Handle("GET /api/v1/costs/dimensions/{dimension}/values", d.AuthedFunc(a.dimensionValues))
+	mux.Handle("GET /api/v1/costs/coverage", d.AuthedFunc(a.coverage))
 	mux.Handle("GET /api/v1/costs/views", d.AuthedFunc(a.listViews))
 	mux.Handle("POST /api/v1/costs/views", d.AuthedFunc(a.createView))
 	mux.Handle("GET /api/v1/costs/views/{id}", d.AuthedFunc(a.getView))
@@ -296,4 +297,29 @@ func (a *api) dimensionValues(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.OK(w, res)
+}
+
+// coverage answers which days have costs in the caller's scope (narrowed by accountId), so
+// an empty range can say where the data starts and ends.
+func (a *api) coverage(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	scope, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
+	first, last, err := a.d.Store.CostCoverage(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		First *string `json:"first"`
+		Last  *string `json:"last"`
+	}{}
+	if first != "" {
+		out.First, out.Last = &first, &last
+	}
+	return httpx.OK(w, out)
 }

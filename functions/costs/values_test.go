@@ -209,3 +209,51 @@ func TestDimensionValues(t *testing.T) {
 		})
 	})
 }
+
+// TestCoverage: the first and last billed day in the caller's scope, null without any.
+func TestCoverage(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, d *app.Deps) {
+		f := setup(t, d)
+		span := func(keep func(*billing.LineItem) bool) (string, string) {
+			lo, hi := "", ""
+			for i := range f.data.Items {
+				li := &f.data.Items[i]
+				if !keep(li) {
+					continue
+				}
+				if lo == "" || li.ChargeDate < lo {
+					lo = li.ChargeDate
+				}
+				if li.ChargeDate > hi {
+					hi = li.ChargeDate
+				}
+			}
+			return lo, hi
+		}
+		acc := f.data.Accounts[0]
+		for _, tc := range []struct {
+			name, token string
+			keep        func(*billing.LineItem) bool
+		}{
+			{"admin", f.admin, func(*billing.LineItem) bool { return true }},
+			{"viewer", f.viewer, func(li *billing.LineItem) bool { return li.AccountID == acc.ID }},
+			{"nobody", f.nobody, func(*billing.LineItem) bool { return false }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := f.c.Do("GET", "/api/v1/costs/coverage", tc.token, nil)
+				var got struct{ First, Last *string }
+				r.JSON(t, &got)
+				lo, hi := span(tc.keep)
+				if lo == "" {
+					if r.Status != 200 || got.First != nil || got.Last != nil {
+						t.Fatalf("%d %s", r.Status, r.Body)
+					}
+					return
+				}
+				if r.Status != 200 || got.First == nil || *got.First != lo || *got.Last != hi {
+					t.Fatalf("%d %s, want %s..%s", r.Status, r.Body, lo, hi)
+				}
+			})
+		}
+	})
+}

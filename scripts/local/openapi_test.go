@@ -493,6 +493,8 @@ func contractCalls() []call {
 		{name: "tag values searched", as: "admin", method: "GET", path: q("dimensions/tag.env/values?" + month + "&q=prod"), status: 200},
 		{name: "dimension values bad cursor", as: "admin", method: "GET", path: q("dimensions/region/values?cursor=x"), status: 400},
 		{name: "dimension values signed out", method: "GET", path: q("dimensions/region/values"), status: 401},
+		{name: "coverage", as: "viewer", method: "GET", path: q("coverage"), status: 200},
+		{name: "coverage bad accountId", as: "admin", method: "GET", path: q("coverage?accountId=0"), status: 400},
 		{name: "save view", as: "viewer", method: "POST", path: q("views"), body: map[string]any{"name": "ECS", "query": month + "&groupBy=region&filter=product:in:ecs"},
 			status: 201, save: map[string]string{"viewId": "id"}},
 		{name: "save view bad query", as: "viewer", method: "POST", path: q("views"), body: map[string]any{"name": "x", "query": "groupBy=colour"}, status: 400},

@@ -35,6 +35,8 @@ type Store interface {
 	// DimensionValues sums q.Metric per value of d and currency in the slice q; a tag
 	// dimension without a key lists the tag keys.
 	DimensionValues(ctx context.Context, scope account.Scope, q Query, d Dim) ([]ValueCost, error)
+	// CostCoverage is the first and last day with costs in scope ("" when none).
+	CostCoverage(ctx context.Context, scope account.Scope) (first, last string, err error)
 }
 
 // Service is the cost analysis every caller shares: the cost API, budgets, anomalies, the AI

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -59,4 +60,31 @@ func (s *Store) DimensionValues(ctx context.Context, scope account.Scope, q cost
 		return nil, fmt.Errorf("store: dimension values: %w", Translate(err))
 	}
 	return out, nil
+}
+
+// CostCoverage returns the first and last days with costs of the accounts in scope ("" and ""
+// when there are none), so an empty answer can say where the data is.
+func (s *Store) CostCoverage(ctx context.Context, scope account.Scope) (first, last string, err error) {
+	cond, args, ok := scopeFilter("c.account_id", scope)
+	if !ok {
+		return "", "", nil
+	}
+	var lo, hi sql.NullString
+	row := s.db.QueryRowContext(ctx, "SELECT MIN(c.charge_date), MAX(c.charge_date) FROM cost_daily_totals c WHERE "+cond, args...)
+	if err := row.Scan(dateNull{&lo}, dateNull{&hi}); err != nil {
+		return "", "", fmt.Errorf("store: cost coverage: %w", Translate(err))
+	}
+	return lo.String, hi.String, nil
+}
+
+// dateNull scans a DATE (MySQL) or TEXT (SQLite) aggregate, NULL included, as "YYYY-MM-DD".
+type dateNull struct{ s *sql.NullString }
+
+func (c dateNull) Scan(src any) error {
+	var v string
+	if err := (dateCol{&v}).Scan(src); err != nil {
+		return err
+	}
+	c.s.String, c.s.Valid = dayText(v), v != ""
+	return nil
 }

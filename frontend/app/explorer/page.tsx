@@ -59,7 +59,7 @@ function Explorer() {
           </button>
         ))}
       </div>
-      {s.valid && s.view === "costs" && <CostsView q={s.q} drill={s.drill} setDrill={s.setDrill} />}
+      {s.valid && s.view === "costs" && <CostsView q={s.q} drill={s.drill} setDrill={s.setDrill} onRange={(r) => s.set(r)} />}
       {s.valid && s.view === "discounts" && <DiscountsView q={s.q} group={s.discountGroup} setGroup={s.setDiscountGroup} />}
     </>
   );

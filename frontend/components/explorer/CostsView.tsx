@@ -4,10 +4,10 @@ import { useMemo } from "react";
 import { Chart } from "@/components/Chart";
 import { stackedBarOption } from "@/components/charts";
 import { Card, DemoBadge, Empty, ErrorBox, Loading, Money } from "@/components/ui";
-import { formatPercent, sumDecimals } from "@/lib/format.mjs";
+import { addDays, formatBillingDate, formatPercent, sumDecimals } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { chartSeries, exploreApiQuery, pivotExplore, previousPeriod, toApiParams, type ExplorerQuery } from "@/lib/query.mjs";
-import { useExplore } from "@/lib/queries";
+import { useCoverage, useExplore } from "@/lib/queries";
 import type { ExploreItem } from "@/lib/types";
 import { DrillDown } from "./DrillDown";
 import { ExploreTable } from "./ExploreTable";
@@ -15,7 +15,17 @@ import type { Drill } from "./useExplorerQuery";
 
 // The cost tab: per currency a stacked chart and a table of the groups, and the drill-down of a
 // group when one is opened.
-export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Drill | null; setDrill: (d: Drill | null) => void }) {
+export function CostsView({
+  q,
+  drill,
+  setDrill,
+  onRange,
+}: {
+  q: ExplorerQuery;
+  drill: Drill | null;
+  setDrill: (d: Drill | null) => void;
+  onRange: (r: { start: string; end: string }) => void;
+}) {
   const { t } = useI18n();
   const query = exploreApiQuery(q);
   const explore = useExplore(query, { keepPrevious: true });
@@ -33,11 +43,7 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
       </div>
       <ErrorBox error={explore.error} onRetry={() => void explore.refetch()} />
       {explore.isLoading && <Loading />}
-      {explore.data && explore.data.items.length === 0 && (
-        <Card>
-          <Empty />
-        </Card>
-      )}
+      {explore.data && explore.data.items.length === 0 && <NoData q={q} onRange={onRange} />}
       <div className={stale ? "opacity-60 transition-opacity" : ""}>
         {explore.data?.items.map((item) => (
           <ExploreResult
@@ -53,6 +59,39 @@ export function CostsView({ q, drill, setDrill }: { q: ExplorerQuery; drill: Dri
         ))}
       </div>
     </div>
+  );
+}
+
+// An empty answer says where the data is: the days with bills in the chosen accounts, and a
+// way to the last 30 of them; or, with no bills at all, that the first sync brings them.
+function NoData({ q, onRange }: { q: ExplorerQuery; onRange: (r: { start: string; end: string }) => void }) {
+  const { t, lang } = useI18n();
+  const coverage = useCoverage(q.accountIds.map(Number));
+  const c = coverage.data;
+  return (
+    <Card testId="no-data">
+      <Empty>
+        {t("exp.noDataIn", { start: formatBillingDate(q.start, lang), end: formatBillingDate(q.end, lang) })}{" "}
+        {c?.first && c.last ? (
+          <span data-testid="data-coverage" data-first={c.first} data-last={c.last}>
+            {t(q.filters.length > 0 ? "exp.dataFromFiltered" : "exp.dataFrom", {
+              first: formatBillingDate(c.first, lang),
+              last: formatBillingDate(c.last, lang),
+            })}{" "}
+            <button
+              type="button"
+              className="text-sky-700 underline"
+              data-testid="go-to-data"
+              onClick={() => onRange({ start: addDays(c.last!, -29) < c.first! ? c.first! : addDays(c.last!, -29), end: c.last! })}
+            >
+              {t("exp.showLatest")}
+            </button>
+          </span>
+        ) : (
+          c && <span>{t("exp.noBillsYet")}</span>
+        )}
+      </Empty>
+    </Card>
   );
 }
 

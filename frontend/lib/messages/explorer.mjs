@@ -53,6 +53,11 @@ export const zh = {
   "acc.cause.refused": "阿里云拒绝",
   "acc.syncDays": "已完成 {done} / {days} 天（{pct}%）",
   "acc.syncDaysHeader": "天数",
+  "exp.noDataIn": "{start} 至 {end} 没有费用。",
+  "exp.dataFrom": "已同步的账单覆盖 {first} 至 {last}（账单比用量晚约一天）。",
+  "exp.dataFromFiltered": "已同步的账单覆盖 {first} 至 {last}；也可能是筛选条件排除了全部费用。",
+  "exp.showLatest": "查看最近 30 天的数据",
+  "exp.noBillsYet": "还没有已同步的账单：添加云账号后，首次同步完成即可看到费用。",
 };
 export const en = {
   "exp.searchValues": "Search by name or code",
@@ -108,4 +113,9 @@ export const en = {
   "acc.cause.refused": "Refused by Alibaba Cloud",
   "acc.syncDays": "{done} of {days} days done ({pct}%)",
   "acc.syncDaysHeader": "Days",
+  "exp.noDataIn": "No costs from {start} to {end}.",
+  "exp.dataFrom": "The synced bills cover {first} to {last} (bills arrive about a day after usage).",
+  "exp.dataFromFiltered": "The synced bills cover {first} to {last}; the filters may also exclude every cost.",
+  "exp.showLatest": "Show the latest 30 days with data",
+  "exp.noBillsYet": "No bills are synced yet: costs appear once a cloud account is added and its first sync is done.",
 };
