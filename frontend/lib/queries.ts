@@ -46,7 +46,8 @@ export function useSyncs(id: number | null) {
   return useQuery({ ...syncsQuery(id ?? 0), enabled: id !== null });
 }
 
-export const useUsers = () => useQuery(entry("/users", () => answer(client.GET("/api/v1/users"))));
+// `enabled` false (a page that needs the list for admins only) fetches nothing.
+export const useUsers = (enabled = true) => useQuery({ ...entry("/users", () => answer(client.GET("/api/v1/users"))), enabled });
 
 export const useApiKeys = () => useQuery(entry("/api-keys", () => answer(client.GET("/api/v1/api-keys"))));
 
