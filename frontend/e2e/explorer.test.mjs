@@ -46,7 +46,8 @@ async function getIn(api, path, lang) {
 async function shownExplore(page, api) {
   const q = parseExplorerQuery(new URL(page.url()).searchParams, new Date());
   const path = `/costs/explore?${exploreApiParams(q)}`;
-  await page.waitForSelector(`[data-testid="costs-view"][data-loaded="${path}"]`, { timeout: 20_000 });
+  // Generous: the machines these run on are shared with many builds.
+  await page.waitForSelector(`[data-testid="costs-view"][data-loaded="${path}"]`, { timeout: 60_000 });
   return { q, want: await api.get(path) };
 }
 
@@ -81,6 +82,7 @@ describe("explorer and dashboard", { skip: skip || false }, () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    ctx.setDefaultNavigationTimeout(90_000);
     page = await ctx.newPage();
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.evaluate(() => localStorage.setItem("cloudlens.lang", "zh"));
@@ -244,6 +246,7 @@ describe("explorer and dashboard", { skip: skip || false }, () => {
     const shown = [];
     for (const timezoneId of ["Asia/Shanghai", "UTC", "America/Los_Angeles"]) {
       const c = await browser.newContext({ timezoneId, storageState: state, viewport: { width: 1440, height: 900 } });
+      c.setDefaultNavigationTimeout(90_000);
       const p = await c.newPage();
       await p.goto(`${BASE_URL}/dashboard/`);
       const asOf = p.getByTestId("as-of");
