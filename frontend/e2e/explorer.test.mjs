@@ -101,6 +101,8 @@ describe("explorer and dashboard", { skip: skip || false }, () => {
     assert.ok(ecs, "ECS has costs in the range");
     assert.equal(ecs.label, "云服务器 ECS");
     await page.getByTestId("filter-values-search").fill("云服务器");
+    // The list answers the search once typing pauses; wait for that answer, not the full list.
+    await page.waitForSelector('[data-testid="filter-values-list"][data-loaded="product|云服务器"]', { timeout: 30_000 });
     const option = page.locator('[data-testid="filter-values"] [data-testid="value-option"][data-value="ecs"]');
     await option.waitFor({ timeout: 15_000 });
     assert.equal((await option.innerText()).includes("云服务器 ECS"), true, "the option reads the product's name");
