@@ -5,15 +5,24 @@ STATICCHECK_VERSION := v0.8.2
 FUNCTIONS := $(patsubst functions/%/bootstrap/main.go,%,$(wildcard functions/*/bootstrap/main.go))
 FRONTEND_SOURCES := $(shell find frontend/app frontend/components frontend/lib frontend/public -type f 2>/dev/null) frontend/package.json frontend/next.config.ts
 
+# Next.js asks to collect telemetry on every build; CloudLens builds never send it.
+export NEXT_TELEMETRY_DISABLED := 1
+LOCAL_BIN := .cloudlens/bin/cloudlens
+
 .PHONY: run test test-go test-frontend test-e2e build package lint migrate bench frontend clean
 
 ## run: every function in one process on CLOUDLENS_ADDR (default 127.0.0.1:8080), with the web app
 run: frontend/out/index.html
-	$(GO) run ./scripts/local
+	@echo "==> compiling CloudLens (go build ./scripts/local)"
+	@mkdir -p $(dir $(LOCAL_BIN))
+	$(GO) build -o $(LOCAL_BIN) ./scripts/local
+	@echo "==> starting CloudLens (embedded database and Redis unless configured; Ctrl-C stops it)"
+	@$(LOCAL_BIN)
 
 ## frontend: the static export of the web app, rebuilt when its sources changed
 frontend: frontend/out/index.html
 frontend/out/index.html: $(FRONTEND_SOURCES) frontend/node_modules/.package-lock.json
+	@echo "==> building the web app (next build; a minute or more the first time)"
 	cd frontend && npm run build
 	@touch $@
 
@@ -27,6 +36,7 @@ test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	@echo "==> installing the web app's dependencies (npm ci)"
 	cd frontend && npm ci --no-audit --no-fund
 
 test-e2e: frontend/out/index.html

@@ -1,10 +1,14 @@
 "use client";
 
-// Picks a cost dimension; "tag" asks for the tag key and yields `tag.<key>`.
+// Picks a cost dimension; "tag" then offers the tag keys with costs in the range (largest
+// first, from the API) and yields `tag.<key>`. The key list sits under the dimension, at full
+// width, so long keys stay readable.
 
 import { useEffect, useState } from "react";
 import { useI18n } from "@/lib/i18n";
+import { monthToDateRange } from "@/lib/format.mjs";
 import { DIMENSIONS } from "@/lib/query.mjs";
+import { useDimensionValues } from "@/lib/queries";
 import { inputClass } from "./ui";
 
 export function DimensionSelect({
@@ -12,24 +16,31 @@ export function DimensionSelect({
   onChange,
   allowNone = false,
   testId,
+  range,
 }: {
   value: string;
   onChange: (v: string) => void;
   allowNone?: boolean;
   testId?: string;
+  range?: { start: string; end: string };
 }) {
   const { t } = useI18n();
   const isTag = value.startsWith("tag.");
-  const [tagKey, setTagKey] = useState(isTag ? value.slice(4) : "");
   const [tagMode, setTagMode] = useState(isTag);
+  const r = range ?? monthToDateRange(new Date());
+  const keys = useDimensionValues(tagMode ? "tag" : "", { start: r.start, end: r.end, limit: 200 });
+  const tagKey = isTag ? value.slice(4) : "";
+  // One key per currency in the answer: list each key once.
+  const keyList = [...new Set((keys.data?.items ?? []).map((k) => k.value))];
+  if (tagKey && !keyList.includes(tagKey)) keyList.unshift(tagKey);
 
   useEffect(() => {
-    setTagMode(value.startsWith("tag."));
-    if (value.startsWith("tag.")) setTagKey(value.slice(4));
+    if (value.startsWith("tag.")) setTagMode(true);
+    else if (value !== "") setTagMode(false);
   }, [value]);
 
   return (
-    <div className="flex gap-1">
+    <div className="flex min-w-0 flex-col gap-1">
       <select
         data-testid={testId}
         value={tagMode ? "tag" : value}
@@ -37,7 +48,6 @@ export function DimensionSelect({
           const v = e.target.value;
           if (v === "tag") {
             setTagMode(true);
-            if (tagKey) onChange(`tag.${tagKey}`);
           } else {
             setTagMode(false);
             onChange(v);
@@ -54,17 +64,20 @@ export function DimensionSelect({
         <option value="tag">{t("dim.tag")}…</option>
       </select>
       {tagMode && (
-        <input
+        <select
           aria-label={t("dim.tagKey")}
-          placeholder={t("dim.tagKey")}
+          data-testid={testId ? `${testId}-tagkey` : undefined}
           value={tagKey}
-          onChange={(e) => setTagKey(e.target.value.trim())}
-          onBlur={() => tagKey && onChange(`tag.${tagKey}`)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && tagKey) onChange(`tag.${tagKey}`);
-          }}
-          className={`${inputClass} max-w-28`}
-        />
+          onChange={(e) => e.target.value && onChange(`tag.${e.target.value}`)}
+          className={inputClass}
+        >
+          <option value="">{keys.isLoading ? t("common.loading") : t("dim.tagKeyPick")}</option>
+          {keyList.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { answer, ApiError, client } from "@/lib/api";
 import { formatDateTime, formatDuration, formatMoney, formatNumber } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
+import { errorText } from "@/lib/messages.mjs";
 import { syncsQuery } from "@/lib/queries";
 import type { Account, ConnectionTest, SyncRun } from "@/lib/types";
 import { Table } from "./Table";
@@ -43,8 +44,18 @@ export function TestConnection({ accountId }: { accountId: number }) {
           </div>
         )}
         {result && !result.ok && (
-          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t("acc.testFailed", { message: result.message })}
+          <div
+            role="alert"
+            data-testid="test-failed"
+            data-cause={result.cause ?? ""}
+            data-message-code={result.messageCode ?? ""}
+            title={result.message}
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
+            {result.cause && <div className="font-medium" data-testid="test-cause">{t(`acc.cause.${result.cause}`)}</div>}
+            <div data-testid="test-message">
+              {t("acc.testFailed", { message: errorText(lang, { message: result.message, messageCode: result.messageCode, params: result.params }) })}
+            </div>
           </div>
         )}
         <ErrorBox error={error} />
@@ -110,6 +121,22 @@ export function useSync(accountId: number, onFinished: () => void) {
   return { start, run, running: syncId !== null, error };
 }
 
+// How far a run is through its days: the days fetched of the days in its window.
+export function SyncBar({ run }: { run: SyncRun }) {
+  const { t, lang } = useI18n();
+  const pct = run.days > 0 ? Math.min(100, Math.round((run.daysDone / run.days) * 100)) : 0;
+  return (
+    <div className="mt-1" data-testid="sync-bar" data-done={run.daysDone} data-days={run.days}>
+      <div className="h-1.5 w-64 max-w-full rounded-full bg-slate-100">
+        <div className="h-1.5 rounded-full bg-sky-500 transition-all" style={{ width: `${pct}%` }} />
+      </div>
+      <div className="mt-0.5 text-xs text-slate-500">
+        {t("acc.syncDays", { done: formatNumber(run.daysDone, lang), days: formatNumber(run.days, lang), pct })}
+      </div>
+    </div>
+  );
+}
+
 export function SyncNow({ accountId, onFinished }: { accountId: number; onFinished: () => void }) {
   const { t, lang } = useI18n();
   const { start, run, running, error } = useSync(accountId, onFinished);
@@ -126,6 +153,7 @@ export function SyncNow({ accountId, onFinished }: { accountId: number; onFinish
             {run && ` · ${t("acc.pages")} ${formatNumber(run.pages, lang)} · ${t("acc.rows")} ${formatNumber(run.rows, lang)}`}
           </div>
         )}
+        {running && run && run.days > 0 && <SyncBar run={run} />}
         {!running && run?.status === "succeeded" && (
           <div className="text-emerald-700">{t("acc.syncDone", { rows: formatNumber(run.rows, lang) })}</div>
         )}
@@ -155,6 +183,12 @@ export function SyncHistory({ runs, loading, error }: { runs: SyncRun[] | undefi
         { key: "started", header: t("acc.startedAt"), className: "whitespace-nowrap", cell: (r) => formatDateTime(r.startedAt, lang) },
         { key: "status", header: t("common.status"), cell: (r) => <StatusBadge status={r.status} /> },
         { key: "window", header: t("acc.window"), className: "whitespace-nowrap", cell: (r) => `${r.windowStart} – ${r.windowEnd}` },
+        {
+          key: "days",
+          header: t("acc.syncDaysHeader"),
+          numeric: true,
+          cell: (r) => (r.status === "running" && r.days > 0 ? <SyncBar run={r} /> : formatNumber(r.days, lang)),
+        },
         { key: "pages", header: t("acc.pages"), numeric: true, cell: (r) => formatNumber(r.pages, lang) },
         { key: "rows", header: t("acc.rows"), numeric: true, cell: (r) => formatNumber(r.rows, lang) },
         { key: "rejected", header: t("acc.rejected"), numeric: true, cell: (r) => formatNumber(r.rejected, lang) },

@@ -5,6 +5,7 @@
 import { ApiError } from "@/lib/api";
 import { formatMoney, normalizeDecimal } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
+import { errorText } from "@/lib/messages.mjs";
 
 export function PageHeader({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
@@ -122,10 +123,10 @@ export function Empty({ children }: { children?: React.ReactNode }) {
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
   const e = error instanceof ApiError ? error : null;
-  const message = e ? e.message : error instanceof Error ? error.message : String(error);
+  const message = e ? errorText(lang, e) : error instanceof Error ? error.message : String(error);
   return (
     <div
       role="alert"

@@ -835,6 +835,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/costs/dimensions/{dimension}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The values of a dimension with costs in the range, largest first, for pickers
+         * @description `tag` lists the tag keys, `tag.<key>` the values of one key (`""` for items without it).
+         *     Labels are the names people read (accounts by name, products and regions by their names
+         *     in the language of `Accept-Language`); `value` is what filters take. A value with costs
+         *     in two currencies is listed once per currency. Only the caller's accounts count.
+         */
+        get: operations["costDimensionValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first and last day with costs in the caller's accounts (for saying where data is) */
+        get: operations["costCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved explorer views of the caller and the shared ones, by name */
+        get: operations["listCostViews"];
+        put?: never;
+        /** Save an explorer view (any signed-in user; not API keys) */
+        post: operations["createCostView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One saved view, the caller's or a shared one (the link of a shared view) */
+        get: operations["getCostView"];
+        put?: never;
+        post?: never;
+        /** Delete a view (its owner or an admin) */
+        delete: operations["deleteCostView"];
+        options?: never;
+        head?: never;
+        /** Change a view (its owner or an admin); absent fields keep their value */
+        patch: operations["updateCostView"];
+        trace?: never;
+    };
     "/api/v1/ai/analyze": {
         parameters: {
             query?: never;
@@ -1041,6 +1120,12 @@ export interface components {
                 code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "unavailable" | "internal";
                 message: string;
                 requestId: string;
+                /** @description A stable key of the message (such as aliyun.dns) for clients that word it in the user's language; with params. Only on some errors. */
+                messageCode?: string;
+                /** @description The values the message code's wording takes (host, code, …). */
+                params?: {
+                    [key: string]: string;
+                };
             };
         };
         /** Format: int64 */
@@ -1177,6 +1262,17 @@ export interface components {
             balance?: components["schemas"]["Money"];
             /** @description Only when ok. */
             currency?: components["schemas"]["Currency"];
+            /**
+             * @description Only when not ok: the credentials were refused, the network failed (name lookup, timeout, no connection), or Alibaba Cloud refused for another reason.
+             * @enum {string}
+             */
+            cause?: "credentials" | "network" | "refused";
+            /** @description Only when not ok: the message's stable key (aliyun.credentials, aliyun.dns, aliyun.timeout, aliyun.unreachable, aliyun.throttled, aliyun.serviceError, aliyun.badResponse, aliyun.refused). */
+            messageCode?: string;
+            /** @description The values of the message code's wording (host, code, message). */
+            params?: {
+                [key: string]: string;
+            };
         };
         SyncRun: {
             id: components["schemas"]["Id"];
@@ -1188,6 +1284,8 @@ export interface components {
             windowStart: components["schemas"]["Date"] | null;
             windowEnd: components["schemas"]["Date"] | null;
             days: number;
+            /** @description Days of the window fetched so far (of days), for a running sync's percentage. */
+            daysDone: number;
             pages: number;
             rows: number;
             deleted: number;
@@ -1797,6 +1895,43 @@ export interface components {
             minImpact?: components["schemas"]["Money"];
             minImpactPercent?: number;
             enabled?: boolean;
+        };
+        DimensionValues: {
+            demo: boolean;
+            items: components["schemas"]["DimensionValue"][];
+            /** @description The cursor of the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        DimensionValue: {
+            /** @description What filters take (an account id, a product or region code, a tag value). */
+            value: string;
+            /** @description The name people read, in the language asked for. */
+            label: string;
+            cost: components["schemas"]["Money"];
+            currency: components["schemas"]["Currency"];
+        };
+        /** @description On create, name and query are required. */
+        CostViewInput: {
+            name?: string;
+            /** @description The explorer's query string (start=…&end=…&groupBy=…&filter=…), as in its page URL. */
+            query?: string;
+            /** @description Every user of this CloudLens lists and opens the view (by its link too); default false. */
+            shared?: boolean;
+            /** @description The view is a card on the dashboard: its owner's, or everyone's when shared. */
+            pinned?: boolean;
+        };
+        CostView: {
+            id: components["schemas"]["Id"];
+            name: string;
+            query: string;
+            shared: boolean;
+            pinned: boolean;
+            ownerId: components["schemas"]["Id"];
+            ownerEmail: string;
+            /** @description Whether the caller may change or delete it. */
+            editable: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
         };
         DateRange: {
             /** Format: date */
@@ -3634,6 +3769,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnomalyDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    costDimensionValues: {
+        parameters: {
+            query?: {
+                /** @description First day of the range, inclusive. Default the first day of end's month. */
+                start?: components["parameters"]["Start"];
+                /** @description Last day of the range, inclusive (at most 366 days after start). Default yesterday. */
+                end?: components["parameters"]["End"];
+                /** @description Keep the values whose value or label holds this text (case-insensitive). */
+                q?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description Alert titles and texts are in Chinese unless English is preferred here. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description account, product, region, resourceGroup, costUnit, subscriptionType, billingItem, chargeCategory, tag or tag.<key>. */
+                dimension: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of values. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DimensionValues"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    costCoverage: {
+        parameters: {
+            query?: {
+                /** @description Repeatable; narrows the answer to these accounts (within the caller's grants). */
+                accountId?: components["parameters"]["AccountId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days; both null when no account in scope has costs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        first: components["schemas"]["Date"] | null;
+                        last: components["schemas"]["Date"] | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listCostViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The views. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CostView"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createCostView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CostViewInput"];
+            };
+        };
+        responses: {
+            /** @description The saved view. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCostView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteCostView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateCostView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CostViewInput"];
+            };
+        };
+        responses: {
+            /** @description The changed view. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostView"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -16,6 +16,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string,
+    // A stable key of the message and its values, for wording it in the user's language.
+    readonly messageCode = "",
+    readonly params: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -65,6 +68,12 @@ export function onSignedOut(fn: (() => void) | null) {
   signedOutHandler = fn;
 }
 
+// The language the user chose (lib/i18n.tsx keeps it under this key); Chinese by default.
+export function pageLanguage(): "zh" | "en" {
+  if (typeof window === "undefined") return "zh";
+  return window.localStorage.getItem("cloudlens.lang") === "en" ? "en" : "zh";
+}
+
 async function apiUrl(path: string): Promise<string> {
   const { apiBase } = await loadConfig();
   return `${apiBase}/api/v1${path}`;
@@ -75,17 +84,21 @@ async function toError(res: Response): Promise<ApiError> {
   let code = "internal";
   let message = res.statusText || `HTTP ${res.status}`;
   let requestId = headerId;
+  let messageCode = "";
+  let params: Record<string, string> = {};
   try {
     const body = await res.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
       requestId = body.error.requestId || requestId;
+      messageCode = typeof body.error.messageCode === "string" ? body.error.messageCode : "";
+      if (body.error.params && typeof body.error.params === "object") params = body.error.params;
     }
   } catch {
     // A body that is not JSON (a proxy's error page) keeps the status text.
   }
-  return new ApiError(res.status, code, message, requestId);
+  return new ApiError(res.status, code, message, requestId, messageCode, params);
 }
 
 let refreshing: Promise<boolean> | null = null;
@@ -128,6 +141,8 @@ export async function authorizedFetch(path: string, init: RequestInit): Promise<
     const s = readSession();
     const headers = new Headers(init.headers);
     if (s) headers.set("Authorization", `Bearer ${s.accessToken}`);
+    // Names in answers (products, regions) follow the page's language, not the browser's.
+    if (!headers.has("Accept-Language")) headers.set("Accept-Language", pageLanguage());
     return fetch(url, { ...init, headers });
   };
   const before = readSession();

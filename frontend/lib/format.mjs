@@ -228,3 +228,40 @@ export function formatDuration(startIso, endIso) {
   if (s < 60) return `${s}s`;
   return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
 }
+
+/**
+ * A billing date (YYYY-MM-DD, a calendar day in Asia/Shanghai) as a date in the reader's
+ * language. It is a day, not an instant: it reads the same in every browser time zone.
+ * @param {string | null | undefined} date
+ * @param {Lang} lang
+ */
+export function formatBillingDate(date, lang) {
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return "—";
+  return new Intl.DateTimeFormat(localeOf(lang), {
+    timeZone: "UTC",
+    year: "numeric",
+    month: lang === "en" ? "short" : "long",
+    day: "numeric",
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/**
+ * An instant (RFC 3339) in the viewer's time zone, with the zone named, so it is a real
+ * timestamp whatever zone the reader is in.
+ * @param {string | null | undefined} iso
+ * @param {Lang} lang
+ */
+export function formatTimestamp(iso, lang) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  return new Intl.DateTimeFormat(localeOf(lang), {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+    timeZoneName: "short",
+  }).format(d);
+}

@@ -2,6 +2,7 @@
 
 // The language switch: Chinese by default, English on request, remembered in localStorage.
 
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { translate, type Lang } from "./messages.mjs";
 
@@ -31,10 +32,16 @@ export function I18nProvider({ children }: { children: React.ReactNode }) {
     document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
   }, [lang]);
 
-  const setLang = useCallback((l: Lang) => {
-    window.localStorage.setItem(LANG_KEY, l);
-    setLangState(l);
-  }, []);
+  const queries = useQueryClient();
+  const setLang = useCallback(
+    (l: Lang) => {
+      window.localStorage.setItem(LANG_KEY, l);
+      setLangState(l);
+      // Answers carry names in the language they were asked in (Accept-Language): ask again.
+      void queries.invalidateQueries();
+    },
+    [queries],
+  );
 
   const value = useMemo<I18n>(
     () => ({ lang, setLang, t: (key, vars) => translate(lang, key, vars) }),

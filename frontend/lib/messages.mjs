@@ -676,6 +676,29 @@ export const messages = {
 /** @typedef {keyof typeof messages.zh} MessageKey */
 
 /**
+ * Whether a message key has a wording (in Chinese, the language every key exists in).
+ * @param {string} key
+ */
+export function hasMessage(key) {
+  return Object.prototype.hasOwnProperty.call(messages.zh, key);
+}
+
+/**
+ * The words of a server error in the reader's language: its message code's wording when the
+ * app has one, else the wording of its kind for the kinds whose server message is generic,
+ * else the server's own message.
+ * @param {Lang} lang
+ * @param {{code?: string, message: string, messageCode?: string, params?: Record<string, string>}} e
+ */
+export function errorText(lang, e) {
+  if (e.messageCode && hasMessage(`err.${e.messageCode}`)) return translate(lang, `err.${e.messageCode}`, e.params);
+  if ((e.code === "unavailable" || e.code === "internal" || e.code === "rate_limited") && hasMessage(`err.kind.${e.code}`)) {
+    return translate(lang, `err.kind.${e.code}`);
+  }
+  return e.message;
+}
+
+/**
  * Looks a key up and fills `{name}` variables. Unknown keys come back as themselves so a
  * missing string is visible rather than blank.
  * @param {Lang} lang

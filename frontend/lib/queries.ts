@@ -46,7 +46,8 @@ export function useSyncs(id: number | null) {
   return useQuery({ ...syncsQuery(id ?? 0), enabled: id !== null });
 }
 
-export const useUsers = () => useQuery(entry("/users", () => answer(client.GET("/api/v1/users"))));
+// `enabled` false (a page that needs the list for admins only) fetches nothing.
+export const useUsers = (enabled = true) => useQuery({ ...entry("/users", () => answer(client.GET("/api/v1/users"))), enabled });
 
 export const useApiKeys = () => useQuery(entry("/api-keys", () => answer(client.GET("/api/v1/api-keys"))));
 
@@ -127,4 +128,38 @@ export function useAlerts(query: Query<"listAlerts">, lang: "zh" | "en") {
       lang,
     }),
   );
+}
+
+// The values of a dimension with costs in a range (for pickers and for naming codes), largest
+// cost first. `dimension` "" fetches nothing.
+export function useDimensionValues(dimension: string, query: Query<"costDimensionValues">) {
+  return useQuery({
+    ...entry(
+      `/costs/dimensions/${dimension}/values`,
+      () => answer(client.GET("/api/v1/costs/dimensions/{dimension}/values", { params: { path: { dimension }, query } })),
+      query,
+    ),
+    enabled: dimension !== "" && dimension !== "tag.",
+    ...keepShown,
+  });
+}
+
+export const useViews = () => useQuery(entry("/costs/views", () => answer(client.GET("/api/v1/costs/views"))));
+
+// `id` null fetches nothing (no saved view asked for).
+export function useView(id: number | null) {
+  return useQuery({
+    ...entry(`/costs/views/${id}`, () => answer(client.GET("/api/v1/costs/views/{id}", { params: { path: { id: id! } } }))),
+    enabled: id !== null,
+    retry: false,
+  });
+}
+
+// The first and last day with costs in the caller's accounts (both null without any).
+export function useCoverage(accountId: number[], enabled = true) {
+  const query = { accountId };
+  return useQuery({
+    ...entry("/costs/coverage", () => answer(client.GET("/api/v1/costs/coverage", { params: { query } })), query),
+    enabled,
+  });
 }

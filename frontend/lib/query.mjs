@@ -2,7 +2,7 @@
 // and bookmarked) and turned into the costs API's query string. Plain JavaScript with JSDoc
 // types so that Node's test runner checks it without a build step.
 
-import { daysBetween, monthToDateRange, sumDecimals } from "./format.mjs";
+import { addDays, billingToday, daysBetween, monthToDateRange, sumDecimals } from "./format.mjs";
 
 /** Dimensions the costs API groups and filters by; `tag.<key>` is open-ended. */
 export const DIMENSIONS = [
@@ -282,4 +282,77 @@ export function pivotExplore(item, words) {
  */
 export function chartSeries(pivot) {
   return pivot.rows.map((r) => ({ name: r.label, data: r.values.map(Number) }));
+}
+
+/** The range presets, in the order the explorer offers them. */
+export const PRESETS = ["thisMonth", "lastMonth", "last7", "last30", "last90", "thisQuarter", "ytd", "last12Months"];
+
+/**
+ * A preset range in billing days (Asia/Shanghai): bills run to yesterday, so ranges that reach
+ * "now" end yesterday (or on their first day when that is today, as monthToDateRange does).
+ * @param {string} preset one of PRESETS
+ * @param {Date} now
+ * @returns {{start: string, end: string} | null}
+ */
+export function presetRange(preset, now) {
+  const today = billingToday(now);
+  const yesterday = addDays(today, -1);
+  const y = Number(today.slice(0, 4));
+  const m = Number(today.slice(5, 7));
+  /** @param {number} year @param {number} month 1-12, may be out of range */
+  const first = (year, month) => {
+    const d = new Date(Date.UTC(year, month - 1, 1));
+    return d.toISOString().slice(0, 10);
+  };
+  /** @param {string} start */
+  const toYesterday = (start) => ({ start, end: yesterday < start ? start : yesterday });
+  switch (preset) {
+    case "thisMonth":
+      return monthToDateRange(now);
+    case "lastMonth":
+      return { start: first(y, m - 1), end: addDays(first(y, m), -1) };
+    case "last7":
+      return { start: addDays(yesterday, -6), end: yesterday };
+    case "last30":
+      return { start: addDays(yesterday, -29), end: yesterday };
+    case "last90":
+      return { start: addDays(yesterday, -89), end: yesterday };
+    case "thisQuarter":
+      return toYesterday(first(y, m - ((m - 1) % 3)));
+    case "ytd":
+      return toYesterday(first(y, 1));
+    case "last12Months":
+      return toYesterday(first(y, m - 11));
+  }
+  return null;
+}
+
+/**
+ * The preset a range is, if any (so the picker shows it as chosen).
+ * @param {{start: string, end: string}} r
+ * @param {Date} now
+ */
+export function presetOf(r, now) {
+  return PRESETS.find((p) => {
+    const x = presetRange(p, now);
+    return x !== null && x.start === r.start && x.end === r.end;
+  }) ?? "";
+}
+
+/**
+ * The period a range is compared with: the same calendar months before when the range is
+ * whole months (March against February), else as many days just before it.
+ * @param {{start: string, end: string}} r
+ * @returns {{start: string, end: string}}
+ */
+export function previousPeriod(r) {
+  const wholeMonths = r.start.endsWith("-01") && addDays(r.end, 1).endsWith("-01");
+  if (wholeMonths) {
+    const months = (Number(r.end.slice(0, 4)) - Number(r.start.slice(0, 4))) * 12 + Number(r.end.slice(5, 7)) - Number(r.start.slice(5, 7)) + 1;
+    const s = new Date(`${r.start}T00:00:00Z`);
+    s.setUTCMonth(s.getUTCMonth() - months);
+    return { start: s.toISOString().slice(0, 10), end: addDays(r.start, -1) };
+  }
+  const days = daysBetween(r.start, r.end) + 1;
+  return { start: addDays(r.start, -days), end: addDays(r.start, -1) };
 }

@@ -95,3 +95,13 @@ test("formatDuration", () => {
   assert.equal(formatDuration("2025-01-01T00:00:00Z", "2025-01-01T00:01:05Z"), "1m 05s");
   assert.equal(formatDuration("2025-01-01T00:00:00Z", null), "—");
 });
+
+import { formatBillingDate } from "../lib/format.mjs";
+
+test("a billing date is a day, the same in every time zone", () => {
+  assert.equal(formatBillingDate("2025-03-14", "zh"), "2025年3月14日");
+  assert.equal(formatBillingDate("2025-03-14", "en"), "Mar 14, 2025");
+  assert.equal(formatBillingDate("2025-01-01", "en"), "Jan 1, 2025");
+  assert.equal(formatBillingDate("", "en"), "—");
+  assert.equal(formatBillingDate("2025-03-14T00:00:00Z", "en"), "—");
+});

@@ -169,3 +169,36 @@ test("drilling into a recorded group filters on each of its dimension values", (
     ["product:notin:oss", `account:in:${g.key.account}`, `region:in:${g.key.region}`],
   );
 });
+
+import { presetRange, presetOf, previousPeriod, PRESETS } from "../lib/query.mjs";
+
+test("range presets are billing days in Asia/Shanghai, ending yesterday", () => {
+  // 2025-05-20 01:30 in Shanghai is still 2025-05-19 in UTC and Los Angeles.
+  const now = new Date("2025-05-19T17:30:00Z");
+  const want = {
+    thisMonth: ["2025-05-01", "2025-05-19"],
+    lastMonth: ["2025-04-01", "2025-04-30"],
+    last7: ["2025-05-13", "2025-05-19"],
+    last30: ["2025-04-20", "2025-05-19"],
+    last90: ["2025-02-19", "2025-05-19"],
+    thisQuarter: ["2025-04-01", "2025-05-19"],
+    ytd: ["2025-01-01", "2025-05-19"],
+    last12Months: ["2024-06-01", "2025-05-19"],
+  };
+  for (const p of PRESETS) {
+    const r = presetRange(p, now);
+    assert.deepEqual([r.start, r.end], want[p], p);
+    assert.equal(presetOf(r, now), p);
+  }
+  // January: last month is December of the year before; on the 1st the month is its first day.
+  assert.deepEqual(presetRange("lastMonth", new Date("2025-01-10T04:00:00Z")), { start: "2024-12-01", end: "2024-12-31" });
+  assert.deepEqual(presetRange("thisMonth", new Date("2025-03-01T04:00:00Z")), { start: "2025-03-01", end: "2025-03-01" });
+  assert.equal(presetOf({ start: "2025-05-02", end: "2025-05-03" }, now), "");
+});
+
+test("the previous period is the months before a range of whole months, else as many days before", () => {
+  assert.deepEqual(previousPeriod({ start: "2025-03-01", end: "2025-03-31" }), { start: "2025-02-01", end: "2025-02-28" });
+  assert.deepEqual(previousPeriod({ start: "2025-01-01", end: "2025-03-31" }), { start: "2024-10-01", end: "2024-12-31" });
+  assert.deepEqual(previousPeriod({ start: "2025-03-01", end: "2025-03-14" }), { start: "2025-02-15", end: "2025-02-28" });
+  assert.deepEqual(previousPeriod({ start: "2025-05-13", end: "2025-05-19" }), { start: "2025-05-06", end: "2025-05-12" });
+});

@@ -2,10 +2,12 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/aliyun"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -27,11 +29,44 @@ type testJSON struct {
 	Message  string `json:"message"`
 	Balance  string `json:"balance,omitempty"`
 	Currency string `json:"currency,omitempty"`
+	// Cause says why a test failed: the credentials, the network or Alibaba Cloud's refusal;
+	// MessageCode and Params word it in the user's language (aliyun.Cause*).
+	Cause       string            `json:"cause,omitempty"`
+	MessageCode string            `json:"messageCode,omitempty"`
+	Params      map[string]string `json:"params,omitempty"`
 }
 
-// test calls QueryAccountBalance with the stored credentials. Credentials Alibaba refuses are
-// an answer, not an error: 200 with ok=false and Alibaba's message, and the account is marked failing.
-// It needs an editor: it spends the account's API quota and rewrites its status.
+// Causes of a failed connection test.
+const (
+	causeCredentials = "credentials"
+	causeNetwork     = "network"
+	causeRefused     = "refused"
+)
+
+// testCause sorts a failed call by what the user must fix: the credentials (refused by
+// Alibaba as wrong or without permission), the network (name lookup, timeout, no connection),
+// or Alibaba Cloud's own refusal; "" for a failure none of these explains.
+func testCause(err error) string {
+	code, _ := errs.CodeOf(err)
+	switch code {
+	case aliyun.CauseCredentials:
+		return causeCredentials
+	case aliyun.CauseDNS, aliyun.CauseTimeout, aliyun.CauseUnreachable:
+		return causeNetwork
+	case aliyun.CauseRefused, aliyun.CauseThrottled, aliyun.CauseServiceError, aliyun.CauseBadResponse:
+		return causeRefused
+	}
+	if errs.Is(err, errs.KindUnauthorized) || errs.Is(err, errs.KindForbidden) {
+		return causeCredentials
+	}
+	return ""
+}
+
+// test calls QueryAccountBalance with the stored credentials. A failure of the credentials,
+// the network or Alibaba Cloud is an answer, not an error: 200 with ok=false, its cause and
+// a message code the web app words in the user's language; the account is marked failing
+// when the credentials are refused. It needs an editor: it spends the account's API quota
+// and rewrites its status.
 func (a *api) test(w http.ResponseWriter, r *http.Request) error {
 	_, acc, err := a.load(r, auth.RoleEditor)
 	if err != nil {
@@ -43,14 +78,23 @@ func (a *api) test(w http.ResponseWriter, r *http.Request) error {
 	}
 	bal, err := client.QueryAccountBalance(r.Context())
 	if err != nil {
-		if !errs.Is(err, errs.KindUnauthorized) && !errs.Is(err, errs.KindForbidden) {
+		cause := testCause(err)
+		if cause == "" {
 			return err
 		}
-		msg := errs.Message(err)
-		if serr := a.d.Store.SetAccountStatus(r.Context(), acc.ID, account.StatusFailing, msg, nil); serr != nil {
-			return serr
+		code, params := errs.CodeOf(err)
+		// The classified message, never the cause's text: for 5xx kinds errs.Message is generic.
+		msg := err.Error()
+		var e *errs.Error
+		if errors.As(err, &e) && e.Message != "" {
+			msg = e.Message
 		}
-		return httpx.OK(w, testJSON{OK: false, Message: msg})
+		if cause == causeCredentials {
+			if serr := a.d.Store.SetAccountStatus(r.Context(), acc.ID, account.StatusFailing, msg, nil); serr != nil {
+				return serr
+			}
+		}
+		return httpx.OK(w, testJSON{OK: false, Message: msg, Cause: cause, MessageCode: code, Params: params})
 	}
 	if acc.Status != account.StatusOK {
 		// The credentials work now; the next sync confirms the bills can be read too.
@@ -99,6 +143,7 @@ type syncJSON struct {
 	WindowStart *string    `json:"windowStart"`
 	WindowEnd   *string    `json:"windowEnd"`
 	Days        int        `json:"days"`
+	DaysDone    int        `json:"daysDone"`
 	Pages       int        `json:"pages"`
 	Rows        int64      `json:"rows"`
 	Deleted     int64      `json:"deleted"`
@@ -131,7 +176,7 @@ func (a *api) syncs(w http.ResponseWriter, r *http.Request) error {
 	out := make([]syncJSON, 0, len(runs))
 	for _, s := range runs {
 		out = append(out, syncJSON{ID: s.ID, Status: s.Status, Trigger: s.Trigger, WindowStart: optionalDate(s.WindowStart),
-			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
+			WindowEnd: optionalDate(s.WindowEnd), Days: s.Days, DaysDone: s.DaysDone, Pages: s.Pages, Rows: s.Rows, Deleted: s.Deleted,
 			Rejected: s.Rejected, Twins: s.Twins, Duplicates: s.Duplicates, Rounded: s.Rounded, FailedDays: s.FailedDays,
 			StartedAt: s.StartedAt, FinishedAt: s.FinishedAt, Error: s.Error})
 	}

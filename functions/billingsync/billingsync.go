@@ -433,6 +433,10 @@ func (st *state) fetchDays(ctx context.Context, days []string) ([]fetchedDay, []
 			defer wg.Done()
 			for day := range next {
 				f, err := st.fetchDay(ctx, day)
+				// Done either way: fetched, or failed on its own and shown as incomplete.
+				st.mu.Lock()
+				st.run.DaysDone++
+				st.mu.Unlock()
 				if err == nil {
 					st.saveProgress(ctx)
 				}

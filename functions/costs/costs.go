@@ -6,6 +6,7 @@ package costs
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -39,8 +40,22 @@ func New(d *app.Deps) http.Handler {
 	mux.Handle("GET /api/v1/costs/resources/{resourceId}", d.AuthedFunc(a.resource))
 	mux.Handle("GET /api/v1/costs/discounts", d.AuthedFunc(a.discounts))
 	mux.Handle("GET /api/v1/costs/forecast", d.AuthedFunc(a.forecast))
+	mux.Handle("GET /api/v1/costs/dimensions/{dimension}/values", d.AuthedFunc(a.dimensionValues))
+	mux.Handle("GET /api/v1/costs/coverage", d.AuthedFunc(a.coverage))
+	mux.Handle("GET /api/v1/costs/views", d.AuthedFunc(a.listViews))
+	mux.Handle("POST /api/v1/costs/views", d.AuthedFunc(a.createView))
+	mux.Handle("GET /api/v1/costs/views/{id}", d.AuthedFunc(a.getView))
+	mux.Handle("PATCH /api/v1/costs/views/{id}", d.AuthedFunc(a.updateView))
+	mux.Handle("DELETE /api/v1/costs/views/{id}", d.AuthedFunc(a.deleteView))
 	mux.Handle("/", httpx.NotFound(d.Log))
 	return d.API(mux)
+}
+
+// service is the cost service labelling in the caller's language (Accept-Language).
+func (a *api) service(r *http.Request) cost.Service {
+	svc := a.svc
+	svc.Lang = httpx.Lang(r)
+	return svc
 }
 
 // scopeKey is the caller's account scope as text: cached answers are per scope, never per user,
@@ -96,8 +111,9 @@ func (a *api) explore(w http.ResponseWriter, r *http.Request) error {
 	if format == "csv" || format == "xlsx" {
 		return a.exportExplore(w, r, p, q, format)
 	}
-	res, err := cached(r.Context(), a, "explore|"+scopeKey(scope)+"|"+q.Key(), func(ctx context.Context) (cost.Exploration, error) {
-		return a.svc.Explore(ctx, scope, q)
+	svc := a.service(r)
+	res, err := cached(r.Context(), a, "explore|"+svc.Lang+"|"+scopeKey(scope)+"|"+q.Key(), func(ctx context.Context) (cost.Exploration, error) {
+		return svc.Explore(ctx, scope, q)
 	}, newExploreJSON)
 	if err != nil {
 		return err
@@ -143,8 +159,9 @@ func (a *api) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := cached(r.Context(), a, "overview|"+scopeKey(scope)+"|"+asOf, func(ctx context.Context) (cost.Overview, error) {
-		return a.svc.Overview(ctx, scope, now)
+	svc := a.service(r)
+	res, err := cached(r.Context(), a, "overview|"+svc.Lang+"|"+scopeKey(scope)+"|"+asOf, func(ctx context.Context) (cost.Overview, error) {
+		return svc.Overview(ctx, scope, now)
 	}, newOverviewJSON)
 	if err != nil {
 		return err
@@ -250,4 +267,52 @@ func (a *api) discounts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.OK(w, res)
+}
+
+// dimensionValues lists the values of a dimension with costs in the range, for pickers:
+// searchable by value and label, largest cost first, paged.
+func (a *api) dimensionValues(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	vq, err := cost.ParseValuesQuery(r.PathValue("dimension"), r.URL.Query(), a.d.Now())
+	if err != nil {
+		return err
+	}
+	scope, svc := p.Scope(), a.service(r)
+	key := fmt.Sprintf("values|%s|%s|%s|%s|%s|%s|%d|%d", svc.Lang, scopeKey(scope), strconv.Quote(vq.Dim.String()),
+		vq.Start, vq.End, strconv.Quote(vq.Search), vq.Offset, vq.Limit)
+	res, err := cached(r.Context(), a, key, func(ctx context.Context) (cost.ValuesPage, error) {
+		return svc.DimensionValues(ctx, scope, vq)
+	}, newValuesJSON)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, res)
+}
+
+// coverage answers which days have costs in the caller's scope (narrowed by accountId), so
+// an empty range can say where the data starts and ends.
+func (a *api) coverage(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r, auth.RoleViewer)
+	if err != nil {
+		return err
+	}
+	scope, err := requestScope(p, r)
+	if err != nil {
+		return err
+	}
+	first, last, err := a.d.Store.CostCoverage(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		First *string `json:"first"`
+		Last  *string `json:"last"`
+	}{}
+	if first != "" {
+		out.First, out.Last = &first, &last
+	}
+	return httpx.OK(w, out)
 }

@@ -196,3 +196,28 @@ func newDiscountsJSON(q cost.Query, d cost.Discounts) discountsJSON {
 	}
 	return out
 }
+
+// valueJSON is one value of a dimension for a picker.
+type valueJSON struct {
+	Value    string       `json:"value"`
+	Label    string       `json:"label"`
+	Cost     money.Micros `json:"cost"`
+	Currency string       `json:"currency"`
+}
+
+type valuesJSON struct {
+	Demo       bool        `json:"demo"`
+	Items      []valueJSON `json:"items"`
+	NextCursor *string     `json:"nextCursor"`
+}
+
+func newValuesJSON(p cost.ValuesPage) valuesJSON {
+	out := valuesJSON{Demo: p.Demo, Items: make([]valueJSON, 0, len(p.Items))}
+	for _, it := range p.Items {
+		out.Items = append(out.Items, valueJSON{Value: it.Value, Label: it.Label, Cost: it.Cost, Currency: it.Currency})
+	}
+	if p.NextCursor != "" {
+		out.NextCursor = &p.NextCursor
+	}
+	return out
+}

@@ -91,6 +91,10 @@ func run(manifestFile string) error {
 	printBanner(os.Stdout, cfg, ln.Addr().String(), login, r)
 
 	stopTimers := r.startTimers(ctx)
+	if d.Config.SyncOnStart && !d.Config.DisableTimers {
+		fmt.Fprintln(os.Stdout, "==> first bill sync of every account (progress below; the web app works meanwhile)")
+		go printFirstSync(ctx, os.Stdout, d, 3*time.Second)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -406,11 +406,14 @@ func classify(action string, err error) classified {
 	default:
 		// Transport errors carry the request URL, which for RPC calls is signed: AccessKeyId,
 		// SecurityToken and Signature in the query. Nothing below may keep it.
+		code, params := networkCause(err)
 		err = redacted(err)
 		var ne net.Error
 		var ce sdkerrors.Error
-		if errors.As(err, &ne) || isConnError(err) {
-			return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: network error (%s)", action, errs.Clip(err.Error(), 200)), retry: true, summary: err.Error()}
+		if errors.As(err, &ne) || isConnError(err) || code == CauseDNS {
+			// A name that does not resolve will not resolve in the next seconds either: the
+			// caller (a connection test) hears at once instead of after every retry.
+			return classified{err: errs.Coded(errs.KindUnavailable, code, params, err, "alibaba cloud %s: network error (%s)", action, errs.Clip(err.Error(), 200)), retry: code != CauseDNS, summary: err.Error()}
 		}
 		if errors.As(err, &ce) {
 			return classified{err: errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: client error %s", action, ce.ErrorCode()), summary: err.Error()}
@@ -426,27 +429,66 @@ func classify(action string, err error) classified {
 	}
 	msg := errs.Clip(ae.Message, 300)
 	summary := fmt.Sprintf("HTTP %d %s", ae.Status, ae.Code)
+	said := map[string]string{"code": ae.Code, "message": msg}
 	for _, p := range authCodes {
 		if strings.HasPrefix(ae.Code, p) {
-			return classified{err: errs.Wrap(errs.KindUnauthorized, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
+			return classified{err: errs.Coded(errs.KindUnauthorized, CauseCredentials, said, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 		}
 	}
 	switch {
 	case strings.HasPrefix(ae.Code, "Throttling") || ae.Status == http.StatusTooManyRequests:
-		return classified{err: errs.Wrap(errs.KindRateLimited, err, "alibaba cloud %s: throttled (%s) after retries", action, ae.Code), retry: true, throttled: true, summary: summary}
+		return classified{err: errs.Coded(errs.KindRateLimited, CauseThrottled, said, err, "alibaba cloud %s: throttled (%s) after retries", action, ae.Code), retry: true, throttled: true, summary: summary}
 	case ae.Code == "BadResponse":
-		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s answered in an unexpected shape (HTTP %d): %s", action, ae.Status, msg), summary: summary}
+		return classified{err: errs.Coded(errs.KindUnavailable, CauseBadResponse, nil, err, "alibaba cloud %s answered in an unexpected shape (HTTP %d): %s", action, ae.Status, msg), summary: summary}
 	case ae.Status >= 500 || ae.Code == "ServiceUnavailable" || ae.Code == "InternalError":
-		return classified{err: errs.Wrap(errs.KindUnavailable, err, "alibaba cloud %s: service error %s", action, ae.Code), retry: true, summary: summary}
+		return classified{err: errs.Coded(errs.KindUnavailable, CauseServiceError, map[string]string{"code": ae.Code}, err, "alibaba cloud %s: service error %s", action, ae.Code), retry: true, summary: summary}
 	case ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden:
-		return classified{err: errs.Wrap(errs.KindUnauthorized, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
+		return classified{err: errs.Coded(errs.KindUnauthorized, CauseCredentials, said, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 	case ae.Status == http.StatusNotFound:
-		return classified{err: errs.Wrap(errs.KindNotFound, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
+		return classified{err: errs.Coded(errs.KindNotFound, CauseRefused, said, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 	case ae.Status == http.StatusBadRequest || strings.HasPrefix(ae.Code, "Invalid") || strings.HasPrefix(ae.Code, "Missing"):
-		return classified{err: errs.Wrap(errs.KindInvalid, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
+		return classified{err: errs.Coded(errs.KindInvalid, CauseRefused, said, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 	}
-	return classified{err: errs.Wrap(errs.KindInternal, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
+	return classified{err: errs.Coded(errs.KindInternal, CauseRefused, said, err, "alibaba cloud %s: %s: %s", action, ae.Code, msg), summary: summary}
 }
+
+// Causes of a failed call, as message codes (errs.Coded) a client words in its user's
+// language: the network (name lookup, timeout, no connection) or Alibaba Cloud's answer
+// (the credentials refused, throttled, its own error, any other refusal).
+const (
+	CauseDNS          = "aliyun.dns"
+	CauseTimeout      = "aliyun.timeout"
+	CauseUnreachable  = "aliyun.unreachable"
+	CauseCredentials  = "aliyun.credentials"
+	CauseThrottled    = "aliyun.throttled"
+	CauseServiceError = "aliyun.serviceError"
+	CauseBadResponse  = "aliyun.badResponse"
+	CauseRefused      = "aliyun.refused"
+)
+
+// networkCause tells a failed name lookup, a timeout and a refused or reset connection
+// apart, with the host where it is known. It reads err before redaction: the host name of a
+// lookup carries no secret, the URL's query does and is never read here.
+func networkCause(err error) (string, map[string]string) {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return CauseDNS, map[string]string{"host": dns.Name}
+	}
+	s := err.Error()
+	if m := lookupHost.FindStringSubmatch(s); m != nil {
+		return CauseDNS, map[string]string{"host": m[1]}
+	}
+	var ne net.Error
+	if (errors.As(err, &ne) && ne.Timeout()) || strings.Contains(s, "timeout") || strings.Contains(s, "deadline exceeded") {
+		return CauseTimeout, nil
+	}
+	return CauseUnreachable, nil
+}
+
+// lookupHost finds the host of a failed lookup in an error's text ("lookup example.com on
+// 10.0.0.1:53: no such host", "lookup example.com: no such host"), as the SDK sometimes
+// returns it flattened into a string.
+var lookupHost = regexp.MustCompile(`lookup ([A-Za-z0-9.-]+)(?: on [^:]+:\d+)?: (?:no such host|server misbehaving|Temporary failure in name resolution|i/o timeout)`)
 
 // signedQuery matches the query of a URL, where the SDK puts the signed parameters.
 var signedQuery = regexp.MustCompile(`\?[^\s"']*`)

@@ -22,18 +22,18 @@ type itemDef struct {
 }
 
 type product struct {
-	code, nameZh, nameEn string
-	productType          string
-	commodityCode        string
-	pipCode              string
-	weight               int // share of resources
-	subscriptionPct      int // percentage of resources bought as Subscription
-	idleKind             string
-	idlePct              int
-	sized                bool // whether the instance spec scales price and usage
-	zonal                bool // whether the resource lives in one zone
-	specs                []string
-	items                []itemDef
+	code            string // names come from billing.ProductName
+	productType     string
+	commodityCode   string
+	pipCode         string
+	weight          int // share of resources
+	subscriptionPct int // percentage of resources bought as Subscription
+	idleKind        string
+	idlePct         int
+	sized           bool // whether the instance spec scales price and usage
+	zonal           bool // whether the resource lives in one zone
+	specs           []string
+	items           []itemDef
 }
 
 // Idle kinds, as labelled in IdleResources.
@@ -46,7 +46,7 @@ const (
 
 var catalog = []product{
 	{
-		code: "ecs", zonal: true, nameZh: "云服务器 ECS", nameEn: "Elastic Compute Service", productType: "ecs",
+		code: "ecs", zonal: true, productType: "ecs",
 		commodityCode: "ecs", pipCode: "ecs", weight: 22, subscriptionPct: 40,
 		idleKind: IdleECS, idlePct: 8, sized: true,
 		specs: []string{"ecs.g7.large", "ecs.g7.xlarge", "ecs.g7.2xlarge", "ecs.g7.4xlarge"},
@@ -57,7 +57,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "yundisk", zonal: true, nameZh: "块存储", nameEn: "Block Storage", productType: "yundisk",
+		code: "yundisk", zonal: true, productType: "yundisk",
 		commodityCode: "yundisk", pipCode: "yundisk", weight: 12, subscriptionPct: 30,
 		idleKind: IdleUnattachedDisk, idlePct: 25, sized: true,
 		specs: []string{"cloud_essd PL0 100GB", "cloud_essd PL1 200GB", "cloud_essd PL1 400GB", "cloud_essd PL1 800GB"},
@@ -66,7 +66,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "rds", zonal: true, nameZh: "云数据库 RDS", nameEn: "ApsaraDB RDS", productType: "rds",
+		code: "rds", zonal: true, productType: "rds",
 		commodityCode: "rds", pipCode: "rds", weight: 8, subscriptionPct: 60, sized: true,
 		specs: []string{"mysql.n2.medium.1", "mysql.n2.large.1", "mysql.n4.xlarge.1", "mysql.n4.2xlarge.1"},
 		items: []itemDef{
@@ -76,7 +76,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "oss", nameZh: "对象存储 OSS", nameEn: "Object Storage Service", productType: "oss",
+		code: "oss", productType: "oss",
 		commodityCode: "oss", pipCode: "oss", weight: 8,
 		items: []itemDef{
 			{code: "storage", nameZh: "标准存储容量", nameEn: "Standard Storage", unitZh: "GB", unitEn: "GB", priceMicros: 4_000, baseMilli: 500_000},
@@ -85,7 +85,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "slb", zonal: true, nameZh: "负载均衡 SLB", nameEn: "Server Load Balancer", productType: "slb",
+		code: "slb", zonal: true, productType: "slb",
 		commodityCode: "slb", pipCode: "slb", weight: 7, idleKind: IdleSLB, idlePct: 15,
 		items: []itemDef{
 			{code: "instance_fee", nameZh: "实例费", nameEn: "Instance Fee", unitZh: "小时", unitEn: "Hour", priceMicros: 20_000, baseMilli: 24_000},
@@ -94,14 +94,14 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "cdn", nameZh: "CDN", nameEn: "CDN", productType: "cdn",
+		code: "cdn", productType: "cdn",
 		commodityCode: "cdn", pipCode: "cdn", weight: 4,
 		items: []itemDef{
 			{code: "traffic", nameZh: "下行流量", nameEn: "Downstream Traffic", unitZh: "GB", unitEn: "GB", priceMicros: 240_000, baseMilli: 100_000, metered: true},
 		},
 	},
 	{
-		code: "redisa", zonal: true, nameZh: "云数据库 Tair（兼容 Redis）", nameEn: "Tair (Redis OSS-Compatible)", productType: "kvstore",
+		code: "redisa", zonal: true, productType: "kvstore",
 		commodityCode: "redisa", pipCode: "kvstore", weight: 5, subscriptionPct: 60, sized: true,
 		specs: []string{"redis.master.small.default", "redis.master.mid.default", "redis.master.stand.default", "redis.master.large.default"},
 		items: []itemDef{
@@ -109,7 +109,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "eip", nameZh: "弹性公网IP", nameEn: "Elastic IP Address", productType: "eip",
+		code: "eip", productType: "eip",
 		commodityCode: "eip", pipCode: "eip", weight: 8, idleKind: IdleUnboundEIP, idlePct: 25,
 		items: []itemDef{
 			{code: "ip_fee", nameZh: "IP保有费", nameEn: "IP Retention Fee", unitZh: "小时", unitEn: "Hour", priceMicros: 20_000, baseMilli: 24_000},
@@ -117,7 +117,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "nat_gw", nameZh: "NAT网关", nameEn: "NAT Gateway", productType: "nat_gw",
+		code: "nat_gw", productType: "nat_gw",
 		commodityCode: "nat_gw", pipCode: "nat_gw", weight: 4,
 		items: []itemDef{
 			{code: "instance_fee", nameZh: "实例费", nameEn: "Instance Fee", unitZh: "小时", unitEn: "Hour", priceMicros: 120_000, baseMilli: 24_000},
@@ -125,7 +125,7 @@ var catalog = []product{
 		},
 	},
 	{
-		code: "sls", nameZh: "日志服务", nameEn: "Simple Log Service", productType: "sls",
+		code: "sls", productType: "sls",
 		commodityCode: "sls", pipCode: "sls", weight: 5,
 		items: []itemDef{
 			{code: "storage", nameZh: "存储空间", nameEn: "Storage", unitZh: "GB", unitEn: "GB", priceMicros: 12_000, baseMilli: 200_000},

@@ -277,10 +277,11 @@ func (w *World) newResource(a *simAccount, ri int, r *simResource) {
 
 	pub := &r.pub
 	pub.ProductCode, pub.ProductType = p.code, p.productType
-	pub.ProductName = p.nameZh
+	lang := "zh"
 	if a.intl {
-		pub.ProductName = p.nameEn
+		lang = "en"
 	}
+	pub.ProductName, _ = billing.ProductName(p.code, lang)
 	pub.RegionID, pub.Region = rg.id, rg.name
 	if p.zonal {
 		z := rg.zones[h(3)%uint64(len(rg.zones))]

@@ -288,3 +288,14 @@ func BenchmarkEachBillItem(b *testing.B) {
 	b.ReportMetric(float64(items)/b.Elapsed().Seconds(), "items/s")
 	b.ReportMetric(float64(items)/float64(b.N), "items/op")
 }
+
+// The simulator's products take their names from billing's one table.
+func TestCatalogProductsAreNamed(t *testing.T) {
+	for _, p := range catalog {
+		for _, lang := range []string{"zh", "en"} {
+			if n, ok := billing.ProductName(p.code, lang); !ok || n == "" {
+				t.Errorf("product %q has no %s name", p.code, lang)
+			}
+		}
+	}
+}

@@ -32,12 +32,19 @@ type Store interface {
 	// Discounts sums the discount columns of the slice q per currency and group of by
 	// (a value ParseDiscountGroup accepted).
 	Discounts(ctx context.Context, scope account.Scope, q Query, by string) ([]DiscountRow, error)
+	// DimensionValues sums q.Metric per value of d and currency in the slice q; a tag
+	// dimension without a key lists the tag keys.
+	DimensionValues(ctx context.Context, scope account.Scope, q Query, d Dim) ([]ValueCost, error)
+	// CostCoverage is the first and last day with costs in scope ("" when none).
+	CostCoverage(ctx context.Context, scope account.Scope) (first, last string, err error)
 }
 
 // Service is the cost analysis every caller shares: the cost API, budgets, anomalies, the AI
 // tools, MCP and reports get the same figures from the same code.
 type Service struct {
 	Store Store
+	// Lang is the language of the labels in answers: "en" for English, Chinese otherwise.
+	Lang string
 }
 
 // TopN is how many products and accounts the overview lists.
@@ -127,6 +134,8 @@ func (s Service) DailyTotals(ctx context.Context, scope account.Scope, c Calenda
 type Labels struct {
 	Accounts map[int64]account.Account
 	Products map[string]string
+	// Lang is the language of product and region names: "en" for English, Chinese otherwise.
+	Lang string
 }
 
 // Labels reads the labels of the accounts in scope and the products of the slice q.
@@ -135,7 +144,7 @@ func (s Service) Labels(ctx context.Context, scope account.Scope, q Query) (Labe
 	if err != nil {
 		return Labels{}, err
 	}
-	l := Labels{Accounts: make(map[int64]account.Account, len(accs))}
+	l := Labels{Accounts: make(map[int64]account.Account, len(accs)), Lang: s.Lang}
 	for _, acc := range accs {
 		l.Accounts[acc.ID] = acc
 	}
@@ -143,7 +152,8 @@ func (s Service) Labels(ctx context.Context, scope account.Scope, q Query) (Labe
 	return l, err
 }
 
-// Label is the Labeler of l: accounts by name, products by their billed name.
+// Label is the Labeler of l: accounts by name, products and regions by their names in
+// l.Lang (a product unknown to billing's table by the name its bill gives it).
 func (l Labels) Label(d Dim, v string) string {
 	switch d.Kind {
 	case DimAccount:
@@ -151,7 +161,13 @@ func (l Labels) Label(d Dim, v string) string {
 			return l.Accounts[id].Name
 		}
 	case DimProduct:
+		if n, ok := billing.ProductName(v, l.Lang); ok {
+			return n
+		}
 		return l.Products[v]
+	case DimRegion:
+		n, _ := billing.RegionName(v, l.Lang)
+		return n
 	}
 	return ""
 }

@@ -27,6 +27,11 @@ type Error struct {
 	Kind    Kind
 	Message string
 	Err     error
+	// Code, when set, names the message for clients that word it themselves (in the user's
+	// language): a stable dotted key such as "aliyun.dns", with Params filling its blanks.
+	// Message stays the English wording for logs and API callers.
+	Code   string
+	Params map[string]string
 }
 
 func (e *Error) Error() string {
@@ -52,6 +57,27 @@ func E(k Kind, format string, args ...any) error {
 // Wrap classifies cause as kind k with a user-safe message; cause stays reachable for logs.
 func Wrap(k Kind, cause error, format string, args ...any) error {
 	return &Error{Kind: k, Message: fmt.Sprintf(format, args...), Err: cause}
+}
+
+// Coded is Wrap with a stable message code and its parameters (see Error.Code).
+func Coded(k Kind, code string, params map[string]string, cause error, format string, args ...any) error {
+	return &Error{Kind: k, Message: fmt.Sprintf(format, args...), Err: cause, Code: code, Params: params}
+}
+
+// CodeOf returns the message code and parameters of the outermost coded error in err's
+// chain, or "" and nil.
+func CodeOf(err error) (string, map[string]string) {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return "", nil
+		}
+		if e.Code != "" {
+			return e.Code, e.Params
+		}
+		err = e.Err
+	}
+	return "", nil
 }
 
 func Invalid(format string, args ...any) error   { return E(KindInvalid, format, args...) }

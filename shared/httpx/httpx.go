@@ -63,6 +63,10 @@ type ErrorDetail struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	RequestID string `json:"requestId"`
+	// MessageCode and Params, when the error has them, let a client word the message in its
+	// user's language (errs.Coded); Message stays the English wording.
+	MessageCode string            `json:"messageCode,omitempty"`
+	Params      map[string]string `json:"params,omitempty"`
 }
 
 // Error writes err as {"error":{code,message,requestId}} and logs it once. 5xx answers never
@@ -87,7 +91,12 @@ func Error(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) 
 			w.Header().Set("Retry-After", strconv.Itoa(int(ra.Seconds)))
 		}
 	}
-	WriteError(w, status, kind, errs.Message(err), logx.RequestID(r.Context()))
+	d := ErrorDetail{Code: string(kind), Message: errs.Message(err), RequestID: logx.RequestID(r.Context())}
+	if status < 500 || kind == errs.KindUnavailable {
+		// Codes and parameters are chosen to be safe to show; 5xx internals never are.
+		d.MessageCode, d.Params = errs.CodeOf(err)
+	}
+	WriteJSON(w, status, ErrorBody{Error: d})
 }
 
 // WriteError writes the error body {"error":{code,message,requestId}} with status. It is the

@@ -30,6 +30,7 @@ type SyncRun struct {
 	WindowStart string // YYYY-MM-DD, "" until the run has planned its window
 	WindowEnd   string
 	Days        int
+	DaysDone    int // days of the window fetched so far (of Days)
 	Pages       int
 	Requests    int
 	Rows        int64
@@ -44,13 +45,13 @@ type SyncRun struct {
 	Error       string
 }
 
-const syncRunColumns = "id, account_id, status, trigger_kind, window_start, window_end, days, pages, requests, " +
+const syncRunColumns = "id, account_id, status, trigger_kind, window_start, window_end, days, days_done, pages, requests, " +
 	"row_count, deleted, rejected, twins, duplicates, rounded, failed_days, started_at, finished_at, error"
 
 func scanSyncRun(sc interface{ Scan(...any) error }) (SyncRun, error) {
 	var r SyncRun
 	err := sc.Scan(&r.ID, &r.AccountID, &r.Status, &r.Trigger, dateCol{&r.WindowStart}, dateCol{&r.WindowEnd},
-		&r.Days, &r.Pages, &r.Requests, &r.Rows, &r.Deleted, &r.Rejected, &r.Twins, &r.Duplicates, &r.Rounded, &r.FailedDays,
+		&r.Days, &r.DaysDone, &r.Pages, &r.Requests, &r.Rows, &r.Deleted, &r.Rejected, &r.Twins, &r.Duplicates, &r.Rounded, &r.FailedDays,
 		timeCol{&r.StartedAt}, nullTimeCol{&r.FinishedAt}, &r.Error)
 	return r, err
 }
@@ -109,10 +110,10 @@ func (s *Store) CreateSyncRun(ctx context.Context, r *SyncRun) error {
 // UpdateSyncRun saves the progress or outcome of r (all fields but id, account and trigger).
 func (s *Store) UpdateSyncRun(ctx context.Context, r SyncRun) error {
 	res, err := s.db.ExecContext(ctx,
-		`UPDATE sync_runs SET status = ?, window_start = ?, window_end = ?, days = ?, pages = ?, requests = ?,
+		`UPDATE sync_runs SET status = ?, window_start = ?, window_end = ?, days = ?, days_done = ?, pages = ?, requests = ?,
   row_count = ?, deleted = ?, rejected = ?, twins = ?, duplicates = ?, rounded = ?, failed_days = ?,
   started_at = ?, finished_at = ?, error = ? WHERE id = ?`,
-		r.Status, nullDate(r.WindowStart), nullDate(r.WindowEnd), r.Days, r.Pages, r.Requests,
+		r.Status, nullDate(r.WindowStart), nullDate(r.WindowEnd), r.Days, r.DaysDone, r.Pages, r.Requests,
 		r.Rows, r.Deleted, r.Rejected, r.Twins, r.Duplicates, r.Rounded, r.FailedDays, s.ts(r.StartedAt), s.nullTS(r.FinishedAt), truncate(r.Error, maxSyncError), r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update sync run %d: %w", r.ID, Translate(err))

@@ -9,7 +9,7 @@ import { isAdmin, useAuth } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import type { APIKey, CreatedAPIKey } from "@/lib/types";
-import { useApiKeys, useInvalidate } from "@/lib/queries";
+import { useApiKeys, useInvalidate, useUsers } from "@/lib/queries";
 
 export default function APIKeysPage() {
   return (
@@ -23,6 +23,9 @@ function APIKeys() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
   const keys = useApiKeys();
+  // Admins see every key: its owner by e-mail, the id in the tooltip.
+  const users = useUsers(isAdmin(user));
+  const email = (id: number) => users.data?.items.find((u) => u.id === id)?.email ?? String(id);
   const invalidate = useInvalidate();
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
@@ -111,7 +114,7 @@ function APIKeys() {
             columns={[
               { key: "name", header: t("keys.name"), cell: (k) => k.name },
               { key: "prefix", header: t("keys.prefix"), className: "font-mono text-xs", cell: (k) => `${k.prefix}…` },
-              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => k.userId }] : []),
+              ...(isAdmin(user) ? [{ key: "owner", header: t("keys.owner"), cell: (k: APIKey) => <span title={String(k.userId)}>{email(k.userId)}</span> }] : []),
               { key: "created", header: t("common.createdAt"), className: "whitespace-nowrap", cell: (k) => formatDateTime(k.createdAt, lang) },
               {
                 key: "actions",

@@ -5,9 +5,10 @@ import { Controls } from "@/components/explorer/Controls";
 import { CostsView } from "@/components/explorer/CostsView";
 import { DiscountsView } from "@/components/explorer/DiscountsView";
 import { CopyLink, ExportMenu } from "@/components/explorer/ExportMenu";
+import { SavedViews, useOpenSaved } from "@/components/explorer/SavedViews";
 import { useExplorerQuery, type ExplorerView } from "@/components/explorer/useExplorerQuery";
 import { AppShell } from "@/components/Shell";
-import { Loading, PageHeader } from "@/components/ui";
+import { ErrorBox, Loading, PageHeader } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
 
 // The cost explorer. Its whole state is in the URL (useExplorerQuery); the pieces live in
@@ -30,9 +31,15 @@ const TABS: [ExplorerView, string][] = [
 function Explorer() {
   const { t } = useI18n();
   const s = useExplorerQuery();
+  const saved = useOpenSaved(s.saved);
+  if (s.saved) {
+    // A saved view's link: its query replaces this page's once it is read.
+    return saved.error ? <ErrorBox error={saved.error} /> : <Loading />;
+  }
   return (
     <>
       <PageHeader title={t("exp.title")}>
+        <SavedViews q={s.q} extra={s.extra} />
         <ExportMenu q={s.q} disabled={!s.valid} />
         <CopyLink />
       </PageHeader>
@@ -52,7 +59,7 @@ function Explorer() {
           </button>
         ))}
       </div>
-      {s.valid && s.view === "costs" && <CostsView q={s.q} drill={s.drill} setDrill={s.setDrill} />}
+      {s.valid && s.view === "costs" && <CostsView q={s.q} drill={s.drill} setDrill={s.setDrill} onRange={(r) => s.set(r)} />}
       {s.valid && s.view === "discounts" && <DiscountsView q={s.q} group={s.discountGroup} setGroup={s.setDiscountGroup} />}
     </>
   );

@@ -25,7 +25,8 @@ export function AccountPicker({
   return (
     <details className="relative" data-testid="q-accounts">
       <summary className={`${inputClass} cursor-pointer list-none truncate`}>{label}</summary>
-      <div className="absolute z-20 mt-1 max-h-64 w-64 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 shadow-lg">
+      {/* Anchored at the right edge: the picker is the form's last field, so it opens inward. */}
+      <div className="absolute right-0 z-20 mt-1 max-h-64 w-64 max-w-[calc(100vw-2rem)] overflow-y-auto rounded-md border border-slate-200 bg-white p-2 shadow-lg">
         {accounts.length === 0 && <div className="p-2 text-sm text-slate-500">{t("common.empty")}</div>}
         {accounts.map((a) => {
           const id = String(a.id);

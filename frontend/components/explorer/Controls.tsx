@@ -3,7 +3,7 @@
 import { DimensionSelect } from "@/components/DimensionSelect";
 import { Button, Card, Field, inputClass } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
-import { defaultQuery, GRANULARITIES, METRICS, type ExplorerQuery } from "@/lib/query.mjs";
+import { defaultQuery, GRANULARITIES, METRICS, PRESETS, presetOf, presetRange, type ExplorerQuery } from "@/lib/query.mjs";
 import { useAccounts } from "@/lib/queries";
 import { AccountPicker } from "./AccountPicker";
 import { Filters } from "./Filters";
@@ -22,9 +22,30 @@ export function Controls({
 }) {
   const { t } = useI18n();
   const accounts = useAccounts();
+  const range = { start: q.start, end: q.end };
+  const preset = presetOf(range, new Date());
 
   return (
     <Card className="mb-5" testId="explorer-controls">
+      <div className="mb-3 flex flex-wrap gap-1" role="group" aria-label={t("exp.presets")} data-testid="q-presets">
+        {PRESETS.map((p) => (
+          <button
+            key={p}
+            type="button"
+            data-testid={`preset-${p}`}
+            aria-pressed={preset === p}
+            onClick={() => {
+              const r = presetRange(p, new Date());
+              if (r) set(r);
+            }}
+            className={`rounded-full border px-3 py-1 text-xs font-medium ${
+              preset === p ? "border-sky-600 bg-sky-50 text-sky-700" : "border-slate-200 text-slate-600 hover:border-slate-400"
+            }`}
+          >
+            {t(`preset.${p}`)}
+          </button>
+        ))}
+      </div>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">
         <Field label={t("exp.start")}>
           <input
@@ -61,6 +82,7 @@ export function Controls({
         <Field label={t("exp.groupBy")}>
           <DimensionSelect
             testId="q-groupby"
+            range={range}
             value={q.groupBy[0] ?? ""}
             allowNone
             onChange={(v) => set({ groupBy: v ? [v, ...q.groupBy.slice(1).filter((d) => d !== v)] : [] })}
@@ -69,6 +91,7 @@ export function Controls({
         <Field label={t("exp.groupBy2")}>
           <DimensionSelect
             testId="q-groupby2"
+            range={range}
             value={q.groupBy[1] ?? ""}
             allowNone
             onChange={(v) =>
@@ -103,7 +126,7 @@ export function Controls({
           <AccountPicker accounts={accounts.data?.items ?? []} selected={q.accountIds} onChange={(ids) => set({ accountIds: ids })} />
         </Field>
       </div>
-      <Filters filters={q.filters} onChange={(filters) => set({ filters })} />
+      <Filters filters={q.filters} range={range} onChange={(filters) => set({ filters })} />
       <div className="mt-3 flex justify-end">
         <Button kind="ghost" data-testid="q-reset" onClick={() => replace(defaultQuery(new Date()))}>
           {t("exp.reset")}

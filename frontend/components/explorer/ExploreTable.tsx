@@ -5,6 +5,7 @@ import { Table, td, tdNum, type Column } from "@/components/Table";
 import { Empty, Money } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
 import type { PivotRow } from "@/lib/query.mjs";
+import { useLabels, type Range } from "./labels";
 import type { Drill } from "./useExplorerQuery";
 
 const sticky = "sticky left-0 whitespace-nowrap bg-white font-medium";
@@ -13,17 +14,22 @@ const sticky = "sticky left-0 whitespace-nowrap bg-white font-medium";
 // footer adds up each column. The top-N remainder row offers no drill-down: it is no one slice.
 export function ExploreTable({
   dims,
+  range,
   pivot,
   currency,
   onDrill,
 }: {
   dims: string[];
+  range: Range;
   pivot: { periods: string[]; rows: PivotRow[]; periodTotals: string[]; total: string };
   currency: string;
   onDrill: (d: Drill) => void;
 }) {
   const { t } = useI18n();
   const grand = Number(pivot.total);
+  // Two dimensions show a column each, by name; the code stays in the tooltip.
+  const label0 = useLabels(dims.length === 2 ? dims[0] : "", range);
+  const label1 = useLabels(dims.length === 2 ? dims[1] : "", range);
 
   const groupColumns: Column<PivotRow>[] =
     dims.length <= 1
@@ -33,7 +39,7 @@ export function ExploreTable({
             header: dims.length === 0 ? t("exp.group") : dimensionLabel(dims[0], t),
             headerClassName: "sticky left-0 bg-slate-50",
             className: sticky,
-            cell: (r) => r.label,
+            cell: (r) => <span title={dims.length === 1 && !r.others ? r.key[dims[0]] : undefined}>{r.label}</span>,
           },
         ]
       : dims.map((d, i) => ({
@@ -42,7 +48,8 @@ export function ExploreTable({
           headerClassName: i === 0 ? "sticky left-0 bg-slate-50" : "",
           className: i === 0 ? sticky : "",
           // The remainder has no dimension values: its label stands in the first column.
-          cell: (r: PivotRow) => (r.others ? (i === 0 ? r.label : "") : (r.key[d] ?? "")),
+          cell: (r: PivotRow) =>
+            r.others ? (i === 0 ? r.label : "") : <span title={r.key[d]}>{(i === 0 ? label0 : label1)(r.key[d] ?? "")}</span>,
         }));
 
   const columns: Column<PivotRow>[] = [
@@ -79,7 +86,7 @@ export function ExploreTable({
           <button
             type="button"
             data-testid="drill"
-            onClick={() => onDrill({ key: r.key, label: r.label })}
+            onClick={() => onDrill({ key: r.key, label: r.label, currency })}
             className="whitespace-nowrap text-xs font-medium text-sky-700 hover:underline"
           >
             {t("exp.drill")}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
+import { useLabels } from "@/components/explorer/labels";
 import { Suspense, useMemo } from "react";
 import { Chart } from "@/components/Chart";
 import { lineOption } from "@/components/charts";
@@ -45,13 +46,19 @@ function Resource() {
     () => lineOption(points.map((p) => p.period), points.map((p) => Number(p.cost)), t("exp.dailyCost"), d?.currency || "CNY", lang),
     [points, d?.currency, lang, t],
   );
-  const back = new URLSearchParams(params);
+  // The explorer view the resource was opened from (its whole query string), else its range.
+  const from = sp.get("back");
+  const back = from !== null && !/[#/\\]/.test(from) ? from : String(new URLSearchParams(params));
+  const range = { start: d?.points[0]?.period ?? sp.get("start") ?? "", end: sp.get("end") ?? "" };
+  const product = useLabels("product", range);
+  const region = useLabels("region", range);
+  const account = useLabels("account", range);
 
   return (
     <>
       <PageHeader title={t("exp.resourceTitle")}>
         <DemoBadge show={d?.demo} />
-        <Link href={`/explorer/?${back}`} className="text-sm text-sky-700 hover:underline">
+        <Link href={`/explorer/?${back}`} data-testid="resource-back" className="text-sm text-sky-700 hover:underline">
           ← {t("common.back")}
         </Link>
       </PageHeader>
@@ -63,9 +70,9 @@ function Resource() {
           <Card>
             <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2 lg:grid-cols-5">
               <Item label={t("exp.resource")} value={d.resourceName ? `${d.resourceName} (${d.resourceId})` : d.resourceId} />
-              <Item label={t("exp.product")} value={d.product} />
-              <Item label={t("exp.region")} value={d.region} />
-              <Item label={t("exp.account")} value={String(d.accountId)} />
+              <Item label={t("exp.product")} value={product(d.product)} title={d.product} />
+              <Item label={t("exp.region")} value={region(d.region)} title={d.region} />
+              <Item label={t("exp.account")} value={account(String(d.accountId))} title={String(d.accountId)} />
               <div>
                 <dt className="text-xs text-slate-500">{t("common.total")}</dt>
                 <dd className="mt-0.5 font-semibold">
@@ -97,11 +104,13 @@ function Resource() {
   );
 }
 
-function Item({ label, value }: { label: string; value: string | undefined }) {
+function Item({ label, value, title }: { label: string; value: string | undefined; title?: string }) {
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-0.5 break-all text-slate-900">{value || "—"}</dd>
+      <dd className="mt-0.5 break-all text-slate-900" title={title}>
+        {value || "—"}
+      </dd>
     </div>
   );
 }
