@@ -169,3 +169,49 @@ type Finding struct {
 func (f Finding) Key() (rule string, accountID int64, resourceID string) {
 	return f.Rule, f.AccountID, f.ResourceID
 }
+
+// Statuses of a stored finding, as the API names them.
+const (
+	StatusOpen      = "open"
+	StatusDismissed = "dismissed"
+	StatusSnoozed   = "snoozed"
+	StatusResolved  = "resolved"
+)
+
+// Statuses lists the statuses a findings list may ask for.
+var Statuses = []string{StatusOpen, StatusDismissed, StatusSnoozed, StatusResolved}
+
+// Dismissal is someone's decision to set a finding aside: for good (no Until) or until then.
+type Dismissal struct {
+	At     time.Time
+	By     int64
+	Until  *time.Time
+	Reason string
+}
+
+// Record is a finding as kept between runs: its identity, when it was first and last seen,
+// and whether it was resolved (the last run no longer saw it) or dismissed.
+type Record struct {
+	ID int64
+	Finding
+	Resolved    bool
+	DetectedAt  time.Time
+	EvaluatedAt time.Time
+	ResolvedAt  *time.Time
+	Dismissal   *Dismissal
+}
+
+// Status is the record's status at now: a snooze that has run out is open again.
+func (r Record) Status(now time.Time) string {
+	switch {
+	case r.Resolved:
+		return StatusResolved
+	case r.Dismissal == nil:
+		return StatusOpen
+	case r.Dismissal.Until == nil:
+		return StatusDismissed
+	case r.Dismissal.Until.After(now):
+		return StatusSnoozed
+	}
+	return StatusOpen
+}
