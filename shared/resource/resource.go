@@ -136,30 +136,37 @@ const (
 	NetOut      Metric = "net_out"     // public outbound traffic rate, bytes per second (ECS, EIP, SLB, NAT)
 	DiskIO      Metric = "disk"        // disk read+write rate, bytes per second (ECS, disk)
 	Connections Metric = "connections" // active connections or sessions, count (SLB, NAT, RDS, Redis)
-	QPS         Metric = "qps"         // queries or commands per second (RDS, Redis, SLB layer 7)
+	QPS         Metric = "qps"         // queries or commands per second (RDS, Redis)
+	// Traffic is inbound plus outbound, summed point by point before the day is summarised
+	// (so its max is the busiest moment of both directions together), bytes per second.
+	Traffic  Metric = "traffic"      // SLB, NAT, EIP
+	NewConns Metric = "new_conns"    // new connections per second (SLB)
+	Sessions Metric = "nat_sessions" // active SNAT sessions, count (NAT)
 )
 
 // Metrics lists every metric in a stable order.
-var Metrics = []Metric{CPU, Memory, NetIn, NetOut, DiskIO, Connections, QPS}
+var Metrics = []Metric{CPU, Memory, NetIn, NetOut, DiskIO, Connections, QPS, Traffic, NewConns, Sessions}
 
 // Valid reports whether m is a known metric.
 func (m Metric) Valid() bool { return slices.Contains(Metrics, m) }
 
-// MetricsOf returns the metrics kept for a resource type (what CloudMonitor has for it).
+// MetricsOf returns the metrics a sync keeps for a resource type: what the idle rules read,
+// and no more, because every CloudMonitor call counts against a monthly quota.
 func MetricsOf(t Type) []Metric {
 	switch t {
 	case ECS:
-		return []Metric{CPU, NetIn, NetOut, DiskIO}
-	case EIP:
-		return []Metric{NetIn, NetOut}
-	case SLB:
-		return []Metric{NetIn, NetOut, Connections, QPS}
-	case NAT:
-		return []Metric{NetIn, NetOut, Connections}
-	case RDS:
-		return []Metric{CPU, Memory, Connections, QPS}
-	case Redis:
-		return []Metric{CPU, Memory, Connections, QPS}
+		return []Metric{CPU, NetIn, NetOut}
+	case EIP, SLB, NAT:
+		m := []Metric{NetIn, NetOut, Traffic}
+		switch t {
+		case SLB:
+			m = append(m, Connections, NewConns)
+		case NAT:
+			m = append(m, Sessions)
+		}
+		return m
+	case RDS, Redis:
+		return []Metric{CPU, Connections, QPS}
 	}
 	return nil
 }
