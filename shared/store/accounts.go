@@ -192,6 +192,10 @@ var accountTables = []string{
 	"sync_rejects",
 	"sync_days",
 	"sync_runs",
+	"resource_metric_days",
+	"resource_prices",
+	"resource_sync_runs",
+	"resources", // resource_tags go with their resources (ON DELETE CASCADE)
 	"account_grants",
 }
 
