@@ -224,3 +224,16 @@ func ValidType(field, t string) error {
 
 // String is the rule's id, for logs.
 func (r *Rule) String() string { return fmt.Sprintf("idle rule %s", r.ID) }
+
+// Lookback is how many days of metrics the rules enabled for accountID read at most, so a
+// caller loads no more summaries than the rules look at.
+func (e *Evaluator) Lookback(accountID int64) int {
+	days := 1
+	for i := range Rules {
+		rs := e.rule(&Rules[i], accountID)
+		if v, ok := rs.params["days"]; ok && rs.enabled {
+			days = max(days, int(v))
+		}
+	}
+	return days
+}

@@ -10,6 +10,8 @@
 package idle
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -24,7 +26,7 @@ const (
 	TypeSLB      = "slb"
 	TypeNAT      = "nat"
 	TypeRDS      = "rds"
-	TypeTair     = "tair"
+	TypeTair     = "redis" // Tair (Redis)
 )
 
 // Types lists every resource type, in the order the API documents them.
@@ -214,4 +216,23 @@ func (r Record) Status(now time.Time) string {
 		return StatusSnoozed
 	}
 	return StatusOpen
+}
+
+// ecsSizes are ECS instance sizes within a family, smallest first.
+var ecsSizes = []string{"small", "medium", "large", "xlarge", "2xlarge", "3xlarge", "4xlarge", "6xlarge", "8xlarge",
+	"12xlarge", "16xlarge", "24xlarge", "32xlarge"}
+
+// Smaller returns the next smaller spec of an ECS instance type's family
+// ("ecs.g7.xlarge" → "ecs.g7.large"), or "" when there is none or the spec is not of the
+// family.size form.
+func Smaller(spec string) string {
+	i := strings.LastIndexByte(spec, '.')
+	if i < 0 {
+		return ""
+	}
+	at := slices.Index(ecsSizes, spec[i+1:])
+	if at <= 0 {
+		return ""
+	}
+	return spec[:i+1] + ecsSizes[at-1]
 }

@@ -360,7 +360,8 @@ func checkECSIdle(c *checkCtx) (hit, bool) {
 
 // idleDB is the test of a database without connections (and, for Tair, commands).
 func (c *checkCtx) idleDB(maxConns, maxQPS float64, withQPS bool) (en, zh string, figures map[string]float64, ok bool) {
-	if c.s.Status != "Running" {
+	// RDS says Running, Tair Normal; a stopped or locked database is another matter.
+	if st := c.s.Status; st != "Running" && st != "Normal" {
 		return "", "", nil, false
 	}
 	days := c.days()

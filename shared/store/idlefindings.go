@@ -134,6 +134,15 @@ func (s *Store) SaveFindings(ctx context.Context, accounts []int64, fs []idle.Fi
 				return err
 			}
 		}
+		// Every open finding of the accounts is resolved, then the upsert below reopens those
+		// this run made: in one transaction, so readers see the run's outcome whole.
+		for chunk := range chunks(accounts, 500) {
+			args := append([]any{idle.StatusResolved, s.ts(at), idle.StatusOpen}, int64Args(chunk)...)
+			if _, err := tx.ExecContext(ctx, "UPDATE idle_findings SET state = ?, resolved_at = ? WHERE state = ? "+
+				"AND account_id IN ("+placeholders(len(chunk))+")", args...); err != nil {
+				return err
+			}
+		}
 		per := s.dialect.MaxParams() / len(findingCols)
 		per = min(per, 500)
 		for start := 0; start < len(fs); start += per {
@@ -157,13 +166,6 @@ func (s *Store) SaveFindings(ctx context.Context, accounts []int64, fs []idle.Fi
 			}
 			q := s.dialect.Upsert("idle_findings", findingCols, []string{"account_id", "rule", "resource_id"}, findingUpdate, len(batch))
 			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
-		}
-		for chunk := range chunks(accounts, 500) {
-			args := append([]any{idle.StatusResolved, s.ts(at), idle.StatusOpen, s.ts(at)}, int64Args(chunk)...)
-			if _, err := tx.ExecContext(ctx, "UPDATE idle_findings SET state = ?, resolved_at = ? WHERE state = ? AND evaluated_at < ? "+
-				"AND account_id IN ("+placeholders(len(chunk))+")", args...); err != nil {
 				return err
 			}
 		}
