@@ -196,6 +196,7 @@ type Dismissal struct {
 type Record struct {
 	ID int64
 	Finding
+	InventoryID int64 // the resource's row in the inventory (0 when it is not there)
 	Resolved    bool
 	DetectedAt  time.Time
 	EvaluatedAt time.Time

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/idle"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -16,7 +17,12 @@ import (
 
 const findingColumns = "f.id, f.rule, f.account_id, f.resource_id, f.resource_type, f.region, f.name, f.action, f.reason, " +
 	"f.reason_zh, f.monthly_savings, f.currency, f.estimate, f.details, f.basis_start, f.basis_end, f.basis_metric, f.state, " +
-	"f.detected_at, f.evaluated_at, f.resolved_at, f.dismissed_at, f.dismissed_by, f.dismissed_until, f.dismiss_reason"
+	"f.detected_at, f.evaluated_at, f.resolved_at, f.dismissed_at, f.dismissed_by, f.dismissed_until, f.dismiss_reason, " +
+	"COALESCE(r.id, 0)"
+
+// findingFrom joins each finding to its resource's inventory row, so a list links to the
+// resource's page.
+const findingFrom = " FROM idle_findings f LEFT JOIN resources r ON r.account_id = f.account_id AND r.resource_id = f.resource_id"
 
 // findingDetails is what idle_findings.details holds. Prices are kept in micro-units
 // (money.Micros marshals to two decimals, the API's format).
@@ -59,7 +65,7 @@ func scanFinding(sc interface{ Scan(...any) error }) (idle.Record, error) {
 	if err := sc.Scan(&r.ID, &r.Rule, &r.AccountID, &r.ResourceID, &r.Type, &r.Region, &r.Name, &action, &r.Reason,
 		&r.ReasonZh, &savings, &r.Currency, &r.Estimate, &details, &r.Basis.Start, &r.Basis.End, &r.Basis.Metric, &state,
 		timeCol{&r.DetectedAt}, timeCol{&r.EvaluatedAt}, nullTimeCol{&r.ResolvedAt}, nullTimeCol{&dismissedAt}, &dismissedBy,
-		nullTimeCol{&until}, &reason); err != nil {
+		nullTimeCol{&until}, &reason, &r.InventoryID); err != nil {
 		return r, err
 	}
 	r.Action, r.MonthlySavings, r.Resolved = idle.Action(action), money.Micros(savings), state == idle.StatusResolved
@@ -254,7 +260,7 @@ func (s *Store) ListFindings(ctx context.Context, scope account.Scope, f Finding
 		where += " AND (f.monthly_savings < ? OR (f.monthly_savings = ? AND f.id < ?))"
 		args = append(args, int64(f.After.Savings), int64(f.After.Savings), f.After.ID)
 	}
-	q := "SELECT " + findingColumns + " FROM idle_findings f WHERE " + where + " ORDER BY f.monthly_savings DESC, f.id DESC"
+	q := "SELECT " + findingColumns + findingFrom + " WHERE " + where + " ORDER BY f.monthly_savings DESC, f.id DESC"
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -319,7 +325,7 @@ func (s *Store) GetFinding(ctx context.Context, scope account.Scope, id int64) (
 	if !ok {
 		return idle.Record{}, errs.NotFound("finding %d not found", id)
 	}
-	r, err := scanFinding(s.db.QueryRowContext(ctx, "SELECT "+findingColumns+" FROM idle_findings f WHERE f.id = ? AND "+cond,
+	r, err := scanFinding(s.db.QueryRowContext(ctx, "SELECT "+findingColumns+findingFrom+" WHERE f.id = ? AND "+cond,
 		append([]any{id}, args...)...))
 	if err != nil {
 		if errs.Is(Translate(err), errs.KindNotFound) {
@@ -407,4 +413,45 @@ func (s *Store) SaveIdleOverride(ctx context.Context, o idle.Override, by int64,
 		return fmt.Errorf("store: save idle override: %w", Translate(err))
 	}
 	return nil
+}
+
+// ResourceCost is one resource's cost over a range in one currency.
+type ResourceCost struct {
+	AccountID  int64
+	ResourceID string
+	Currency   string
+	Cost       money.Micros
+}
+
+// ResourceCosts sums metric from start to end (inclusive days) for each of the resources of
+// ids (provider ids) within scope, from the daily resource roll-up and its
+// (resource_id, charge_date) index: what a page of the inventory shows as monthly cost.
+func (s *Store) ResourceCosts(ctx context.Context, scope account.Scope, ids []string, start, end string, metric cost.Metric) ([]ResourceCost, error) {
+	out := []ResourceCost{}
+	cond, args, ok := scopeFilter("c.account_id", scope)
+	if !ok || len(ids) == 0 {
+		return out, nil
+	}
+	q := "SELECT c.account_id, c.resource_id, c.currency, " + metricExpr(metric) + " FROM cost_daily_resources c WHERE c.resource_id IN (" +
+		placeholders(len(ids)) + ") AND c.charge_date >= ? AND c.charge_date <= ? AND " + cond +
+		" GROUP BY c.account_id, c.resource_id, c.currency"
+	all := append(append(stringArgs(ids), start, end), args...)
+	rows, err := s.db.QueryContext(ctx, q, all...)
+	if err != nil {
+		return nil, fmt.Errorf("store: resource costs: %w", Translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ResourceCost
+		var sum int64
+		if err := rows.Scan(&c.AccountID, &c.ResourceID, &c.Currency, &sum); err != nil {
+			return nil, fmt.Errorf("store: resource costs: %w", Translate(err))
+		}
+		c.Cost = money.Micros(sum)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: resource costs: %w", Translate(err))
+	}
+	return out, nil
 }
