@@ -43,7 +43,7 @@ const (
 )
 
 // Statuses the model itself gives. Other statuses are kept as the API returns them
-// (Running, Stopped, Available, In_use, Active, Normal, …).
+// (Running, Stopped, Available, In_use, …; see below for the spellings the clients unify).
 const (
 	// StatusReleased marks a resource that vanished from the provider's answers: the row is
 	// kept with ReleasedAt set, never deleted, so its bills and findings keep their subject.
@@ -52,9 +52,12 @@ const (
 
 // Common upstream statuses the rules test for.
 const (
-	StatusRunning   = "Running"   // ECS, RDS; SLB says "active", NAT "Available", Redis "Normal"
+	// The clients spell a working SLB ("active"), NAT gateway ("Available") and Tair
+	// instance ("Normal") as Running, and a bound EIP ("InUse") as In_use, so that one status
+	// means one thing across types; the API's own word is kept in Attrs["apiStatus"].
+	StatusRunning   = "Running"
 	StatusStopped   = "Stopped"   // ECS
-	StatusAvailable = "Available" // disk not attached, EIP not bound
+	StatusAvailable = "Available" // disk not attached, EIP not bound, snapshot ready
 	StatusInUse     = "In_use"    // disk attached, EIP bound
 )
 
@@ -95,8 +98,9 @@ type Resource struct {
 	ExpiresAt  *time.Time // end of the paid period of a subscription
 	AutoRenew  bool       // subscription renews itself at ExpiresAt
 
-	// StatusSince is when the status last changed as far as CloudLens saw it (the store sets
-	// it when a sync sees a new status; a client may set it when the provider tells).
+	// StatusSince is when the resource entered its status: what the provider tells (a
+	// disk's DetachedTime, an instance's last CloudMonitor point before it stopped) when a
+	// client sets it; else, on first sight, CreatedAt; later, the sync that saw the change.
 	StatusSince time.Time
 
 	// Relations.

@@ -185,9 +185,11 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 			}
 			old, ok := stored[r.ResourceID]
 			if !ok {
+				// First sight: the status has held at least since the provider says, else
+				// (nothing better being known) since the resource was made.
 				since := r.StatusSince
 				if since.IsZero() {
-					since = at
+					since = r.CreatedAt
 				}
 				args, err := s.resourceArgs(r, hash, since, at, at)
 				if err != nil {
