@@ -30,6 +30,8 @@ const sections: { key: string; items: NavItem[] }[] = [
       // ---- anomaly: nav items of this area go below this line ----
 
       // ---- resources: nav items of this area go below this line ----
+      { href: "/resources/", key: "nav.resources", icon: "M4 6h16M4 12h16M4 18h16" },
+      { href: "/savings/", key: "nav.savings", icon: "M12 8c-2 0-3 .9-3 2s1 2 3 2 3 .9 3 2-1 2-3 2m0-8V6m0 12v-2M21 12a9 9 0 11-18 0 9 9 0 0118 0z" },
 
       // ---- ai: nav items of this area go below this line ----
 
