@@ -11,6 +11,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/costexport"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
+	"github.com/cloudlens/cloudlens/functions/resourcesync"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -33,6 +34,7 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	// ---- anomaly: functions of this area go below this line ----
 
 	// ---- resources: functions of this area go below this line ----
+	"resourcesync": resourcesync.Function,
 
 	// ---- explorer: functions of this area go below this line ----
 

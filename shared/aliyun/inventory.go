@@ -56,6 +56,8 @@ type Inventory struct {
 	// PageSize, when set, asks for pages this small instead of the largest each API allows
 	// (tests use it to read many pages from a small world).
 	PageSize int
+	// Limits, when set before the first call, replace InventoryLimits for this client.
+	Limits map[string]float64
 
 	mu        sync.Mutex
 	limiters  map[string]*rate.Limiter
@@ -111,7 +113,11 @@ func (inv *Inventory) do(ctx context.Context, product, region string, req reques
 	inv.mu.Lock()
 	l := inv.limiters[api]
 	if l == nil {
-		qps := InventoryLimits[api]
+		limits := inv.Limits
+		if limits == nil {
+			limits = InventoryLimits
+		}
+		qps := limits[api]
 		if qps <= 0 {
 			qps = 10
 		}
