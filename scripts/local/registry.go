@@ -12,6 +12,7 @@ import (
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
 	"github.com/cloudlens/cloudlens/functions/resources"
+	"github.com/cloudlens/cloudlens/functions/resourcesync"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -34,7 +35,8 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	// ---- anomaly: functions of this area go below this line ----
 
 	// ---- resources: functions of this area go below this line ----
-	"resources": resources.Function,
+	"resourcesync": resourcesync.Function,
+	"resources":    resources.Function,
 
 	// ---- explorer: functions of this area go below this line ----
 

@@ -56,6 +56,8 @@ type Inventory struct {
 	// PageSize, when set, asks for pages this small instead of the largest each API allows
 	// (tests use it to read many pages from a small world).
 	PageSize int
+	// Limits, when set before the first call, replace InventoryLimits for this client.
+	Limits map[string]float64
 
 	mu        sync.Mutex
 	limiters  map[string]*rate.Limiter
@@ -111,7 +113,11 @@ func (inv *Inventory) do(ctx context.Context, product, region string, req reques
 	inv.mu.Lock()
 	l := inv.limiters[api]
 	if l == nil {
-		qps := InventoryLimits[api]
+		limits := inv.Limits
+		if limits == nil {
+			limits = InventoryLimits
+		}
+		qps := limits[api]
 		if qps <= 0 {
 			qps = 10
 		}
@@ -841,85 +847,37 @@ func (inv *Inventory) Metrics(ctx context.Context, accountID int64, t resource.T
 	}
 	start := from.In(billing.Shanghai)
 	end := to.In(billing.Shanghai).AddDate(0, 0, 1)
-	// points[metric][instance][timestamp] = (average, maximum)
-	points := map[resource.Metric]map[string]map[int64][2]float64{}
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
-	for _, m := range spec.metrics {
-		points[m.metric] = map[string]map[int64][2]float64{}
-		for b := 0; b < len(ids); b += MetricBatch {
-			batch := ids[b:min(b+MetricBatch, len(ids))]
-			wg.Add(1)
-			sem <- struct{}{}
-			go func(m cmsMetric, batch []string) {
-				defer wg.Done()
-				defer func() { <-sem }()
-				got, err := inv.metricPoints(ctx, spec.namespace, m, batch, start, end)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-					return
+	// Batch by batch, every metric of the batch, summarised at once: only one batch's points
+	// are held at a time.
+	for b := 0; b < len(ids); b += MetricBatch {
+		batch := ids[b:min(b+MetricBatch, len(ids))]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			days, last, err := inv.batchMetrics(ctx, accountID, spec.namespace, spec.metrics, batch, start, end)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
 				}
-				for id, ps := range got {
-					points[m.metric][id] = ps
-				}
-			}(m, batch)
-		}
+				return
+			}
+			out.Days = append(out.Days, days...)
+			for id, at := range last {
+				out.LastPoint[id] = at
+			}
+		}()
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return out, firstErr
-	}
-	first := spec.metrics[0].metric
-	for id, ps := range points[first] {
-		var last int64
-		for ts := range ps {
-			last = max(last, ts)
-		}
-		if last > 0 {
-			out.LastPoint[id] = time.Unix(last+metricPeriod, 0).UTC()
-		}
-	}
-	if in, ok := points[resource.NetIn]; ok {
-		if outp, ok := points[resource.NetOut]; ok {
-			sum := map[string]map[int64][2]float64{}
-			for id, ps := range in {
-				s := map[int64][2]float64{}
-				for ts, v := range ps {
-					o := outp[id][ts]
-					s[ts] = [2]float64{v[0] + o[0], v[1] + o[1]}
-				}
-				for ts, o := range outp[id] {
-					if _, ok := s[ts]; !ok {
-						s[ts] = o
-					}
-				}
-				sum[id] = s
-			}
-			for id, ps := range outp {
-				if _, ok := sum[id]; !ok {
-					sum[id] = ps
-				}
-			}
-			points[resource.Traffic] = sum
-		}
-	}
-	for metric, byID := range points {
-		for id, ps := range byID {
-			days := map[int64][][2]float64{}
-			for ts, v := range ps {
-				d := (ts + 8*3600) / 86400
-				days[d] = append(days[d], v)
-			}
-			for d, vs := range days {
-				out.Days = append(out.Days, summarise(accountID, id, metric, time.Unix(d*86400-8*3600, 0).In(billing.Shanghai), vs))
-			}
-		}
+		return MetricSummary{}, firstErr
 	}
 	sort.Slice(out.Days, func(i, j int) bool {
 		a, b := out.Days[i], out.Days[j]
@@ -932,6 +890,61 @@ func (inv *Inventory) Metrics(ctx context.Context, accountID int64, t resource.T
 		return a.Day.Before(b.Day)
 	})
 	return out, nil
+}
+
+// batchMetrics reads every metric of one batch of instances and summarises each day.
+func (inv *Inventory) batchMetrics(ctx context.Context, accountID int64, namespace string, metrics []cmsMetric, batch []string,
+	start, end time.Time) ([]resource.MetricDay, map[string]time.Time, error) {
+	// points[metric][instance][timestamp] = (average, maximum)
+	points := map[resource.Metric]map[string]map[int64][2]float64{}
+	for _, m := range metrics {
+		got, err := inv.metricPoints(ctx, namespace, m, batch, start, end)
+		if err != nil {
+			return nil, nil, err
+		}
+		points[m.metric] = got
+	}
+	last := map[string]time.Time{}
+	for id, ps := range points[metrics[0].metric] {
+		var ts int64
+		for t := range ps {
+			ts = max(ts, t)
+		}
+		if ts > 0 {
+			last[id] = time.Unix(ts+metricPeriod, 0).UTC()
+		}
+	}
+	in, okIn := points[resource.NetIn]
+	outp, okOut := points[resource.NetOut]
+	if okIn && okOut {
+		sum := map[string]map[int64][2]float64{}
+		for _, side := range []map[string]map[int64][2]float64{in, outp} {
+			for id, ps := range side {
+				if sum[id] == nil {
+					sum[id] = map[int64][2]float64{}
+				}
+				for ts, v := range ps {
+					o := sum[id][ts]
+					sum[id][ts] = [2]float64{o[0] + v[0], o[1] + v[1]}
+				}
+			}
+		}
+		points[resource.Traffic] = sum
+	}
+	var days []resource.MetricDay
+	for metric, byID := range points {
+		for id, ps := range byID {
+			perDay := map[int64][][2]float64{}
+			for ts, v := range ps {
+				d := (ts + 8*3600) / 86400
+				perDay[d] = append(perDay[d], v)
+			}
+			for d, vs := range perDay {
+				days = append(days, summarise(accountID, id, metric, time.Unix(d*86400-8*3600, 0).In(billing.Shanghai), vs))
+			}
+		}
+	}
+	return days, last, nil
 }
 
 // summarise makes a day's summary of (average, maximum) points: the highest maximum, the

@@ -482,16 +482,14 @@ func (s *Server) describePrice(a *simAccount, form url.Values, day int64) (any, 
 		if spec == "" {
 			return nil, missing("InstanceType")
 		}
-		idx := -1
-		for i, sp := range catalog[0].specs {
-			if sp == spec {
-				idx = i
-			}
-		}
-		if idx < 0 {
+		// The g7 family: the catalog's sizes bill 1, 2, 4 and 8 times the large; the sizes
+		// between follow the vCPU count.
+		mult := map[string]int64{"ecs.g7.large": 1, "ecs.g7.xlarge": 2, "ecs.g7.2xlarge": 4, "ecs.g7.3xlarge": 6,
+			"ecs.g7.4xlarge": 8, "ecs.g7.6xlarge": 12, "ecs.g7.8xlarge": 16}[spec]
+		if mult == 0 {
 			return nil, &apiError{http.StatusNotFound, "InvalidInstanceType.NotFound", "The specified InstanceType does not exist."}
 		}
-		hourly = catalog[0].items[0].priceMicros << idx // sizes 1, 2, 4, 8
+		hourly = catalog[0].items[0].priceMicros * mult
 	case "bandwidth":
 		hourly = 63_000 // one Mbps
 	default:

@@ -6,6 +6,7 @@ package resource
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -127,7 +128,7 @@ type Resource struct {
 }
 
 // Released reports whether the resource no longer exists upstream.
-func (r *Resource) Released() bool { return r.ReleasedAt != nil }
+func (r Resource) Released() bool { return r.ReleasedAt != nil }
 
 // Metric names a daily summarised series. Units are fixed per metric so that rules need no
 // per-product conversion: the clients convert what CloudMonitor returns.
@@ -240,7 +241,7 @@ type SyncRun struct {
 }
 
 // TotalCalls is the sum of the calls of every API.
-func (r *SyncRun) TotalCalls() int {
+func (r SyncRun) TotalCalls() int {
 	n := 0
 	for _, c := range r.Calls {
 		n += c
@@ -255,4 +256,21 @@ func AttrsJSON(attrs map[string]any) (string, error) {
 	}
 	b, err := json.Marshal(attrs)
 	return string(b), err
+}
+
+// sizes are the ECS instance sizes of a family, smallest first (ecs.g7.large, ecs.g7.xlarge, …).
+var sizes = []string{"large", "xlarge", "2xlarge", "3xlarge", "4xlarge", "6xlarge", "8xlarge", "12xlarge", "16xlarge"}
+
+// SmallerSpec is the next smaller ECS instance type of the same family ("ecs.g7.2xlarge" →
+// "ecs.g7.xlarge"), or "" for the smallest or an unknown spec.
+func SmallerSpec(spec string) string {
+	i := strings.LastIndexByte(spec, '.')
+	if i < 0 {
+		return ""
+	}
+	at := slices.Index(sizes, spec[i+1:])
+	if at <= 0 {
+		return ""
+	}
+	return spec[:i+1] + sizes[at-1]
 }

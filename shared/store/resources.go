@@ -169,7 +169,10 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 		}
 		seen[r.ResourceID] = true
 	}
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	// Accounts sync concurrently: writeTx runs at READ COMMITTED on MySQL and reruns a
+	// deadlock victim, so the counts start from zero on every attempt.
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		ch = InventoryChange{}
 		stored, err := storedResources(ctx, tx, accountID)
 		if err != nil {
 			return err
@@ -537,7 +540,11 @@ func (s *Store) SaveMetricDays(ctx context.Context, days []resource.MetricDay) (
 		}
 		q := s.dialect.Upsert("resource_metric_days", metricDayCols, []string{"account_id", "resource_id", "metric", "day"},
 			[]string{"max_value", "p95_value", "mean_value", "samples"}, len(part))
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
+		err := retryLocked(ctx, func() error {
+			_, err := s.db.ExecContext(ctx, q, args...)
+			return err
+		})
+		if err != nil {
 			return 0, fmt.Errorf("store: save metric days: %w", Translate(err))
 		}
 	}
