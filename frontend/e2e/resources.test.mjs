@@ -45,6 +45,8 @@ describe("resources and savings pages", { skip: skip || false }, () => {
     await waitForFindings(admin);
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await ctx.newPage();
+    page.on("pageerror", (e) => console.log(`# page error: ${e.message}`));
+    page.on("console", (m) => m.type() === "error" && console.log(`# console: ${m.text()}`));
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   });
 
@@ -101,7 +103,12 @@ describe("resources and savings pages", { skip: skip || false }, () => {
     const f = (await admin.get("/resources/findings")).items.find((x) => x.inventoryId > 0);
     const r = await admin.get(`/resources/${f.inventoryId}`);
     await page.goto(`${BASE_URL}/resources/detail/?id=${f.inventoryId}`);
-    await page.getByTestId("resource-detail").waitFor({ timeout: 15_000 });
+    try {
+      await page.getByTestId("resource-detail").waitFor({ timeout: 30_000 });
+    } catch (e) {
+      await screenshot(page, "resource-detail-failed");
+      throw e;
+    }
     assert.equal(await page.getByTestId("resource-detail").getAttribute("data-resource-id"), r.resourceId);
     const cost = page.getByTestId("detail-monthly-cost");
     assert.equal(await cost.getAttribute("data-value"), normalizeDecimal(r.monthlyCost));

@@ -252,7 +252,9 @@ func Describe(rs []resource.Resource, days []resource.MetricDay, prices []resour
 		}
 		if r.InternetChargeType == "PayByBandwidth" && r.BandwidthMbps > 0 {
 			s.BandwidthMbps = r.BandwidthMbps
-			if q, ok := quotes[priceKey{r.Type, r.Region, "bandwidth", resource.PrePaid}]; ok {
+			// DescribePrice is ECS's API: the sync keeps the quote of a month of one Mbps under
+			// the ECS type, for instances and EIPs alike.
+			if q, ok := quotes[priceKey{resource.ECS, r.Region, "bandwidth", resource.PrePaid}]; ok {
 				s.BandwidthMbpsMonth = monthly(q)
 			}
 		}
