@@ -147,7 +147,9 @@ func TestFindingsAPIScopeAndDismissal(t *testing.T) {
 		if len(invList.Items) != 40 {
 			t.Errorf("viewer inventory %d, want 40", len(invList.Items))
 		}
-		var adminList struct{ Items []struct{ ID, AccountID int64 } }
+		var adminList struct {
+			Items []struct{ ID, AccountID int64 }
+		}
 		api.Do(http.MethodGet, fmt.Sprintf("/api/v1/resources?accountId=%d&limit=1", ids[0]), admin, nil).JSON(t, &adminList)
 		other := adminList.Items[0].ID
 		if res := api.Do(http.MethodGet, fmt.Sprintf("/api/v1/resources/%d", other), viewer, nil); res.Status != 404 {
