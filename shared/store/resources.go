@@ -436,11 +436,16 @@ func (s *Store) ListResources(ctx context.Context, scope account.Scope, f Resour
 		if len(q) > maxTerm {
 			q = q[:maxTerm]
 		}
-		// A rare word is best read from its index range (few rows, then sorted); a common one by
-		// walking the resources newest first and checking each (a page fills quickly).
-		common, err := s.commonTerm(ctx, q)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: list resources: %w", err)
+		// A rare word is best read from its index range (few rows, then sorted). A common one,
+		// over every account, by walking the resources newest first and checking each (a page
+		// fills quickly); within some accounts the engines walk those accounts' rows instead
+		// and check them all, so there the range stays the better plan.
+		common := false
+		if scope.All && f.AccountID == 0 {
+			var err error
+			if common, err = s.commonTerm(ctx, q); err != nil {
+				return nil, 0, fmt.Errorf("store: list resources: %w", err)
+			}
 		}
 		if common {
 			conds = append(conds, "EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_row = r.id AND t.term >= ? AND t.term < ?)")
