@@ -219,7 +219,7 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 			if _, err := tx.ExecContext(ctx, "DELETE FROM resource_terms WHERE resource_row = ?", old.id); err != nil {
 				return fmt.Errorf("resource terms: %w", Translate(err))
 			}
-			if err := s.insertTerms(ctx, tx, map[string]int64{r.ResourceID: old.id}, map[string]string{r.ResourceID: r.Name}); err != nil {
+			if err := s.insertTerms(ctx, tx, accountID, map[string]int64{r.ResourceID: old.id}, map[string]string{r.ResourceID: r.Name}); err != nil {
 				return err
 			}
 			ch.Updated++
@@ -256,7 +256,7 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 				tagRows, n = tagRows[:0], 0
 				return nil
 			}
-			if err := s.insertTerms(ctx, tx, ids, namesOf); err != nil {
+			if err := s.insertTerms(ctx, tx, accountID, ids, namesOf); err != nil {
 				return err
 			}
 			for _, rid := range insertIDs {
@@ -449,10 +449,20 @@ func (s *Store) ListResources(ctx context.Context, scope account.Scope, f Resour
 		}
 		if common {
 			conds = append(conds, "EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_row = r.id AND t.term >= ? AND t.term < ?)")
+			args = append(args, q, q+"\U0010FFFF")
 		} else {
-			conds = append(conds, "r.id IN (SELECT t.resource_row FROM resource_terms t WHERE t.term >= ? AND t.term < ?)")
+			// Within some accounts, only their words are read.
+			acc, accArgs := "", []any{}
+			switch {
+			case f.AccountID != 0:
+				acc, accArgs = " AND t.account_id = ?", []any{f.AccountID}
+			case !scope.All && len(scope.IDs) > 0:
+				ids := uniqueIDs(scope.IDs)
+				acc, accArgs = " AND t.account_id IN ("+placeholders(len(ids))+")", int64Args(ids)
+			}
+			conds = append(conds, "r.id IN (SELECT t.resource_row FROM resource_terms t WHERE t.term >= ? AND t.term < ?"+acc+")")
+			args = append(append(args, q, q+"\U0010FFFF"), accArgs...)
 		}
-		args = append(args, q, q+"\U0010FFFF")
 	}
 	if f.TagKey != "" {
 		if f.TagValue != "" {
@@ -815,14 +825,14 @@ func isWordByte(b byte) bool {
 }
 
 // insertTerms writes the terms of the resources rows (provider id → row id) with their names.
-func (s *Store) insertTerms(ctx context.Context, tx *sql.Tx, rows map[string]int64, names map[string]string) error {
+func (s *Store) insertTerms(ctx context.Context, tx *sql.Tx, accountID int64, rows map[string]int64, names map[string]string) error {
 	var args []any
 	n := 0
 	flush := func() error {
 		if n == 0 {
 			return nil
 		}
-		q := s.dialect.Upsert("resource_terms", []string{"term", "resource_row"}, []string{"term", "resource_row"}, nil, n)
+		q := s.dialect.Upsert("resource_terms", []string{"term", "account_id", "resource_row"}, []string{"term", "resource_row"}, nil, n)
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("resource terms: %w", Translate(err))
 		}
@@ -831,7 +841,7 @@ func (s *Store) insertTerms(ctx context.Context, tx *sql.Tx, rows map[string]int
 	}
 	for rid, row := range rows {
 		for _, t := range terms(rid, names[rid]) {
-			args = append(args, t, row)
+			args = append(args, t, accountID, row)
 			if n++; n == 2000 {
 				if err := flush(); err != nil {
 					return err
