@@ -195,6 +195,7 @@ var accountTables = []string{
 	"resource_metric_days",
 	"resource_prices",
 	"resource_sync_runs",
+	"resource_terms",
 	"resources", // resource_tags go with their resources (ON DELETE CASCADE)
 	"account_grants",
 }

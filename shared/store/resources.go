@@ -180,6 +180,7 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 		var inserts [][]any
 		var insertIDs []string
 		tagsOf := map[string]map[string]string{}
+		namesOf := map[string]string{}
 		for i := range items {
 			r := &items[i]
 			hash, err := contentHash(r)
@@ -201,6 +202,7 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 				inserts = append(inserts, args)
 				insertIDs = append(insertIDs, r.ResourceID)
 				tagsOf[r.ResourceID] = r.Tags
+				namesOf[r.ResourceID] = r.Name
 				ch.Added++
 				continue
 			}
@@ -212,6 +214,12 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 				return err
 			}
 			if err := replaceTags(ctx, tx, old.id, r.Tags); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM resource_terms WHERE resource_row = ?", old.id); err != nil {
+				return fmt.Errorf("resource terms: %w", Translate(err))
+			}
+			if err := s.insertTerms(ctx, tx, accountID, map[string]int64{r.ResourceID: old.id}, map[string]string{r.ResourceID: r.Name}); err != nil {
 				return err
 			}
 			ch.Updated++
@@ -247,6 +255,9 @@ func (s *Store) SyncInventory(ctx context.Context, accountID int64, types []reso
 				}
 				tagRows, n = tagRows[:0], 0
 				return nil
+			}
+			if err := s.insertTerms(ctx, tx, accountID, ids, namesOf); err != nil {
+				return err
 			}
 			for _, rid := range insertIDs {
 				for k, v := range tagsOf[rid] {
@@ -392,7 +403,7 @@ func replaceTags(ctx context.Context, tx *sql.Tx, row int64, tags map[string]str
 
 // ResourceFilter selects resources; zero fields select everything.
 type ResourceFilter struct {
-	Q         string // part of the provider id or the name, any case
+	Q         string // the start of a word of the provider id or the name, any case (see terms)
 	AccountID int64
 	Type      resource.Type
 	Region    string
@@ -420,9 +431,38 @@ func (s *Store) ListResources(ctx context.Context, scope account.Scope, f Resour
 		conds, args = append(conds, "r.status = ?"), append(args, f.Status)
 	}
 	if f.Q != "" {
-		p := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(f.Q)) + "%"
-		conds = append(conds, "(LOWER(r.resource_id) LIKE ? ESCAPE '!' OR LOWER(r.name) LIKE ? ESCAPE '!')")
-		args = append(args, p, p)
+		// A prefix of any word of the id or the name: a range of resource_terms.
+		q := strings.ToLower(strings.TrimSpace(f.Q))
+		if len(q) > maxTerm {
+			q = q[:maxTerm]
+		}
+		// A rare word is best read from its index range (few rows, then sorted). A common one,
+		// over every account, by walking the resources newest first and checking each (a page
+		// fills quickly); within some accounts the engines walk those accounts' rows instead
+		// and check them all, so there the range stays the better plan.
+		common := false
+		if scope.All && f.AccountID == 0 {
+			var err error
+			if common, err = s.commonTerm(ctx, q); err != nil {
+				return nil, 0, fmt.Errorf("store: list resources: %w", err)
+			}
+		}
+		if common {
+			conds = append(conds, "EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_row = r.id AND t.term >= ? AND t.term < ?)")
+			args = append(args, q, q+"\U0010FFFF")
+		} else {
+			// Within some accounts, only their words are read.
+			acc, accArgs := "", []any{}
+			switch {
+			case f.AccountID != 0:
+				acc, accArgs = " AND t.account_id = ?", []any{f.AccountID}
+			case !scope.All && len(scope.IDs) > 0:
+				ids := uniqueIDs(scope.IDs)
+				acc, accArgs = " AND t.account_id IN ("+placeholders(len(ids))+")", int64Args(ids)
+			}
+			conds = append(conds, "r.id IN (SELECT t.resource_row FROM resource_terms t WHERE t.term >= ? AND t.term < ?"+acc+")")
+			args = append(append(args, q, q+"\U0010FFFF"), accArgs...)
+		}
 	}
 	if f.TagKey != "" {
 		if f.TagValue != "" {
@@ -749,4 +789,79 @@ func (s *Store) ResourceSyncRuns(ctx context.Context, accountID int64, limit int
 		return nil, fmt.Errorf("store: resource sync runs: %w", Translate(err))
 	}
 	return out, nil
+}
+
+// maxTerm is the width of resource_terms.term, in bytes.
+const maxTerm = 128
+
+// terms are the words a resource is found by: its id and name lower-cased, each whole and
+// from every word on, words being runs of letters and digits.
+func terms(id, name string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range []string{id, name} {
+		s = strings.ToLower(s)
+		for i := 0; i < len(s); i++ {
+			if i > 0 && isWordByte(s[i-1]) || !isWordByte(s[i]) {
+				continue
+			}
+			t := s[i:]
+			if len(t) > maxTerm {
+				t = strings.ToValidUTF8(t[:maxTerm], "")
+			}
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// isWordByte: ASCII letters and digits, and every byte of a non-ASCII character (a Chinese
+// name is one word until a separator).
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
+}
+
+// insertTerms writes the terms of the resources rows (provider id → row id) with their names.
+func (s *Store) insertTerms(ctx context.Context, tx *sql.Tx, accountID int64, rows map[string]int64, names map[string]string) error {
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		q := s.dialect.Upsert("resource_terms", []string{"term", "account_id", "resource_row"}, []string{"term", "resource_row"}, nil, n)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("resource terms: %w", Translate(err))
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	for rid, row := range rows {
+		for _, t := range terms(rid, names[rid]) {
+			args = append(args, t, accountID, row)
+			if n++; n == 2000 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// commonTermRows is how many matching words make a search word common (see ListResources).
+const commonTermRows = 2000
+
+// commonTerm reports whether at least commonTermRows words start with q.
+func (s *Store) commonTerm(ctx context.Context, q string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM resource_terms WHERE term >= ? AND term < ? LIMIT ?) x",
+		q, q+"\U0010FFFF", commonTermRows).Scan(&n)
+	if err != nil {
+		return false, Translate(err)
+	}
+	return n >= commonTermRows, nil
 }

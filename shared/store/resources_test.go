@@ -161,6 +161,9 @@ func TestListResourcesFiltersPagesAndScope(t *testing.T) {
 			{"q on the name, any case", account.AllAccounts, store.ResourceFilter{Q: "checkout"}, 2},
 			{"q on the id", account.AllAccounts, store.ResourceFilter{Q: "ecs-2-"}, 4},
 			{"q with LIKE characters", account.AllAccounts, store.ResourceFilter{Q: "%"}, 0},
+			{"q on a later word of the name", account.AllAccounts, store.ResourceFilter{Q: "WEB"}, 2},
+			{"q inside a word finds nothing", account.AllAccounts, store.ResourceFilter{Q: "heckout"}, 0},
+			{"q on a word of the id", account.AllAccounts, store.ResourceFilter{Q: "2-0"}, 10},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -168,6 +171,23 @@ func TestListResourcesFiltersPagesAndScope(t *testing.T) {
 					t.Fatalf("got %d resources, want %d", got, tt.want)
 				}
 			})
+		}
+		// A common word (more than 2,000 resources carry it) is searched another way: same answer.
+		var bulk []resource.Resource
+		for i := range 2100 {
+			bulk = append(bulk, testResource(3, fmt.Sprintf("d-bulk%04d", i), resource.Disk, "cn-shenzhen", nil))
+		}
+		if _, err := s.SyncInventory(ctx, 3, resource.Types, bulk, at); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(account.AllAccounts, store.ResourceFilter{Q: "d-bulk", Limit: 1000}); got != 2100 {
+			t.Errorf("common word: %d resources, want 2100", got)
+		}
+		if got := count(account.AllAccounts, store.ResourceFilter{Q: "bulk00", Limit: 30}); got != 100 {
+			t.Errorf("rare word: %d resources, want 100", got)
+		}
+		if got := count(account.Scope{IDs: []int64{1, 2}}, store.ResourceFilter{Q: "d-bulk"}); got != 0 {
+			t.Errorf("common word outside the viewer's accounts: %d resources", got)
 		}
 		r, err := s.ResourceByProviderID(ctx, account.AllAccounts, 2, "ecs-2-00")
 		if err != nil {
