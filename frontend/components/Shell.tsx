@@ -31,6 +31,8 @@ const sections: { key: string; items: NavItem[] }[] = [
       { href: "/anomalies/", key: "nav.anomalies", icon: "M3 17l5-5 4 4 8-9M14 7h6v6" },
 
       // ---- resources: nav items of this area go below this line ----
+      { href: "/resources/", key: "nav.resources", icon: "M4 6h16M4 12h16M4 18h16" },
+      { href: "/savings/", key: "nav.savings", icon: "M12 8c-2 0-3 .9-3 2s1 2 3 2 3 .9 3 2-1 2-3 2m0-8V6m0 12v-2M21 12a9 9 0 11-18 0 9 9 0 0118 0z" },
 
       // ---- ai: nav items of this area go below this line ----
       { href: "/assistant/", key: "nav.assistant", icon: "M8 10h8M8 14h5M21 12a9 9 0 01-13.4 7.9L3 21l1.1-4.6A9 9 0 1121 12z" },

@@ -835,6 +835,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The resource inventory the caller may see, newest first, a page at a time
+         * @description `monthlyCost` is each resource's own effective cost over the 30 days to the last billed day
+         *     (`costStart`..`costEnd`), from the bills; a resource without bills in that window shows 0.00
+         *     in its account's currency.
+         */
+        get: operations["listResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** One resource with its daily metric summaries, daily cost and findings (the last 90 days) */
+        get: operations["getResource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Idle and savings findings, largest monthly savings first, with totals per currency and per rule
+         * @description A release or deletion is worth the resource's own effective cost over its `basis` range
+         *     (the 30 days to the last billed day): the same figure `/api/v1/costs/resources/{resourceId}`
+         *     gives for that range with `metric=effective`. A resize or billing switch is an estimate
+         *     from DescribePrice (`estimate: true`, `prices` compared). Totals cover every finding the
+         *     filters select, not only this page; currencies are never added together.
+         */
+        get: operations["listFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/findings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The findings the filters select as CSV or Excel (exact amounts; text from bills neutralised for spreadsheets) */
+        get: operations["exportFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/findings/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a finding aside with a reason (editor or admin); with `until` it is snoozed until then
+         * @description A dismissal is kept across later evaluations; a snooze that has run out makes the finding open again.
+         */
+        post: operations["dismissFinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/findings/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a dismissal or snooze back (editor or admin) */
+        post: operations["reopenFinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The idle and savings rules with their parameters as they apply to the organisation, or to accountId */
+        get: operations["listIdleRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/rules/{rule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a rule for the organisation or one account (admin)
+         * @description Given params replace the level's values (null returns one to the level below); `enabled`
+         *     turns the rule on or off at that level; `reset` drops the level's earlier changes first.
+         *     A parameter outside its range, or an unknown rule or parameter, is a 400 naming it.
+         */
+        patch: operations["updateIdleRule"];
+        trace?: never;
+    };
     "/api/v1/costs/dimensions/{dimension}/values": {
         parameters: {
             query?: never;
@@ -1895,6 +2059,194 @@ export interface components {
             minImpact?: components["schemas"]["Money"];
             minImpactPercent?: number;
             enabled?: boolean;
+        };
+        /** @enum {string} */
+        ResourceTypeName: "ecs" | "disk" | "snapshot" | "eip" | "nat" | "slb" | "rds" | "redis";
+        /** @description One resource of the inventory (InventoryDetail adds to it, so further properties are allowed here). */
+        InventoryResource: {
+            id: components["schemas"]["Id"];
+            accountId: components["schemas"]["Id"];
+            resourceId: string;
+            type: components["schemas"]["ResourceTypeName"];
+            region: string;
+            zone?: string;
+            name: string;
+            status: string;
+            /** @description PrePaid (subscription) or PostPaid (pay-as-you-go); empty when the product does not say. */
+            chargeType: string;
+            spec?: string;
+            tags: {
+                [key: string]: string;
+            };
+            createdAt: components["schemas"]["Timestamp"];
+            releasedAt: components["schemas"]["Timestamp"] | null;
+            monthlyCost: components["schemas"]["Money"];
+            currency: components["schemas"]["Currency"];
+        };
+        InventoryList: {
+            /** @description Whether any resource listed belongs to a demo (simulated) account. */
+            demo: boolean;
+            items: components["schemas"]["InventoryResource"][];
+            /** @description Empty on the last page. */
+            nextCursor: string;
+            costStart: components["schemas"]["Date"];
+            costEnd: components["schemas"]["Date"];
+        };
+        MetricDaySummary: {
+            date: components["schemas"]["Date"];
+            max: number;
+            p95: number;
+            mean: number;
+        };
+        InventoryDetail: components["schemas"]["InventoryResource"] & {
+            demo: boolean;
+            statusSince: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            autoRenew: boolean;
+            attachedTo: string;
+            sourceId: string;
+            sizeGb: number;
+            bandwidthMbps: number;
+            internetChargeType: string;
+            backends: {
+                serverId: string;
+                port: number;
+                weight: number;
+                health: string;
+            }[];
+            snatEntries: number;
+            dnatEntries: number;
+            attrs: Record<string, never>;
+            lastSeenAt: components["schemas"]["Timestamp"];
+            /** @description Daily summaries (max, p95, mean of the CloudMonitor points) per metric; rates are per second, CPU in percent. */
+            metrics: {
+                metric: string;
+                days: components["schemas"]["MetricDaySummary"][];
+            }[];
+            costs: {
+                start: components["schemas"]["Date"];
+                end: components["schemas"]["Date"];
+                /** @enum {string} */
+                metric: "effective";
+                currency: components["schemas"]["Currency"];
+                total: components["schemas"]["Money"];
+                points: {
+                    date: components["schemas"]["Date"];
+                    cost: components["schemas"]["Money"];
+                }[];
+            };
+            findings: components["schemas"]["Finding"][];
+        };
+        FindingBasis: {
+            start: components["schemas"]["Date"];
+            end: components["schemas"]["Date"];
+            /** @enum {string} */
+            metric: "effective";
+        };
+        Finding: {
+            id: components["schemas"]["Id"];
+            rule: string;
+            /** @enum {string} */
+            action: "release" | "delete" | "downsize" | "switch_billing" | "disable_auto_renew" | "reduce_bandwidth" | "fix_or_release";
+            resourceId: string;
+            accountId: components["schemas"]["Id"];
+            /** @description The resource's id in /api/v1/resources/{id}; 0 when it is no longer in the inventory. */
+            inventoryId: number;
+            type: components["schemas"]["ResourceTypeName"];
+            region: string;
+            name: string;
+            /** @description English, naming the measured figures. */
+            reason: string;
+            reasonZh: string;
+            monthlySavings: components["schemas"]["Money"];
+            currency: components["schemas"]["Currency"];
+            /** @description true: from DescribePrice (see prices); false: from the resource's own bills over basis. */
+            estimate: boolean;
+            prices: null | {
+                current: string;
+                proposed: string;
+                currentMonthly: components["schemas"]["Money"];
+                proposedMonthly: components["schemas"]["Money"];
+                breakEvenDays?: number;
+            };
+            basis: components["schemas"]["FindingBasis"];
+            figures: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            status: "open" | "dismissed" | "snoozed" | "resolved";
+            detectedAt: components["schemas"]["Timestamp"];
+            evaluatedAt: components["schemas"]["Timestamp"];
+            dismissal: null | {
+                reason: string;
+                until: components["schemas"]["Timestamp"] | null;
+                by: number;
+                at: components["schemas"]["Timestamp"];
+            };
+        };
+        FindingTotal: {
+            currency: components["schemas"]["Currency"];
+            monthlySavings: components["schemas"]["Money"];
+            count: number;
+        };
+        FindingList: {
+            demo: boolean;
+            items: components["schemas"]["Finding"][];
+            totals: components["schemas"]["FindingTotal"][];
+            byRule: {
+                rule: string;
+                currency: components["schemas"]["Currency"];
+                monthlySavings: components["schemas"]["Money"];
+                count: number;
+            }[];
+            nextCursor: string;
+        };
+        DismissInput: {
+            reason: string;
+            /** @description A date (YYYY-MM-DD, start of day in Asia/Shanghai) or an RFC 3339 time, in the next year; absent: dismissed for good. */
+            until?: string;
+        };
+        IdleRule: {
+            id: string;
+            title: string;
+            titleZh: string;
+            description: string;
+            types: components["schemas"]["ResourceTypeName"][];
+            action: string;
+            estimate: boolean;
+            enabled: boolean;
+            params: {
+                name: string;
+                default: number;
+                min: number;
+                max: number;
+                unit: string;
+                description: string;
+                value: number;
+            }[];
+            overrides: {
+                /** @description 0 is the organisation. */
+                accountId: number;
+                enabled: boolean | null;
+                params: {
+                    [key: string]: number;
+                };
+            }[];
+        };
+        IdleRuleList: {
+            /** @description A resource with this tag is exempt: from every rule, or from the rule ids its value lists. */
+            exemptTag: string;
+            accountId: number;
+            items: components["schemas"]["IdleRule"][];
+        };
+        IdleRuleInput: {
+            /** @description The account to change the rule for; absent or 0 for the organisation. */
+            accountId?: number;
+            enabled?: boolean;
+            params?: {
+                [key: string]: number | null;
+            };
+            reset?: boolean;
         };
         DimensionValues: {
             demo: boolean;
@@ -3775,6 +4127,254 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listResources: {
+        parameters: {
+            query?: {
+                /** @description Part of the provider id or of the name, any case. */
+                q?: string;
+                /** @description One account (within the caller's grants). */
+                accountId?: components["schemas"]["Id"];
+                type?: components["schemas"]["ResourceTypeName"];
+                region?: string;
+                /** @description As the provider spells it (Running, Stopped, Available, In_use …, Released). */
+                status?: string;
+                /** @description `key` (any value) or `key=value`. */
+                tag?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of resources. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resource. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listFindings: {
+        parameters: {
+            query?: {
+                status?: "open" | "dismissed" | "snoozed" | "resolved";
+                /** @description A rule id (see /api/v1/resources/rules). */
+                rule?: string;
+                /** @description One account (within the caller's grants). */
+                accountId?: components["schemas"]["Id"];
+                type?: components["schemas"]["ResourceTypeName"];
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The findings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    exportFindings: {
+        parameters: {
+            query: {
+                format: "csv" | "xlsx";
+                status?: "open" | "dismissed" | "snoozed" | "resolved";
+                /** @description A rule id (see /api/v1/resources/rules). */
+                rule?: string;
+                /** @description One account (within the caller's grants). */
+                accountId?: components["schemas"]["Id"];
+                type?: components["schemas"]["ResourceTypeName"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export file. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["Attachment"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    dismissFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissInput"];
+            };
+        };
+        responses: {
+            /** @description The finding. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    reopenFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The finding. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listIdleRules: {
+        parameters: {
+            query?: {
+                /** @description One account (within the caller's grants). */
+                accountId?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateIdleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdleRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule as it now applies at that level. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     costDimensionValues: {

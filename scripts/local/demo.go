@@ -22,7 +22,8 @@ func startDemo(ctx context.Context, d *app.Deps) (stop func(), err error) {
 	if !d.Config.Demo {
 		return func() {}, nil
 	}
-	world := aliyunsim.NewWorld(aliyunsim.Config{Seed: d.Config.DemoSeed, Now: time.Now})
+	// A few resources are released upstream, so the inventory shows released ones too.
+	world := aliyunsim.NewWorld(aliyunsim.Config{Seed: d.Config.DemoSeed, Now: time.Now, ReleasedPct: 3})
 	sim := aliyunsim.NewServer(world, aliyunsim.ServerOptions{QPS: 10})
 	addr, err := sim.Start()
 	if err != nil {

@@ -327,7 +327,7 @@ func TestOpenAPIContract(t *testing.T) {
 		record := os.Getenv(envRecordFixtures) == "1" && !recorded
 		recorded = recorded || record
 		answers := map[string]answer{}
-		for _, k := range contractCalls() {
+		for _, k := range append(contractCalls(), resourcesContractCalls()...) {
 			t.Run(k.name, func(t *testing.T) {
 				body := c.run(t, k)
 				if k.fixture != "" {
@@ -880,6 +880,8 @@ func checkDeployed(t *testing.T, d *app.Deps, m Manifest, c *contract) {
 			{name: "mcp with a bad key", as: "bad", method: "POST", path: "/api/v1/mcp", body: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, status: 401}},
 		"costexport": {{name: "focus as viewer", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-01&end=2025-03-02", status: 200},
 			{name: "focus bad range", as: "viewer", method: "GET", path: "/api/v1/costs/focus?start=2025-03-05&end=2025-03-01", status: 400}},
+		"resources": {{name: "findings", as: "viewer", method: "GET", path: "/api/v1/resources/findings", status: 200},
+			{name: "inventory unknown type", as: "viewer", method: "GET", path: "/api/v1/resources?type=vm", status: 400}},
 	}
 	for _, dir := range slices.Sorted(func(yield func(string) bool) {
 		for dir := range registry {

@@ -16,6 +16,8 @@ import (
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/jobs"
 	"github.com/cloudlens/cloudlens/functions/reportgen"
+	"github.com/cloudlens/cloudlens/functions/resources"
+	"github.com/cloudlens/cloudlens/functions/resourcesync"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/fcx"
 )
@@ -40,6 +42,8 @@ var registry = map[string]func(d *app.Deps) fcx.Options{
 	"anomaly":       anomaly.Function,
 
 	// ---- resources: functions of this area go below this line ----
+	"resourcesync": resourcesync.Function,
+	"resources":    resources.Function,
 
 	// ---- explorer: functions of this area go below this line ----
 

@@ -34,7 +34,7 @@ func (r *runner) startTimers(ctx context.Context) func(context.Context) {
 					r.invoke(ctx, j, at)
 				}()
 			}
-			if r.d.Config.SyncOnStart && j.fn.Dir == "billingsync" {
+			if r.d.Config.SyncOnStart && (j.fn.Dir == "billingsync" || j.fn.Dir == "resourcesync") {
 				fire(time.Now())
 			}
 			for {

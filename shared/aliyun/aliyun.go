@@ -161,6 +161,9 @@ type client struct {
 	role     *stsProvider // nil unless a RAM role is assumed
 	limiter  *rate.Limiter
 	account  int64
+	// observe, when set, hears of every attempt and whether throttling answered it (the
+	// inventory counts calls per API with it).
+	observe func(throttled bool)
 }
 
 func (f *Factory) newClient(site string, c Credentials) (*client, error) {
@@ -303,6 +306,9 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 		}
 		body, err := c.once(ctx, req)
 		if err == nil {
+			if c.observe != nil {
+				c.observe(false)
+			}
 			return body, nil
 		}
 		if ctx.Err() != nil {
@@ -312,6 +318,9 @@ func (c *client) call(ctx context.Context, req requests.AcsRequest) ([]byte, err
 		cl := classify(action, err)
 		if cl.throttled {
 			f.throttled.Add(1)
+		}
+		if c.observe != nil {
+			c.observe(cl.throttled)
 		}
 		if !cl.retry || attempt >= f.o.MaxRetries {
 			f.failures.Add(1)

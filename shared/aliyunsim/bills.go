@@ -220,7 +220,7 @@ func (w *World) eachRow(a *simAccount, from, to, asOf int64, fn func(*BillItem) 
 		dc := dayContext(day)
 		for ri := range a.resources {
 			r := &a.resources[ri]
-			if day < r.created {
+			if day < r.created || (r.released != 0 && day >= r.released) {
 				continue
 			}
 			for ii := range r.items {

@@ -64,6 +64,7 @@ type Server struct {
 
 	quirks         map[string]DayQuirks // uid|YYYY-MM-DD → how that day is answered (quirks.go)
 	balanceFormats map[string]BalanceFormat
+	inv            inventoryServer // the inventory and CloudMonitor APIs (inventory_api.go)
 }
 
 type injected struct {
@@ -187,6 +188,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := r.Form.Get("Action")
+	if api, ok := inventoryAPIFor(r.Form.Get("Version"), action); ok {
+		s.serveInventory(rw, r, reqID, api)
+		return
+	}
 	s.mu.Lock()
 	s.stats.Requests[action]++
 	s.mu.Unlock()
@@ -230,6 +235,30 @@ func (s *Server) admit(r *http.Request, action string) (*simAccount, *apiError) 
 	if v := r.Form.Get("Version"); v != bssVersion {
 		return nil, &apiError{http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid."}
 	}
+	a, err := s.authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.QPS > 0 {
+		ak := r.Form.Get("AccessKeyId")
+		l := s.limiters[ak]
+		if l == nil {
+			l = rate.NewLimiter(rate.Limit(s.opts.QPS), s.opts.Burst)
+			s.limiters[ak] = l
+		}
+		if !l.Allow() {
+			s.stats.Throttled++
+			return nil, &apiError{s.opts.ThrottleStatus, "Throttling.User", errorMessages["Throttling.User"]}
+		}
+	}
+	return a, nil
+}
+
+// authenticate runs the gateway's checks common to every API: a known and active AccessKey,
+// a valid signature and nonce, and the failures injected by FailNext.
+func (s *Server) authenticate(r *http.Request) (*simAccount, *apiError) {
 	ak := r.Form.Get("AccessKeyId")
 	if ak == "" {
 		return nil, &apiError{http.StatusBadRequest, "MissingParameter", "The input parameter \"AccessKeyId\" that is mandatory for processing this request is not supplied."}
@@ -275,17 +304,6 @@ func (s *Server) admit(r *http.Request, action string) (*simAccount, *apiError) 
 			msg = "The request processing has failed due to some unknown error."
 		}
 		return nil, &apiError{f.status, f.code, msg}
-	}
-	if s.opts.QPS > 0 {
-		l := s.limiters[ak]
-		if l == nil {
-			l = rate.NewLimiter(rate.Limit(s.opts.QPS), s.opts.Burst)
-			s.limiters[ak] = l
-		}
-		if !l.Allow() {
-			s.stats.Throttled++
-			return nil, &apiError{s.opts.ThrottleStatus, "Throttling.User", errorMessages["Throttling.User"]}
-		}
 	}
 	return a, nil
 }

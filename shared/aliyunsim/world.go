@@ -25,6 +25,12 @@ type Config struct {
 	// Now is the simulated current time; default time.Now. It is read once, by NewWorld, to
 	// anchor resource creation dates and anomalies; bills exist up to the day before.
 	Now func() time.Time
+	// AllRegions spreads resources over the regions of both sites (ten) instead of the
+	// account's own site (five); ReleasedPct releases that share (percent) of the inventoried
+	// resources upstream during the last 30 days, their bills ending the day before. Both are
+	// off by default so that existing worlds keep their bills (inventory.go).
+	AllRegions  bool
+	ReleasedPct int
 }
 
 // Account is one simulated Alibaba Cloud account with its AccessKey pair.
@@ -68,6 +74,7 @@ type Resource struct {
 	IntranetIP       string
 	BillingItems     []BillingItemInfo
 	Created          time.Time // first billed day, midnight Asia/Shanghai
+	Released         time.Time // day it was released upstream (no bill from then on); zero when it exists
 	Idle             string    // one of the Idle* kinds, empty when in use
 }
 
@@ -103,6 +110,8 @@ type World struct {
 	byKey     map[string]*simAccount
 	anomalies []AnomalyLabel
 	idle      []IdleLabel
+	cfg       Config
+	inv       inventoryCache
 }
 
 type simAccount struct {
@@ -119,6 +128,7 @@ type simResource struct {
 	pub       Resource
 	prod      int
 	created   int64
+	released  int64 // day number of the release, 0 when not released
 	items     []simItem
 	anomalies []anomaly
 	tag       string
@@ -163,6 +173,7 @@ func NewWorld(cfg Config) *World {
 		byUID:  make(map[string]*simAccount, cfg.Accounts),
 		byKey:  make(map[string]*simAccount, cfg.Accounts),
 		anchor: dayNumber(cfg.Now()),
+		cfg:    cfg,
 	}
 	for i := 0; i < cfg.Accounts; i++ {
 		a := w.newAccount(i, cfg.Resources)
@@ -272,6 +283,9 @@ func (w *World) newResource(a *simAccount, ri int, r *simResource) {
 	groups := resourceGroupsChina
 	if a.intl {
 		regions, groups = internationalRegions, resourceGroupsIntl
+	}
+	if w.cfg.AllRegions {
+		regions = allRegions
 	}
 	rg := regions[weighted(h(2), regions)]
 
@@ -388,6 +402,10 @@ func (w *World) newResource(a *simAccount, ri int, r *simResource) {
 	}
 	r.created = w.anchor - age
 	pub.Created = dayTime(r.created)
+	if day := w.releaseDay(a, ri, r); day != 0 {
+		r.released = day
+		pub.Released = dayTime(day)
+	}
 
 	r.items = make([]simItem, len(p.items))
 	pub.BillingItems = make([]BillingItemInfo, len(p.items))
@@ -467,7 +485,7 @@ func (w *World) placeAnomalies(a *simAccount) {
 			day := w.anchor - 4 - int64(h%50)
 			ri := int(h >> 8 % uint64(n))
 			r := &a.resources[ri]
-			if r.pub.Idle != "" || r.created > day-14 || len(r.anomalies) > 0 {
+			if r.pub.Idle != "" || r.created > day-14 || len(r.anomalies) > 0 || (r.released != 0 && r.released <= day) {
 				continue
 			}
 			item := -1

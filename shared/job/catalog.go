@@ -23,6 +23,8 @@ var Catalog = []Entry{
 		Schedule: "CRON_TZ=Asia/Shanghai 0 10 9 * * *"},
 
 	// ---- resources: jobs of this area go below this line ----
+	{Name: "resourcesync", Description: "Reads every account's resources and their CloudMonitor metrics, then evaluates the idle rules",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 30 3 * * *"},
 
 	// ---- explorer: jobs of this area go below this line ----
 

@@ -196,6 +196,11 @@ var accountTables = []string{
 	"sync_runs",
 	"anomalies",
 	"anomaly_monitors",
+	"resource_metric_days",
+	"resource_prices",
+	"resource_sync_runs",
+	"resource_terms",
+	"resources", // resource_tags go with their resources (ON DELETE CASCADE)
 	"account_grants",
 }
 
