@@ -196,6 +196,8 @@ var accountTables = []string{
 	"sync_runs",
 	"anomalies",
 	"anomaly_monitors",
+	"idle_findings",
+	"idle_rule_overrides",
 	"resource_metric_days",
 	"resource_prices",
 	"resource_sync_runs",

@@ -222,7 +222,8 @@ func (s *Store) readMonth(ctx context.Context, r monthRead, f resourceFilters, s
 // in the range is zero when it has no day there, so the resource's sum is over all its
 // series), each with the largest product and region of its series with cost in the range.
 func (rs *resourceSums) rank(limit int) []cost.ResourceCost {
-	top := make([]*resourceSum, 0, limit+1)
+	// A caller may ask for "all" with a huge limit: size the buffer by what there is.
+	top := make([]*resourceSum, 0, min(limit, len(rs.byKey))+1)
 	worse := func(x, y *resourceSum) bool { // x ranks after y
 		if x.Cost != y.Cost {
 			return x.Cost < y.Cost

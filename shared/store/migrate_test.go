@@ -96,6 +96,8 @@ func mysqlClass(dataType string) string {
 		return "date"
 	case "varbinary", "binary", "blob", "mediumblob", "longblob":
 		return "blob"
+	case "double", "float":
+		return "real"
 	}
 	return "mysql:" + dataType
 }
@@ -159,6 +161,8 @@ func sqliteClass(declType string) string {
 		return "text"
 	case "BLOB":
 		return "blob"
+	case "REAL":
+		return "real"
 	}
 	return "sqlite:" + declType
 }
