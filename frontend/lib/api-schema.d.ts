@@ -1114,10 +1114,13 @@ export interface paths {
         put?: never;
         /**
          * Ways to spend less, ranked by monthly saving, with a summary
-         * @description Pay-as-you-go resources billed on at least 25 of the last 30 days, with the saving of a
-         *     monthly subscription at an assumed discount (default 0.3) and the days a month above
-         *     which a subscription pays off. Idle-resource findings join as another source when that
-         *     area is deployed (`unavailable` says what is missing).
+         * @description Two sources, ranked together: the open idle and savings findings of the idle rules
+         *     (`kind: idle`, each with its rule, action and figure as `GET /api/v1/resources/findings`
+         *     gives it, `estimate` when priced from DescribePrice), and pay-as-you-go resources billed
+         *     on at least 25 of the last 30 days with the saving of a monthly subscription at an assumed
+         *     discount (`kind: subscription`, default 0.3, always an estimate) and the days a month
+         *     above which it pays off. Of several proposals for one resource only the largest is kept
+         *     (they are alternatives; their savings do not add up).
          */
         post: operations["optimize"];
         delete?: never;
@@ -2328,17 +2331,26 @@ export interface components {
             assumptions: {
                 [key: string]: unknown;
             };
-            sources: string[];
-            unavailable: {
-                [key: string]: string;
-            };
+            sources: ("idle" | "subscription")[];
             totals: {
                 currency: components["schemas"]["Currency"];
                 monthlySaving: components["schemas"]["Money"];
                 count: number;
             }[];
             items: {
-                kind: string;
+                /** @enum {string} */
+                kind: "idle" | "subscription";
+                /** @description The idle rule (kind idle), as GET /api/v1/resources/rules names it. */
+                rule?: string;
+                /** @description What the finding proposes (kind idle): release, delete, downsize, switch_billing … */
+                action?: string;
+                /**
+                 * Format: int64
+                 * @description The finding (kind idle), for its dismiss link.
+                 */
+                findingId?: number;
+                /** @description The saving is priced (DescribePrice, or an assumed discount), not billed. */
+                estimate: boolean;
                 /** Format: int64 */
                 accountId: number;
                 resourceId: string;
@@ -2351,6 +2363,7 @@ export interface components {
                 daysActive?: number;
                 breakEvenDays?: number;
                 detail: string;
+                detailZh?: string;
             }[];
         };
         Report: {

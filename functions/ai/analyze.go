@@ -157,23 +157,23 @@ type optimizeInput struct {
 }
 
 type optimizeJSON struct {
-	Demo        bool              `json:"demo"`
-	Window      insight.Range     `json:"window"`
-	Assumptions map[string]any    `json:"assumptions"`
-	Items       []insight.Saving  `json:"items"`
-	Totals      []insight.Total   `json:"totals"`
-	Sources     []string          `json:"sources"`
-	Unavailable map[string]string `json:"unavailable"`
+	Demo        bool             `json:"demo"`
+	Window      insight.Range    `json:"window"`
+	Assumptions map[string]any   `json:"assumptions"`
+	Items       []insight.Saving `json:"items"`
+	Totals      []insight.Total  `json:"totals"`
+	Sources     []string         `json:"sources"`
 	narration
 }
 
 // maxSavings is how many savings the answer lists.
 const maxSavings = 50
 
-// sources are the savings sources: subscription break-evens now; idle findings are added
-// here (an insight.Source over their store) when the resources area lands.
+// sources are the savings sources, the idle rules' findings first: measured from each
+// resource's metrics and priced from its bills or DescribePrice, they win over a break-even
+// estimated from the bills alone for the same resource (insight.Collect).
 func (a *api) sources() []insight.Source {
-	return []insight.Source{insight.Subscriptions{Cost: costService(a)}}
+	return []insight.Source{insight.Findings{Store: a.d.Store}, insight.Subscriptions{Cost: costService(a)}}
 }
 
 func (a *api) optimize(w http.ResponseWriter, r *http.Request) error {
@@ -196,19 +196,12 @@ func (a *api) optimize(w http.ResponseWriter, r *http.Request) error {
 		o.SubscriptionDiscount = insight.DefaultSubscriptionDiscount
 	}
 	now := a.d.Now()
-	out := optimizeJSON{Window: insight.WindowOf(now), Assumptions: map[string]any{"subscriptionDiscount": o.SubscriptionDiscount},
-		Sources: []string{}, Unavailable: map[string]string{
-			"idle": "idle-resource findings are not available in this deployment yet",
-		}}
-	var all []insight.Saving
-	for _, s := range a.sources() {
-		found, err := s.Savings(r.Context(), p.Scope(), now, o)
-		if err != nil {
-			return err
-		}
-		out.Sources = append(out.Sources, s.Name())
-		all = append(all, found...)
+	out := optimizeJSON{Window: insight.WindowOf(now), Assumptions: map[string]any{"subscriptionDiscount": o.SubscriptionDiscount}}
+	all, names, err := insight.Collect(r.Context(), a.sources(), p.Scope(), now, o)
+	if err != nil {
+		return err
 	}
+	out.Sources = names
 	out.Items = insight.Rank(all, maxSavings)
 	out.Totals = insight.Totals(out.Items)
 	demo, err := a.demo(r.Context(), p, out.Items)

@@ -17,7 +17,13 @@ import (
 
 // Saving is one way to spend less, with its estimated monthly saving.
 type Saving struct {
-	Kind         string       `json:"kind"` // "subscription"; sources added later bring their own kinds ("idle")
+	Kind string `json:"kind"` // "idle" (a finding of the idle rules) or "subscription" (a break-even from the bills)
+	// Rule, Action and FindingID name the idle finding (kind idle); Estimate says the figure is
+	// priced from DescribePrice rather than billed.
+	Rule         string       `json:"rule,omitempty"`
+	Action       string       `json:"action,omitempty"`
+	FindingID    int64        `json:"findingId,omitempty"`
+	Estimate     bool         `json:"estimate"`
 	AccountID    int64        `json:"accountId"`
 	ResourceID   string       `json:"resourceId"`
 	ResourceName string       `json:"resourceName"`
@@ -31,6 +37,7 @@ type Saving struct {
 	DaysActive    int    `json:"daysActive,omitempty"`
 	BreakEvenDays int    `json:"breakEvenDays,omitempty"`
 	Detail        string `json:"detail"`
+	DetailZh      string `json:"detailZh,omitempty"`
 }
 
 // Options tune the estimates.
@@ -44,9 +51,8 @@ type Options struct {
 // DefaultSubscriptionDiscount is assumed when none is given.
 const DefaultSubscriptionDiscount = 0.3
 
-// Source finds savings in scope as seen at now. Subscription break-evens are a source; idle
-// findings join as another source when their data lands (the optimize endpoint ranks every
-// source's savings together).
+// Source finds savings in scope as seen at now: the idle rules' findings (Findings) and
+// subscription break-evens from the bills (Subscriptions). Collect gathers them.
 type Source interface {
 	Name() string
 	Savings(ctx context.Context, scope account.Scope, now time.Time, o Options) ([]Saving, error)
@@ -127,7 +133,7 @@ func (s Subscriptions) Savings(ctx context.Context, scope account.Scope, now tim
 			saving := money.Micros(math.Round(float64(r.Cost) * d))
 			out = append(out, Saving{Kind: "subscription", AccountID: r.AccountID, ResourceID: r.ResourceID, ResourceName: r.ResourceName,
 				Product: r.Product, Region: r.Region, Currency: r.Currency, MonthlyCost: r.Cost, Saving: saving, DaysActive: active,
-				BreakEvenDays: breakEven,
+				BreakEvenDays: breakEven, Estimate: true,
 				Detail: fmt.Sprintf("billed pay-as-you-go on %d of the last %d days; a monthly subscription pays off above %d days a month at the assumed %.0f%% discount",
 					active, Window, breakEven, d*100)})
 		}
@@ -184,9 +190,9 @@ func Totals(s []Saving) []Total {
 func SavingsSummary(s []Saving, totals []Total, zh bool) string {
 	if len(s) == 0 {
 		if zh {
-			return "最近 30 天没有找到可节省的项目：没有长期按量付费运行的资源。"
+			return "没有找到可节省的项目：没有未处理的闲置资源发现，最近 30 天也没有长期按量付费运行的资源。"
 		}
-		return "No savings found in the last 30 days: no resource ran pay-as-you-go all month."
+		return "No savings found: no open idle-resource finding, and no resource ran pay-as-you-go all of the last 30 days."
 	}
 	var b strings.Builder
 	for i, t := range totals {
@@ -200,6 +206,14 @@ func SavingsSummary(s []Saving, totals []Total, zh bool) string {
 		}
 	}
 	top := s[0]
+	if top.Kind == "idle" {
+		if zh {
+			fmt.Fprintf(&b, "节省最多的是 %s（%s，%s），每月约 %s %s：%s", top.ResourceID, top.ResourceName, top.Product, top.Currency, top.Saving, top.DetailZh)
+		} else {
+			fmt.Fprintf(&b, " The largest is %s (%s, %s), about %s %s a month: %s", top.ResourceID, top.ResourceName, top.Product, top.Currency, top.Saving, top.Detail)
+		}
+		return b.String()
+	}
 	if zh {
 		fmt.Fprintf(&b, "节省最多的是 %s（%s），按量付费每月 %s %s，改为包年包月约可省 %s %s。", top.ResourceID, top.Product, top.Currency, top.MonthlyCost, top.Currency, top.Saving)
 	} else {

@@ -455,3 +455,9 @@ func (s *Store) ResourceCosts(ctx context.Context, scope account.Scope, ids []st
 	}
 	return out, nil
 }
+
+// OpenFindings lists the open findings within scope at now, largest monthly savings first, at
+// most limit (the savings source of the AI analyst and the monthly report).
+func (s *Store) OpenFindings(ctx context.Context, scope account.Scope, now time.Time, limit int) ([]idle.Record, error) {
+	return s.ListFindings(ctx, scope, FindingFilter{Status: idle.StatusOpen, Limit: limit}, now)
+}
