@@ -365,6 +365,14 @@ func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int6
 				}
 				got = append(got, rs...)
 			}
+			// Whether subscriptions renew themselves is not in the lists: asked of the
+			// subscriptions only, in batches.
+			if err := inv.AutoRenew(ctx, region, got); err != nil {
+				mu.Lock()
+				failed = append(failed, scoped{region + ": auto-renewal", err})
+				mu.Unlock()
+				return
+			}
 			mu.Lock()
 			out = append(out, got...)
 			mu.Unlock()
