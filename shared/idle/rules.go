@@ -293,6 +293,34 @@ func (c *checkCtx) stats(metric string, days int) (window, bool) {
 
 func (c *checkCtx) days() int { return int(c.p["days"]) }
 
+// Whether a threshold is itself allowed: "max CPU below 5 %" excludes 5, "at most 1
+// connection" allows 1.
+const (
+	below  = true
+	atMost = false
+)
+
+// Figures of a window that rules hold against their thresholds.
+func maxOf(w window) float64    { return w.max }
+func p95Of(w window) float64    { return w.p95 }
+func mbOfMean(w window) float64 { return mbPerDay(w.mean) }
+
+// quiet is every metric threshold of the rules: it reads metric over the rule's window and
+// reports the window's summary when the window is complete and the figure of it stays under
+// limit (strictly when strict is below).
+func (c *checkCtx) quiet(metric string, figure func(window) float64, limit float64, strict bool) (window, bool) {
+	w, ok := c.stats(metric, c.days())
+	if !ok {
+		return w, false
+	}
+	v := figure(w)
+	return w, v < limit || !strict && v == limit
+}
+
+// lasted is every "least days" threshold of the rules: whether d whole days (-1 when not
+// known) reach the rule's minDays.
+func (c *checkCtx) lasted(d int) bool { return d >= 0 && d >= int(c.p["minDays"]) }
+
 // since is how many whole days the subject has been in its status on asOf (StatusSince,
 // else its creation); -1 when neither is known.
 func since(s *Subject, asOf time.Time) int {
@@ -320,7 +348,7 @@ func checkStoppedCharged(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{
@@ -336,18 +364,15 @@ func (c *checkCtx) idleECS(maxCPU, maxNetOutMB float64) (en, zh string, figures 
 		return "", "", nil, false
 	}
 	days := c.days()
-	cpu, ok := c.stats(MetricCPU, days)
-	if !ok || cpu.max >= maxCPU {
+	cpu, ok := c.quiet(MetricCPU, maxOf, maxCPU, below)
+	if !ok {
 		return "", "", nil, false
 	}
-	out, ok := c.stats(MetricNetOut, days)
+	out, ok := c.quiet(MetricNetOut, mbOfMean, maxNetOutMB, atMost)
 	if !ok {
 		return "", "", nil, false
 	}
 	mb := mbPerDay(out.mean)
-	if mb > maxNetOutMB {
-		return "", "", nil, false
-	}
 	figures = map[string]float64{"maxCpu": round1(cpu.max), "netOutMBPerDay": round1(mb), "days": float64(days)}
 	return fmt.Sprintf("max CPU %.1f %% and %.1f MB/day out over %d days", cpu.max, mb, days),
 		fmt.Sprintf("%d 天内 CPU 最高 %.1f %%，公网流出 %.1f MB/天", days, cpu.max, mb), figures, true
@@ -365,16 +390,16 @@ func (c *checkCtx) idleDB(maxConns, maxQPS float64, withQPS bool) (en, zh string
 		return "", "", nil, false
 	}
 	days := c.days()
-	conns, ok := c.stats(MetricConnections, days)
-	if !ok || conns.max > maxConns {
+	conns, ok := c.quiet(MetricConnections, maxOf, maxConns, atMost)
+	if !ok {
 		return "", "", nil, false
 	}
 	figures = map[string]float64{"maxConnections": round1(conns.max), "days": float64(days)}
 	en = fmt.Sprintf("at most %.0f connections over %d days", conns.max, days)
 	zh = fmt.Sprintf("%d 天内最多 %.0f 个连接", days, conns.max)
 	if withQPS {
-		qps, ok := c.stats(MetricQPS, days)
-		if !ok || qps.max > maxQPS {
+		qps, ok := c.quiet(MetricQPS, maxOf, maxQPS, atMost)
+		if !ok {
 			return "", "", nil, false
 		}
 		figures["maxQps"] = round1(qps.max)
@@ -428,8 +453,8 @@ func checkUnderused(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	days := c.days()
-	cpu, ok := c.stats(MetricCPU, days)
-	if !ok || cpu.p95 >= c.p["maxP95Cpu"] || cpu.max >= c.p["maxCpu"] {
+	cpu, ok := c.quiet(MetricCPU, p95Of, c.p["maxP95Cpu"], below)
+	if _, busy := c.quiet(MetricCPU, maxOf, c.p["maxCpu"], below); !ok || !busy {
 		return hit{}, false
 	}
 	cur, next := s.Price.PayAsYouGoMonthly, s.Price.SmallerPayAsYouGo
@@ -457,7 +482,7 @@ func checkDiskUnattached(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("attached to nothing for %d days", d), zh: fmt.Sprintf("已 %d 天未挂载到任何实例", d),
@@ -471,7 +496,7 @@ func (c *checkCtx) parentStopped() (int, bool) {
 		return 0, false
 	}
 	d := since(p, c.asOf)
-	return d, d >= int(c.p["minDays"])
+	return d, c.lasted(d)
 }
 
 func checkDiskOnStopped(c *checkCtx) (hit, bool) {
@@ -505,7 +530,7 @@ func checkSnapshotOrphaned(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	a := age(s, c.asOf)
-	if a < int(c.p["minDays"]) {
+	if !c.lasted(a) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("its source disk %s no longer exists; taken %d days ago", s.ParentID, a),
@@ -527,7 +552,7 @@ func checkEIPUnbound(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("bound to nothing for %d days", d), zh: fmt.Sprintf("已 %d 天未绑定任何实例", d),
@@ -536,7 +561,7 @@ func checkEIPUnbound(c *checkCtx) (hit, bool) {
 
 func checkSLBNoBackends(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Backends != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Backends != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: "no backend server attached", zh: "没有挂载任何后端服务器", figures: map[string]float64{"backends": 0}}, true
@@ -544,7 +569,7 @@ func checkSLBNoBackends(c *checkCtx) (hit, bool) {
 
 func checkSLBUnhealthy(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Backends <= 0 || s.HealthyBackends != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Backends <= 0 || s.HealthyBackends != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("none of its %d backend servers is healthy", s.Backends),
@@ -553,18 +578,15 @@ func checkSLBUnhealthy(c *checkCtx) (hit, bool) {
 
 func checkSLBNoTraffic(c *checkCtx) (hit, bool) {
 	days := c.days()
-	tr, ok := c.stats(MetricTraffic, days)
+	tr, ok := c.quiet(MetricTraffic, mbOfMean, c.p["maxTrafficMB"], atMost)
 	if !ok {
 		return hit{}, false
 	}
-	conns, ok := c.stats(MetricConnections, days)
+	conns, ok := c.quiet(MetricConnections, maxOf, c.p["maxConnections"], atMost)
 	if !ok {
 		return hit{}, false
 	}
 	mb := mbPerDay(tr.mean)
-	if mb > c.p["maxTrafficMB"] || conns.max > c.p["maxConnections"] {
-		return hit{}, false
-	}
 	return hit{en: fmt.Sprintf("%.1f MB/day of traffic and at most %.0f connections over %d days", mb, conns.max, days),
 		zh:      fmt.Sprintf("%d 天内流量 %.1f MB/天，最多 %.0f 个连接", days, mb, conns.max),
 		figures: map[string]float64{"trafficMBPerDay": round1(mb), "maxConnections": conns.max, "days": float64(days)}}, true
@@ -572,7 +594,7 @@ func checkSLBNoTraffic(c *checkCtx) (hit, bool) {
 
 func checkNATNoEntries(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Entries != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Entries != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: "no SNAT or DNAT entry", zh: "没有任何 SNAT 或 DNAT 条目", figures: map[string]float64{"entries": 0}}, true
@@ -580,14 +602,11 @@ func checkNATNoEntries(c *checkCtx) (hit, bool) {
 
 func checkNATNoTraffic(c *checkCtx) (hit, bool) {
 	days := c.days()
-	tr, ok := c.stats(MetricTraffic, days)
+	tr, ok := c.quiet(MetricTraffic, mbOfMean, c.p["maxTrafficMB"], atMost)
 	if !ok {
 		return hit{}, false
 	}
 	mb := mbPerDay(tr.mean)
-	if mb > c.p["maxTrafficMB"] {
-		return hit{}, false
-	}
 	return hit{en: fmt.Sprintf("%.1f MB/day of traffic over %d days", mb, days), zh: fmt.Sprintf("%d 天内流量 %.1f MB/天", days, mb),
 		figures: map[string]float64{"trafficMBPerDay": round1(mb), "days": float64(days)}}, true
 }
