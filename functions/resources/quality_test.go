@@ -167,8 +167,29 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 			bill[key{li.AccountID, li.ResourceID}] += li.EffectiveCost
 		}
 	}
+	// Snapshots have no bill lines: their findings are worth size × the documented price of a
+	// GB-month of snapshot storage of the account's site (¥0.12, USD 0.0173), as estimates.
+	sizes := map[key]int{}
+	for _, sa := range w.Accounts() {
+		for _, x := range w.Inventory(sa.UID) {
+			if x.Type == resource.Snapshot {
+				sizes[key{byUID[sa.UID], x.ID}] = x.SizeGB
+			}
+		}
+	}
+	perGB := map[string]money.Micros{"CNY": 120_000, "USD": 17_300}
+	snapshots := 0
 	for _, fd := range list {
 		k := key{fd.AccountID, fd.ResourceID}
+		if fd.Type == idle.TypeSnapshot {
+			snapshots++
+			want := perGB[fd.Currency] * money.Micros(sizes[k])
+			if !fd.Estimate || fd.Prices == nil || want == 0 || fd.MonthlySavings != want || fd.Prices.CurrentMonthly != want ||
+				!strings.Contains(fd.Reason, "estimated") {
+				t.Errorf("snapshot %s (%d GB, %s): savings %s estimate %v prices %+v, want %s estimated; %q",
+					fd.ResourceID, sizes[k], fd.Currency, fd.MonthlySavings, fd.Estimate, fd.Prices, want, fd.Reason)
+			}
+		}
 		found[k] = append(found[k], fd.Rule)
 		if !fd.Estimate && fd.MonthlySavings != bill[k] {
 			t.Errorf("%s %s: savings %d µ, bill %d µ", fd.Rule, fd.ResourceID, fd.MonthlySavings, bill[k])
@@ -176,6 +197,9 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 		if fd.Estimate && (fd.Prices == nil || fd.MonthlySavings != fd.Prices.CurrentMonthly-fd.Prices.ProposedMonthly) {
 			t.Errorf("%s %s: estimate %s without its prices %+v", fd.Rule, fd.ResourceID, fd.MonthlySavings, fd.Prices)
 		}
+	}
+	if snapshots == 0 {
+		t.Error("no snapshot finding: the snapshot estimate was not exercised")
 	}
 	for k, rs := range labels {
 		for _, r := range rs {

@@ -175,6 +175,7 @@ type InventoryResource struct {
 	// renews itself at Expires.
 	AutoRenew bool
 	Expires   time.Time
+	SizeGB    int // disks and snapshots
 }
 
 // Inventory returns every resource of account uid the inventory APIs know, released ones
@@ -188,7 +189,8 @@ func (w *World) Inventory(uid string) []InventoryResource {
 	for _, r := range inv.res {
 		x := InventoryResource{Type: r.typ, ID: r.id, Region: r.region, Status: r.apiStatus(w.anchor), ChargeType: r.charge,
 			Tags: r.tags, Created: r.created, AttachedTo: r.attachedTo, SourceDisk: r.sourceDisk, Backends: len(r.backends),
-			Entries: r.snat + r.dnat, AutoRenew: r.renews(), Expires: r.expires}
+			Entries: r.snat + r.dnat, AutoRenew: r.renews(), Expires: r.expires,
+			SizeGB: r.sizeGB}
 		if r.released != 0 {
 			x.Released = dayTime(r.released)
 		}

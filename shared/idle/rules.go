@@ -31,7 +31,9 @@ type Rule struct {
 	TitleZh     string
 	Description string
 	Params      []Param
-	// Estimate says the figure comes from DescribePrice, not from the bill.
+	// Estimate says the figure is a price estimate, not from the bill: DescribePrice's quotes
+	// for a resize or billing switch, the snapshot price table for a snapshot (Alibaba bills
+	// snapshot storage per region, not per snapshot, so a snapshot has no bill of its own).
 	Estimate bool
 	// Exclusive rules give advice that replaces what the rules after them would say (a
 	// release makes a downsize moot; a downsize changes the price a billing switch compares):
@@ -145,14 +147,14 @@ var Rules = []Rule{
 		check:       checkDiskOnStopped,
 	},
 	{
-		ID: "snapshot_orphaned", Types: []string{TypeSnapshot}, Action: ActionDelete, Exclusive: true,
+		ID: "snapshot_orphaned", Types: []string{TypeSnapshot}, Action: ActionDelete, Estimate: true, Exclusive: true,
 		Title: "Snapshot of a deleted disk", TitleZh: "源盘已删除的快照",
 		Description: "A snapshot whose source disk no longer exists.",
 		Params:      []Param{pMinDays(7, "since the snapshot was taken")},
 		check:       checkSnapshotOrphaned,
 	},
 	{
-		ID: "snapshot_old", Types: []string{TypeSnapshot}, Action: ActionDelete, Exclusive: true,
+		ID: "snapshot_old", Types: []string{TypeSnapshot}, Action: ActionDelete, Estimate: true, Exclusive: true,
 		Title: "Old snapshot", TitleZh: "过旧的快照",
 		Description: "A snapshot older than the retention you keep.",
 		Params:      []Param{{Name: "maxAgeDays", Default: 180, Min: 7, Max: 3650, Unit: "days", Description: "oldest snapshot kept"}},
@@ -533,8 +535,26 @@ func checkSnapshotOrphaned(c *checkCtx) (hit, bool) {
 	if !c.lasted(a) {
 		return hit{}, false
 	}
-	return hit{en: fmt.Sprintf("its source disk %s no longer exists; taken %d days ago", s.ParentID, a),
-		zh: fmt.Sprintf("源盘 %s 已不存在；快照创建于 %d 天前", s.ParentID, a), figures: map[string]float64{"ageDays": float64(a)}}, true
+	return snapshotHit(s, fmt.Sprintf("its source disk %s no longer exists; taken %d days ago", s.ParentID, a),
+		fmt.Sprintf("源盘 %s 已不存在；快照创建于 %d 天前", s.ParentID, a), a), true
+}
+
+// snapshotHit values a snapshot finding: its size times the region's price of a GB-month of
+// snapshot storage, an upper bound (a snapshot is stored as the blocks it changed since the
+// one before, often less than its disk's size), never presented as billed.
+func snapshotHit(s *Subject, en, zh string, ageDays int) hit {
+	h := hit{en: en, zh: zh, figures: map[string]float64{"ageDays": float64(ageDays)}}
+	if s.SizeGB <= 0 || s.SnapshotGBMonth <= 0 {
+		return h
+	}
+	cur := s.SnapshotGBMonth * money.Micros(s.SizeGB)
+	h.figures["sizeGB"] = float64(s.SizeGB)
+	h.en += fmt.Sprintf("; up to %s %s a month (%d GB at %s %s per GB-month, estimated: snapshot storage is billed per region)",
+		cur, s.Currency, s.SizeGB, s.SnapshotGBMonth, s.Currency)
+	h.zh += fmt.Sprintf("；每月最多约 %s %s（%d GB × %s %s/GB/月，估算：快照存储按地域计费）", cur, s.Currency, s.SizeGB, s.SnapshotGBMonth, s.Currency)
+	h.savings = cur
+	h.prices = &Comparison{Current: fmt.Sprintf("%d GB snapshot", s.SizeGB), Proposed: "deleted", CurrentMonthly: cur}
+	return h
 }
 
 func checkSnapshotOld(c *checkCtx) (hit, bool) {
@@ -542,8 +562,8 @@ func checkSnapshotOld(c *checkCtx) (hit, bool) {
 	if a < 0 || float64(a) <= c.p["maxAgeDays"] {
 		return hit{}, false
 	}
-	return hit{en: fmt.Sprintf("taken %d days ago, older than the %.0f days kept", a, c.p["maxAgeDays"]),
-		zh: fmt.Sprintf("创建于 %d 天前，超过保留期 %.0f 天", a, c.p["maxAgeDays"]), figures: map[string]float64{"ageDays": float64(a)}}, true
+	return snapshotHit(c.s, fmt.Sprintf("taken %d days ago, older than the %.0f days kept", a, c.p["maxAgeDays"]),
+		fmt.Sprintf("创建于 %d 天前，超过保留期 %.0f 天", a, c.p["maxAgeDays"]), a), true
 }
 
 func checkEIPUnbound(c *checkCtx) (hit, bool) {
