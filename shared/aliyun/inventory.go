@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -993,10 +995,11 @@ func (inv *Inventory) batchMetrics(ctx context.Context, accountID int64, namespa
 	var days []resource.MetricDay
 	for metric, byID := range points {
 		for id, ps := range byID {
+			// In time order, so that a day's mean is the same sum whatever the map's order.
 			perDay := map[int64][][2]float64{}
-			for ts, v := range ps {
+			for _, ts := range slices.Sorted(maps.Keys(ps)) {
 				d := (ts + 8*3600) / 86400
-				perDay[d] = append(perDay[d], v)
+				perDay[d] = append(perDay[d], ps[ts])
 			}
 			for d, vs := range perDay {
 				days = append(days, summarise(accountID, id, metric, time.Unix(d*86400-8*3600, 0).In(billing.Shanghai), vs))
