@@ -236,6 +236,16 @@ func pageOf(form url.Values, def, maxSize int) (number, size int, e *apiError) {
 	return number, size, nil
 }
 
+// regionPage reads RegionId, PageNumber and PageSize, as every page-numbered list of one
+// region takes them (see pageOf).
+func regionPage(form url.Values, def, maxSize int) (region string, number, size int, e *apiError) {
+	if region, e = regionOf(form); e != nil {
+		return "", 0, 0, e
+	}
+	number, size, e = pageOf(form, def, maxSize)
+	return region, number, size, e
+}
+
 // window cuts items for page number/size.
 func window[T any](items []T, number, size int) []T {
 	start := (number - 1) * size
@@ -541,11 +551,7 @@ func (s *Server) describePrice(a *simAccount, form url.Values, day int64) (any, 
 // ---- VPC ----
 
 func (s *Server) describeEIPs(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 10, 100)
+	region, number, size, e := regionPage(form, 10, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -567,11 +573,7 @@ func (s *Server) describeEIPs(a *simAccount, form url.Values, day int64) (any, *
 func natTable(prefix string, r *invRes) string { return prefix + strings.TrimPrefix(r.id, "ngw-") }
 
 func (s *Server) describeNATs(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 10, 50)
+	region, number, size, e := regionPage(form, 10, 50)
 	if e != nil {
 		return nil, e
 	}
@@ -610,17 +612,13 @@ func (s *Server) describeForwardEntries(a *simAccount, form url.Values, day int6
 }
 
 func (s *Server) natEntries(a *simAccount, form url.Values, day int64, param, prefix string) (any, *apiError) {
-	region, e := regionOf(form)
+	region, number, size, e := regionPage(form, 10, 50)
 	if e != nil {
 		return nil, e
 	}
 	table := form.Get(param)
 	if table == "" {
 		return nil, missing(param)
-	}
-	number, size, e := pageOf(form, 10, 50)
-	if e != nil {
-		return nil, e
 	}
 	r := s.natByTable(a, region, table, prefix)
 	if r == nil || !r.existsOn(day) {
@@ -651,11 +649,7 @@ func (s *Server) natEntries(a *simAccount, form url.Values, day int64, param, pr
 // ---- SLB ----
 
 func (s *Server) describeLoadBalancers(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 50, 100)
+	region, number, size, e := regionPage(form, 50, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -698,11 +692,7 @@ func (s *Server) describeHealthStatus(a *simAccount, form url.Values, day int64)
 // ---- RDS ----
 
 func (s *Server) describeDBInstances(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 30, 100)
+	region, number, size, e := regionPage(form, 30, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -783,11 +773,7 @@ func (s *Server) listRDSTags(a *simAccount, form url.Values, day int64) (any, *a
 // ---- Tair (R-KVStore) ----
 
 func (s *Server) describeKVStoreInstances(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 30, 50)
+	region, number, size, e := regionPage(form, 30, 50)
 	if e != nil {
 		return nil, e
 	}
@@ -817,7 +803,7 @@ func (s *Server) describeKVStoreInstances(a *simAccount, form url.Values, day in
 // instance is an error, as documented (the documentation names no code: the one here is the
 // simulator's).
 func (s *Server) describeECSAutoRenew(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
+	region, number, size, e := regionPage(form, 10, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -828,10 +814,6 @@ func (s *Server) describeECSAutoRenew(a *simAccount, form url.Values, day int64)
 	ids := strings.Split(raw, ",")
 	if len(ids) > 100 {
 		return nil, invalidParameter("At most 100 InstanceId may be given.")
-	}
-	number, size, e := pageOf(form, 10, 100)
-	if e != nil {
-		return nil, e
 	}
 	inv := s.w.inventory(a.pub.UID)
 	var all []map[string]any
@@ -867,11 +849,7 @@ func (s *Server) describeKVStoreAutoRenew(a *simAccount, form url.Values, day in
 // and Tair ("true"/"false"): the subscriptions of the region, or the one DBInstanceId names,
 // paged by number (default 30).
 func (s *Server) dbAutoRenew(a *simAccount, form url.Values, day int64, t resource.Type, yes, no string) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 30, 100)
+	region, number, size, e := regionPage(form, 30, 100)
 	if e != nil {
 		return nil, e
 	}
