@@ -549,9 +549,11 @@ func snapshotHit(s *Subject, en, zh string, ageDays int) hit {
 	}
 	cur := s.SnapshotGBMonth * money.Micros(s.SizeGB)
 	h.figures["sizeGB"] = float64(s.SizeGB)
+	// The unit price in full: at two decimals USD 0.0173 would read 0.02.
+	unit := s.SnapshotGBMonth.Exact()
 	h.en += fmt.Sprintf("; up to %s %s a month (%d GB at %s %s per GB-month, estimated: snapshot storage is billed per region)",
-		cur, s.Currency, s.SizeGB, s.SnapshotGBMonth, s.Currency)
-	h.zh += fmt.Sprintf("；每月最多约 %s %s（%d GB × %s %s/GB/月，估算：快照存储按地域计费）", cur, s.Currency, s.SizeGB, s.SnapshotGBMonth, s.Currency)
+		cur, s.Currency, s.SizeGB, unit, s.Currency)
+	h.zh += fmt.Sprintf("；每月最多约 %s %s（%d GB × %s %s/GB/月，估算：快照存储按地域计费）", cur, s.Currency, s.SizeGB, unit, s.Currency)
 	h.savings = cur
 	h.prices = &Comparison{Current: fmt.Sprintf("%d GB snapshot", s.SizeGB), Proposed: "deleted", CurrentMonthly: cur}
 	return h
