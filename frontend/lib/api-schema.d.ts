@@ -888,7 +888,10 @@ export interface paths {
          * @description A release or deletion is worth the resource's own effective cost over its `basis` range
          *     (the 30 days to the last billed day): the same figure `/api/v1/costs/resources/{resourceId}`
          *     gives for that range with `metric=effective`. A resize or billing switch is an estimate
-         *     from DescribePrice (`estimate: true`, `prices` compared). Totals cover every finding the
+         *     from DescribePrice (`estimate: true`, `prices` compared). A snapshot has no bill of its own
+         *     (Alibaba bills snapshot storage per region), so its finding is an estimate too: its size
+         *     times the list price of a GB-month of snapshot storage (¥0.12 on the China site, USD 0.0173
+         *     on the international one), an upper bound, with `prices` (`proposed: deleted`, 0). Totals cover every finding the
          *     filters select, not only this page; currencies are never added together.
          */
         get: operations["listFindings"];
@@ -2163,7 +2166,7 @@ export interface components {
             reasonZh: string;
             monthlySavings: components["schemas"]["Money"];
             currency: components["schemas"]["Currency"];
-            /** @description true: from DescribePrice (see prices); false: from the resource's own bills over basis. */
+            /** @description true: a price estimate (see prices): DescribePrice for a resize or billing switch, the list price of snapshot storage for a snapshot (snapshots have no bill of their own); false: from the resource's own bills over basis. */
             estimate: boolean;
             prices: null | {
                 current: string;
@@ -4145,7 +4148,7 @@ export interface operations {
     listResources: {
         parameters: {
             query?: {
-                /** @description Part of the provider id or of the name, any case. */
+                /** @description The start of a word of the provider id or of the name, any case: words are runs of letters and digits, so `web` finds prod-web-12 and `12` finds it too, but `eb` does not (not a substring search). */
                 q?: string;
                 /** @description One account (within the caller's grants). */
                 accountId?: components["schemas"]["Id"];

@@ -61,11 +61,17 @@ var qualitySeeds = []int64{1, 2, 3}
 func TestFindingsMatchTheSimulatorLabels(t *testing.T) {
 	total := map[string]*counts{}
 	baseline, ours := &counts{}, &counts{}
+	hardRenewal := 0
 	for _, seed := range qualitySeeds {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
 			s := storetest.SQLite(t)
-			quality(t, s, seed, total, baseline, ours)
+			hardRenewal += quality(t, s, seed, total, baseline, ours)
 		})
+	}
+	// The renewal rule is measured: the inventory reads auto-renewal, and its hard negatives
+	// (idle subscriptions that will lapse, or renew just outside the window) are in the worlds.
+	if c := total[aliyunsim.RuleRenewal]; c == nil || c.tp == 0 || hardRenewal == 0 {
+		t.Errorf("renewal rule not measured: %+v, %d hard negatives", c, hardRenewal)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| rule | labelled | found | false positives | precision | recall |\n|---|---:|---:|---:|---:|---:|\n")
@@ -80,6 +86,8 @@ func TestFindingsMatchTheSimulatorLabels(t *testing.T) {
 		c := total[r]
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %.3f | %.3f |\n", r, c.tp+c.fn, c.tp, c.fp, c.precision(), c.recall())
 	}
+	fmt.Fprintf(&b, "\nhard negatives of %s (idle subscriptions without auto-renewal, or renewing just outside the window): %d, none found\n",
+		aliyunsim.RuleRenewal, hardRenewal)
 	fmt.Fprintf(&b, "\nidle or not, instances, databases, disks and EIPs (same resources, same labels):\n")
 	fmt.Fprintf(&b, "| detector | true positives | false positives | missed | precision | recall |\n|---|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| idle rules | %d | %d | %d | %.3f | %.3f |\n", ours.tp, ours.fp, ours.fn, ours.precision(), ours.recall())
@@ -90,7 +98,9 @@ func TestFindingsMatchTheSimulatorLabels(t *testing.T) {
 	}
 }
 
-func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts, baseline, ours *counts) {
+// quality runs one world and adds its counts; it returns how many hard negatives of the
+// renewal rule the world had.
+func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts, baseline, ours *counts) (hardRenewal int) {
 	ctx := t.Context()
 	now := time.Date(2025, 12, 1, 10, 0, 0, 0, billing.Shanghai)
 	const accounts, resources = 3, 120
@@ -132,33 +142,18 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 		}
 		return total[rule]
 	}
-	// The inventory clients do not read auto-renewal yet (no stored resource has it), so a
-	// subscription about to renew is judged like any other: its label becomes the idle rule of
-	// its type, and the renewal rule's recall is reported as not measured.
-	autoRenewKnown := false
-	for _, a := range data.Accounts {
-		rs, err := s.AccountResources(ctx, a.ID, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range rs {
-			autoRenewKnown = autoRenewKnown || r.AutoRenew
-		}
-	}
 	labels := map[key][]string{}
 	for _, l := range w.InventoryLabels() {
 		k := key{byUID[l.AccountUID], l.ResourceID}
-		rule := l.Rule
-		if rule == aliyunsim.RuleRenewal && !autoRenewKnown {
-			add("subscription_idle_renewal (not measured: no auto-renew flag in the inventory)").fn++
-			rule = map[resource.Type]string{resource.ECS: aliyunsim.RuleECSIdle, resource.RDS: aliyunsim.RuleRDSIdle, resource.Redis: aliyunsim.RuleRedisIdle}[l.Type]
-		}
-		labels[k] = append(labels[k], rule)
+		labels[k] = append(labels[k], l.Rule)
 	}
 	hard := map[key][]string{}
 	for _, l := range w.HardNegatives() {
 		k := key{byUID[l.AccountUID], l.ResourceID}
 		hard[k] = append(hard[k], l.Rule)
+		if l.Rule == aliyunsim.RuleRenewal {
+			hardRenewal++
+		}
 	}
 	list, err := s.ListFindings(ctx, account.AllAccounts, store.FindingFilter{}, now)
 	if err != nil {
@@ -172,8 +167,29 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 			bill[key{li.AccountID, li.ResourceID}] += li.EffectiveCost
 		}
 	}
+	// Snapshots have no bill lines: their findings are worth size × the documented price of a
+	// GB-month of snapshot storage of the account's site (¥0.12, USD 0.0173), as estimates.
+	sizes := map[key]int{}
+	for _, sa := range w.Accounts() {
+		for _, x := range w.Inventory(sa.UID) {
+			if x.Type == resource.Snapshot {
+				sizes[key{byUID[sa.UID], x.ID}] = x.SizeGB
+			}
+		}
+	}
+	perGB := map[string]money.Micros{"CNY": 120_000, "USD": 17_300}
+	snapshots := 0
 	for _, fd := range list {
 		k := key{fd.AccountID, fd.ResourceID}
+		if fd.Type == idle.TypeSnapshot {
+			snapshots++
+			want := perGB[fd.Currency] * money.Micros(sizes[k])
+			if !fd.Estimate || fd.Prices == nil || want == 0 || fd.MonthlySavings != want || fd.Prices.CurrentMonthly != want ||
+				!strings.Contains(fd.Reason, "estimated") {
+				t.Errorf("snapshot %s (%d GB, %s): savings %s estimate %v prices %+v, want %s estimated; %q",
+					fd.ResourceID, sizes[k], fd.Currency, fd.MonthlySavings, fd.Estimate, fd.Prices, want, fd.Reason)
+			}
+		}
 		found[k] = append(found[k], fd.Rule)
 		if !fd.Estimate && fd.MonthlySavings != bill[k] {
 			t.Errorf("%s %s: savings %d µ, bill %d µ", fd.Rule, fd.ResourceID, fd.MonthlySavings, bill[k])
@@ -181,6 +197,9 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 		if fd.Estimate && (fd.Prices == nil || fd.MonthlySavings != fd.Prices.CurrentMonthly-fd.Prices.ProposedMonthly) {
 			t.Errorf("%s %s: estimate %s without its prices %+v", fd.Rule, fd.ResourceID, fd.MonthlySavings, fd.Prices)
 		}
+	}
+	if snapshots == 0 {
+		t.Error("no snapshot finding: the snapshot estimate was not exercised")
 	}
 	for k, rs := range labels {
 		for _, r := range rs {
@@ -249,6 +268,7 @@ func quality(t *testing.T, s *store.Store, seed int64, total map[string]*counts,
 			score(ours, idleOnly(found[k]), truth)
 		}
 	}
+	return hardRenewal
 }
 
 // idleOnly keeps the rules that say a resource does no useful work (not the estimates, which

@@ -5,6 +5,10 @@
 // then evaluates the idle rules for the accounts it refreshed.
 //
 // Each account's run is recorded (counts, calls per API, throttled calls, duration, error).
+// A run records its progress per account as it goes (each region listed, each week of metric
+// days read and saved, towards the day it reads up to), so a run that dies (a crash, its
+// Deadline) is continued by the next one rather than redone; the next run also marks the dead
+// run's record failed.
 // One account's failure never stops the others. The inventory of an account is replaced only
 // by a complete read: when a region or an API fails, the stored inventory stays as the last
 // complete run left it and the run is marked failed with the reason.
@@ -12,6 +16,7 @@ package resourcesync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -85,6 +90,14 @@ const (
 	DefaultBackfillDays = 35
 	defaultAccounts     = 2
 	defaultRegions      = 4
+	// DefaultDeadline is how long a run syncs before it stops and leaves the rest to the next
+	// run: under the function's 60-minute timeout, so the run records its progress and its end
+	// itself rather than being killed (the rules are still evaluated for what it refreshed).
+	DefaultDeadline = 50 * time.Minute
+	// metricSpanDays of metrics are read and saved as one step of a run's progress: a week
+	// of 50 instances' hourly points fills whole 1,440-point pages, so splitting a first run's
+	// 35 days costs no extra CloudMonitor calls.
+	metricSpanDays = 7
 )
 
 // Syncer syncs inventories. Zero fields take their defaults; Store, Inventory and Now are
@@ -98,6 +111,8 @@ type Syncer struct {
 	Evaluate Evaluator
 	// BackfillDays of metrics a first run reads; default DefaultBackfillDays.
 	BackfillDays int
+	// Deadline of a run's syncing; default DefaultDeadline.
+	Deadline time.Duration
 	// Accounts synced at once, and regions of one account read at once.
 	Accounts, Regions int
 	// PageSize and Limits, when set, are passed to the clients (tests read many pages of
@@ -127,6 +142,15 @@ func (s *Syncer) Run(ctx context.Context, trigger string, items func(int64)) (st
 		resources int
 		done      int64
 	)
+	// The sync stops at its deadline; what it finished is kept for the next run, and the
+	// rules are evaluated (with the caller's context) for the accounts it refreshed.
+	deadline := s.Deadline
+	if deadline <= 0 {
+		deadline = DefaultDeadline
+	}
+	evalCtx := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, deadline, fmt.Errorf("the run's deadline (%s) passed; the next run continues", deadline))
+	defer cancel()
 	sem := make(chan struct{}, max(s.Accounts, defaultAccounts))
 	var wg sync.WaitGroup
 	for _, a := range accounts {
@@ -162,7 +186,7 @@ func (s *Syncer) Run(ctx context.Context, trigger string, items func(int64)) (st
 	// The idle rules read what the run refreshed; an account whose read failed keeps its
 	// last complete inventory, so its findings stay as they were.
 	if s.Evaluate != nil && len(refreshed) > 0 {
-		if err := s.Evaluate(ctx, refreshed); err != nil {
+		if err := s.Evaluate(evalCtx, refreshed); err != nil {
 			failed = append(failed, scoped{"idle rules", err})
 		}
 	}
@@ -193,6 +217,10 @@ func (s *Syncer) SyncAccount(ctx context.Context, a account.Account, trigger str
 		run.Status = resource.SyncSucceeded
 		if err != nil {
 			run.Status, run.Error = resource.SyncFailed, reason(err)
+			if ctx.Err() != nil {
+				// Stopped by a cancel or the deadline: what it finished is kept for the next run.
+				run.Error = "interrupted (" + context.Cause(ctx).Error() + "): " + run.Error
+			}
 		}
 		// The record is written even when the caller's context is gone.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -208,6 +236,18 @@ func (s *Syncer) SyncAccount(ctx context.Context, a account.Account, trigger str
 			log.InfoContext(ctx, "resource sync done")
 		}
 	}()
+	// Runs whose process stopped without recording their end (a crash, a kill at the
+	// timeout) are failed now; this run continues their work from the progress they recorded.
+	asOf := yesterday(start)
+	if n, err := s.Store.AbandonResourceSyncRuns(ctx, a.ID, run.ID, "abandoned: the process running it stopped; a later run continued its work", start); err != nil {
+		return run, false, err
+	} else if n > 0 {
+		s.log().WarnContext(ctx, "resource sync runs of stopped processes marked failed; continuing their work", "account_id", a.ID, "runs", n)
+	}
+	p, err := s.progress(ctx, a.ID, asOf)
+	if err != nil {
+		return run, false, err
+	}
 	if inv, err = s.Inventory(a); err != nil {
 		return run, false, err
 	}
@@ -219,27 +259,24 @@ func (s *Syncer) SyncAccount(ctx context.Context, a account.Account, trigger str
 		}
 	}
 	run.Regions = len(regions)
-	items, err := s.read(ctx, inv, a.ID, regions)
+	items, err := s.read(ctx, inv, a.ID, regions, p)
 	if err != nil {
 		return run, false, err
 	}
 	run.Resources = len(items)
 
 	// Metrics before the inventory is written: an instance's last point before it stopped
-	// says since when it is stopped.
-	asOf := yesterday(start)
+	// says since when it is stopped. Each span of days is saved as it is read.
 	from, err := s.metricsFrom(ctx, a.ID, asOf)
 	if err != nil {
 		return run, false, err
 	}
-	var days []resource.MetricDay
 	var partial []error
 	if !from.After(asOf) {
 		var lastPoint map[string]time.Time
-		days, lastPoint, err = s.metrics(ctx, inv, a.ID, items, from, asOf)
+		run.MetricDays, lastPoint, err = s.metrics(ctx, inv, a.ID, items, from, asOf, p)
 		if err != nil {
 			partial = append(partial, scoped{"metrics", err})
-			days = nil
 		}
 		backfill := !from.After(asOf.AddDate(0, 0, 1-s.backfillDays()))
 		for i := range items {
@@ -261,15 +298,13 @@ func (s *Syncer) SyncAccount(ctx context.Context, a account.Account, trigger str
 	}
 	applied = true
 	run.Added, run.Updated, run.Released = ch.Added, ch.Updated, ch.Released
-	if len(days) > 0 {
-		n, err := s.Store.SaveMetricDays(ctx, days)
-		if err != nil {
-			partial = append(partial, err)
-		}
-		run.MetricDays = n
-	}
+	// The regions listed are written: a run after this one lists afresh.
+	p.forget(ctx, stepList)
 	if err := s.prices(ctx, inv, a.ID, items); err != nil {
 		partial = append(partial, scoped{"prices", err})
+	}
+	if len(partial) == 0 {
+		p.forget(ctx, "")
 	}
 	return run, applied, errors.Join(partial...)
 }
@@ -340,7 +375,7 @@ var listers = []struct {
 
 // read lists every type in every region, a few regions at a time. Any failure fails the read:
 // a partial inventory would release what it failed to list.
-func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int64, regions []string) ([]resource.Resource, error) {
+func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int64, regions []string, p *progress) ([]resource.Resource, error) {
 	var (
 		mu     sync.Mutex
 		out    []resource.Resource
@@ -355,6 +390,12 @@ func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int6
 			defer wg.Done()
 			defer func() { <-sem }()
 			var got []resource.Resource
+			if p.load(stepList+region, &got) {
+				mu.Lock()
+				out = append(out, got...)
+				mu.Unlock()
+				return
+			}
 			for _, l := range listers {
 				rs, err := l.list(inv)(ctx, accountID, region)
 				if err != nil {
@@ -365,6 +406,15 @@ func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int6
 				}
 				got = append(got, rs...)
 			}
+			// Whether subscriptions renew themselves is not in the lists: asked of the
+			// subscriptions only, in batches.
+			if err := inv.AutoRenew(ctx, region, got); err != nil {
+				mu.Lock()
+				failed = append(failed, scoped{region + ": auto-renewal", err})
+				mu.Unlock()
+				return
+			}
+			p.save(ctx, stepList+region, got)
 			mu.Lock()
 			out = append(out, got...)
 			mu.Unlock()
@@ -387,31 +437,120 @@ func (s *Syncer) read(ctx context.Context, inv *aliyun.Inventory, accountID int6
 	return uniq, nil
 }
 
-// metrics reads the daily summaries of every resource type that has metrics.
-func (s *Syncer) metrics(ctx context.Context, inv *aliyun.Inventory, accountID int64, items []resource.Resource, from, to time.Time) ([]resource.MetricDay, map[string]time.Time, error) {
+// metrics reads the daily summaries of every resource type that has metrics, a span of
+// metricSpanDays at a time, and saves each span as it is read (a span a dead run saved is not
+// read again). It returns how many summaries it wrote and, per resource, the time after its
+// last point.
+func (s *Syncer) metrics(ctx context.Context, inv *aliyun.Inventory, accountID int64, items []resource.Resource, from, to time.Time,
+	p *progress) (int, map[string]time.Time, error) {
 	byType := map[resource.Type][]string{}
 	for _, r := range items {
 		if len(resource.MetricsOf(r.Type)) > 0 {
 			byType[r.Type] = append(byType[r.Type], r.ResourceID)
 		}
 	}
-	var days []resource.MetricDay
+	written := 0
 	last := map[string]time.Time{}
+	keep := func(points map[string]time.Time) {
+		for id, at := range points {
+			if at.After(last[id]) {
+				last[id] = at
+			}
+		}
+	}
 	for _, t := range resource.Types {
 		ids := byType[t]
 		if len(ids) == 0 {
 			continue
 		}
-		sum, err := inv.Metrics(ctx, accountID, t, ids, from, to)
-		if err != nil {
-			return nil, nil, scoped{string(t), err}
-		}
-		days = append(days, sum.Days...)
-		for id, at := range sum.LastPoint {
-			last[id] = at
+		for start := from; !start.After(to); start = start.AddDate(0, 0, metricSpanDays) {
+			end := start.AddDate(0, 0, metricSpanDays-1)
+			if end.After(to) {
+				end = to
+			}
+			step := stepMetrics + string(t) + ":" + start.Format(time.DateOnly)
+			var points map[string]time.Time
+			if p.load(step, &points) {
+				keep(points)
+				continue
+			}
+			sum, err := inv.Metrics(ctx, accountID, t, ids, start, end)
+			if err != nil {
+				return written, nil, scoped{string(t), err}
+			}
+			if len(sum.Days) > 0 {
+				n, err := s.Store.SaveMetricDays(ctx, sum.Days)
+				if err != nil {
+					return written, nil, scoped{string(t), err}
+				}
+				written += n
+			}
+			keep(sum.LastPoint)
+			p.save(ctx, step, sum.LastPoint)
 		}
 	}
-	return days, last, nil
+	return written, last, nil
+}
+
+// Steps of a run's progress (store.SaveSyncStep): a region listed, and a span of metric days
+// of one type read and saved.
+const (
+	stepList    = "list:"    // + region; detail: the resources listed
+	stepMetrics = "metrics:" // + type + ":" + first day; detail: the time after each resource's last point
+)
+
+// progress is what runs of one account finished towards one day (asOf). Saving is best
+// effort: a step that could not be recorded is only done again by a later run.
+type progress struct {
+	s         *Syncer
+	accountID int64
+	asOf      time.Time
+	done      map[string]string
+}
+
+// progress loads what earlier runs of accountID finished towards asOf, dropping what they
+// recorded towards other days (a new day lists and reads afresh).
+func (s *Syncer) progress(ctx context.Context, accountID int64, asOf time.Time) (*progress, error) {
+	if err := s.Store.ClearSyncProgress(ctx, accountID, asOf); err != nil {
+		return nil, err
+	}
+	done, err := s.Store.SyncProgress(ctx, accountID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if len(done) > 0 {
+		s.log().InfoContext(ctx, "resource sync continues an earlier run", "account_id", accountID, "steps_done", len(done))
+	}
+	return &progress{s: s, accountID: accountID, asOf: asOf, done: done}, nil
+}
+
+// load decodes the detail of step into v when an earlier run finished it.
+func (p *progress) load(step string, v any) bool {
+	d, ok := p.done[step]
+	return ok && json.Unmarshal([]byte(d), v) == nil
+}
+
+func (p *progress) save(ctx context.Context, step string, v any) {
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = p.s.Store.SaveSyncStep(ctx, p.accountID, p.asOf, step, string(b), p.s.Now())
+	}
+	if err != nil {
+		p.s.log().WarnContext(ctx, "record resource sync progress failed", "account_id", p.accountID, "step", step, "error", err.Error())
+	}
+}
+
+// forget drops the steps whose name starts with prefix ("" for all).
+func (p *progress) forget(ctx context.Context, prefix string) {
+	var err error
+	if prefix == "" {
+		err = p.s.Store.ClearSyncProgress(ctx, p.accountID, time.Time{})
+	} else {
+		err = p.s.Store.DropSyncSteps(ctx, p.accountID, prefix)
+	}
+	if err != nil {
+		p.s.log().WarnContext(ctx, "clear resource sync progress failed", "account_id", p.accountID, "error", err.Error())
+	}
 }
 
 // prices asks DescribePrice for the instance types in use, by region, pay-as-you-go and

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,21 +33,24 @@ import (
 // quota-centre defaults of each product. A call over the limit is throttled by the service and
 // retried with backoff, so pacing below it only saves retries.
 var InventoryLimits = map[string]float64{
-	"ecs.DescribeRegions":             10,
-	"ecs.DescribeInstances":           50,
-	"ecs.DescribeDisks":               50,
-	"ecs.DescribeSnapshots":           50,
-	"ecs.DescribePrice":               20,
-	"vpc.DescribeEipAddresses":        20,
-	"vpc.DescribeNatGateways":         20,
-	"vpc.DescribeSnatTableEntries":    20,
-	"vpc.DescribeForwardTableEntries": 20,
-	"slb.DescribeLoadBalancers":       20,
-	"slb.DescribeHealthStatus":        20,
-	"rds.DescribeDBInstances":         20,
-	"rds.ListTagResources":            20,
-	"kvstore.DescribeInstances":       20,
-	"cms.DescribeMetricList":          50,
+	"ecs.DescribeRegions":                          10,
+	"ecs.DescribeInstances":                        50,
+	"ecs.DescribeDisks":                            50,
+	"ecs.DescribeSnapshots":                        50,
+	"ecs.DescribePrice":                            20,
+	"ecs.DescribeInstanceAutoRenewAttribute":       20,
+	"rds.DescribeInstanceAutoRenewalAttribute":     20,
+	"kvstore.DescribeInstanceAutoRenewalAttribute": 20,
+	"vpc.DescribeEipAddresses":                     20,
+	"vpc.DescribeNatGateways":                      20,
+	"vpc.DescribeSnatTableEntries":                 20,
+	"vpc.DescribeForwardTableEntries":              20,
+	"slb.DescribeLoadBalancers":                    20,
+	"slb.DescribeHealthStatus":                     20,
+	"rds.DescribeDBInstances":                      20,
+	"rds.ListTagResources":                         20,
+	"kvstore.DescribeInstances":                    20,
+	"cms.DescribeMetricList":                       50,
 }
 
 // Inventory reads the resources of one account, region by region, and their CloudMonitor
@@ -220,44 +225,72 @@ func (inv *Inventory) Regions(ctx context.Context) ([]string, error) {
 
 // ---- ECS ----
 
-// tokenPages follows NextToken until the service sends none, refusing a token it has seen
-// (a service that loops would otherwise be read for ever).
-func tokenPages(ctx context.Context, action string, page func(token string) (next string, err error)) error {
-	seen := map[string]bool{}
-	token := ""
-	for {
-		next, err := page(token)
-		if err != nil {
-			return err
-		}
-		if next == "" {
-			return nil
-		}
-		if seen[next] {
-			return errs.E(errs.KindUnavailable, "alibaba cloud %s: NextToken %q came back a second time", action, errs.Clip(next, 40))
-		}
-		seen[next] = true
-		token = next
-		if err := ctx.Err(); err != nil {
-			return ctxError(action, err)
-		}
-	}
+// paging says how a list API pages.
+type paging int
+
+const (
+	// byToken: NextToken until the service sends none (the ECS family, CloudMonitor, tags).
+	byToken paging = iota
+	// byNumber: PageNumber 1, 2, … until every item of the total was read.
+	byNumber
+)
+
+// pageAt is where a list read stands: the NextToken to send, or the page number (from 1).
+type pageAt struct {
+	token  string
+	number int
 }
 
-// numberPages reads pages 1, 2, … until every item of total was read or a page is empty.
-func numberPages(ctx context.Context, action string, page func(n int) (got, total int, err error)) error {
+// pageEnd is what one page says about the rest: the NextToken it sent (byToken), or how many
+// items it held and how many there are in all (byNumber).
+type pageEnd struct {
+	next       string
+	got, total int
+}
+
+// listAll reads every page of one list API of product in region. build makes the request of a
+// page (its own parameters, and the paging ones from at); keep takes the decoded answer, keeps
+// its items and says where the page ends. A token the service sent before is refused (a
+// service that loops would otherwise be read for ever), as is paging that does not end.
+func listAll[R any](ctx context.Context, inv *Inventory, product, region string, how paging,
+	build func(at pageAt) requests.AcsRequest, keep func(resp *R) (pageEnd, error)) error {
+	seen := map[string]bool{}
+	at := pageAt{number: 1}
 	read := 0
-	for n := 1; ; n++ {
-		got, total, err := page(n)
+	for {
+		req := build(at)
+		action := req.GetActionName()
+		body, err := inv.do(ctx, product, region, req)
 		if err != nil {
 			return err
 		}
-		read += got
-		if got == 0 || read >= total {
-			return nil
+		var resp R
+		if err := decode(action, body, &resp); err != nil {
+			return err
 		}
-		if n > 100_000 {
-			return errs.E(errs.KindUnavailable, "alibaba cloud %s: paging does not end", action)
+		end, err := keep(&resp)
+		if err != nil {
+			return err
+		}
+		switch how {
+		case byToken:
+			if end.next == "" {
+				return nil
+			}
+			if seen[end.next] {
+				return errs.E(errs.KindUnavailable, "alibaba cloud %s: NextToken %q came back a second time", action, errs.Clip(end.next, 40))
+			}
+			seen[end.next] = true
+			at.token = end.next
+		case byNumber:
+			read += end.got
+			if end.got == 0 || read >= end.total {
+				return nil
+			}
+			if at.number > 100_000 {
+				return errs.E(errs.KindUnavailable, "alibaba cloud %s: paging does not end", action)
+			}
+			at.number++
 		}
 		if err := ctx.Err(); err != nil {
 			return ctxError(action, err)
@@ -267,27 +300,21 @@ func numberPages(ctx context.Context, action string, page func(n int) (got, tota
 
 // ECSInstances lists the instances of region.
 func (inv *Inventory) ECSInstances(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := tokenPages(ctx, "DescribeInstances", func(token string) (string, error) {
-		req := ecs.CreateDescribeInstancesRequest()
-		req.MaxResults = inv.page(100)
-		req.NextToken = token
-		body, err := inv.do(ctx, "ecs", region, req)
-		if err != nil {
-			return "", err
-		}
-		var resp struct {
-			NextToken string
-			Instances struct {
-				Instance []struct {
-					ecs.Instance
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		NextToken string
+		Instances struct {
+			Instance []struct {
+				ecs.Instance
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeInstances", body, &resp); err != nil {
-			return "", err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "ecs", region, byToken, func(at pageAt) requests.AcsRequest {
+		req := ecs.CreateDescribeInstancesRequest()
+		req.MaxResults, req.NextToken = inv.page(100), at.token
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.Instances.Instance {
 			charge := chargeOf(x.InstanceChargeType)
 			r := resource.Resource{AccountID: accountID, ResourceID: x.InstanceId, Type: resource.ECS, Region: x.RegionId,
@@ -303,34 +330,28 @@ func (inv *Inventory) ECSInstances(ctx context.Context, accountID int64, region 
 			}
 			out = append(out, r)
 		}
-		return resp.NextToken, nil
+		return pageEnd{next: resp.NextToken}, nil
 	})
 	return out, err
 }
 
 // Disks lists the cloud disks of region.
 func (inv *Inventory) Disks(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := tokenPages(ctx, "DescribeDisks", func(token string) (string, error) {
-		req := ecs.CreateDescribeDisksRequest()
-		req.MaxResults = inv.page(100)
-		req.NextToken = token
-		body, err := inv.do(ctx, "ecs", region, req)
-		if err != nil {
-			return "", err
-		}
-		var resp struct {
-			NextToken string
-			Disks     struct {
-				Disk []struct {
-					ecs.Disk
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		NextToken string
+		Disks     struct {
+			Disk []struct {
+				ecs.Disk
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeDisks", body, &resp); err != nil {
-			return "", err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "ecs", region, byToken, func(at pageAt) requests.AcsRequest {
+		req := ecs.CreateDescribeDisksRequest()
+		req.MaxResults, req.NextToken = inv.page(100), at.token
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.Disks.Disk {
 			charge := chargeOf(x.DiskChargeType)
 			r := resource.Resource{AccountID: accountID, ResourceID: x.DiskId, Type: resource.Disk, Region: x.RegionId,
@@ -349,34 +370,28 @@ func (inv *Inventory) Disks(ctx context.Context, accountID int64, region string)
 			}
 			out = append(out, r)
 		}
-		return resp.NextToken, nil
+		return pageEnd{next: resp.NextToken}, nil
 	})
 	return out, err
 }
 
 // Snapshots lists the disk snapshots of region.
 func (inv *Inventory) Snapshots(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := tokenPages(ctx, "DescribeSnapshots", func(token string) (string, error) {
-		req := ecs.CreateDescribeSnapshotsRequest()
-		req.MaxResults = inv.page(100)
-		req.NextToken = token
-		body, err := inv.do(ctx, "ecs", region, req)
-		if err != nil {
-			return "", err
-		}
-		var resp struct {
-			NextToken string
-			Snapshots struct {
-				Snapshot []struct {
-					ecs.Snapshot
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		NextToken string
+		Snapshots struct {
+			Snapshot []struct {
+				ecs.Snapshot
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeSnapshots", body, &resp); err != nil {
-			return "", err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "ecs", region, byToken, func(at pageAt) requests.AcsRequest {
+		req := ecs.CreateDescribeSnapshotsRequest()
+		req.MaxResults, req.NextToken = inv.page(100), at.token
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.Snapshots.Snapshot {
 			size, _ := strconv.Atoi(x.SourceDiskSize)
 			out = append(out, resource.Resource{AccountID: accountID, ResourceID: x.SnapshotId, Type: resource.Snapshot,
@@ -384,7 +399,7 @@ func (inv *Inventory) Snapshots(ctx context.Context, accountID int64, region str
 				Tags: tagMap(x.Tags.Tag), CreatedAt: parseAPITime(x.CreationTime), SourceID: x.SourceDiskId, SizeGB: size,
 				Attrs: map[string]any{"apiStatus": x.Status, "sourceDiskType": x.SourceDiskType, "retentionDays": x.RetentionDays}})
 		}
-		return resp.NextToken, nil
+		return pageEnd{next: resp.NextToken}, nil
 	})
 	return out, err
 }
@@ -446,27 +461,21 @@ const PriceBandwidth = "bandwidth"
 
 // EIPs lists the elastic IP addresses of region.
 func (inv *Inventory) EIPs(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := numberPages(ctx, "DescribeEipAddresses", func(n int) (int, int, error) {
-		req := vpc.CreateDescribeEipAddressesRequest()
-		req.PageNumber = requests.NewInteger(n)
-		req.PageSize = inv.page(100)
-		body, err := inv.do(ctx, "vpc", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalCount   int
-			EipAddresses struct {
-				EipAddress []struct {
-					vpc.EipAddress
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		TotalCount   int
+		EipAddresses struct {
+			EipAddress []struct {
+				vpc.EipAddress
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeEipAddresses", body, &resp); err != nil {
-			return 0, 0, err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "vpc", region, byNumber, func(at pageAt) requests.AcsRequest {
+		req := vpc.CreateDescribeEipAddressesRequest()
+		req.PageNumber, req.PageSize = requests.NewInteger(at.number), inv.page(100)
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.EipAddresses.EipAddress {
 			charge := chargeOf(x.ChargeType)
 			bw, _ := strconv.Atoi(x.Bandwidth)
@@ -481,7 +490,7 @@ func (inv *Inventory) EIPs(ctx context.Context, accountID int64, region string) 
 			}
 			out = append(out, r)
 		}
-		return len(resp.EipAddresses.EipAddress), resp.TotalCount, nil
+		return pageEnd{got: len(resp.EipAddresses.EipAddress), total: resp.TotalCount}, nil
 	})
 	return out, err
 }
@@ -501,24 +510,18 @@ func (inv *Inventory) NATGateways(ctx context.Context, accountID int64, region s
 		vpc.NatGateway
 		Tags struct{ Tag []tagPair }
 	}
+	type page struct {
+		TotalCount  int
+		NatGateways struct{ NatGateway []nat }
+	}
 	var nats []nat
-	err := numberPages(ctx, "DescribeNatGateways", func(n int) (int, int, error) {
+	err := listAll(ctx, inv, "vpc", region, byNumber, func(at pageAt) requests.AcsRequest {
 		req := vpc.CreateDescribeNatGatewaysRequest()
-		req.PageNumber = requests.NewInteger(n)
-		req.PageSize = inv.page(50)
-		body, err := inv.do(ctx, "vpc", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalCount  int
-			NatGateways struct{ NatGateway []nat }
-		}
-		if err := decode("DescribeNatGateways", body, &resp); err != nil {
-			return 0, 0, err
-		}
+		req.PageNumber, req.PageSize = requests.NewInteger(at.number), inv.page(50)
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		nats = append(nats, resp.NatGateways.NatGateway...)
-		return len(resp.NatGateways.NatGateway), resp.TotalCount, nil
+		return pageEnd{got: len(resp.NatGateways.NatGateway), total: resp.TotalCount}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -558,37 +561,25 @@ func natStatus(s string) string {
 }
 
 func (inv *Inventory) natEntries(ctx context.Context, region, table string, snat bool) (int, error) {
-	count := 0
-	action := "DescribeForwardTableEntries"
-	if snat {
-		action = "DescribeSnatTableEntries"
+	type page struct {
+		TotalCount          int
+		SnatTableEntries    struct{ SnatTableEntry []json.RawMessage }
+		ForwardTableEntries struct{ ForwardTableEntry []json.RawMessage }
 	}
-	err := numberPages(ctx, action, func(n int) (int, int, error) {
-		var req requests.AcsRequest
+	count := 0
+	err := listAll(ctx, inv, "vpc", region, byNumber, func(at pageAt) requests.AcsRequest {
 		if snat {
 			r := vpc.CreateDescribeSnatTableEntriesRequest()
-			r.SnatTableId, r.PageNumber, r.PageSize = table, requests.NewInteger(n), inv.page(50)
-			req = r
-		} else {
-			r := vpc.CreateDescribeForwardTableEntriesRequest()
-			r.ForwardTableId, r.PageNumber, r.PageSize = table, requests.NewInteger(n), inv.page(50)
-			req = r
+			r.SnatTableId, r.PageNumber, r.PageSize = table, requests.NewInteger(at.number), inv.page(50)
+			return r
 		}
-		body, err := inv.do(ctx, "vpc", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalCount          int
-			SnatTableEntries    struct{ SnatTableEntry []json.RawMessage }
-			ForwardTableEntries struct{ ForwardTableEntry []json.RawMessage }
-		}
-		if err := decode(action, body, &resp); err != nil {
-			return 0, 0, err
-		}
+		r := vpc.CreateDescribeForwardTableEntriesRequest()
+		r.ForwardTableId, r.PageNumber, r.PageSize = table, requests.NewInteger(at.number), inv.page(50)
+		return r
+	}, func(resp *page) (pageEnd, error) {
 		got := len(resp.SnatTableEntries.SnatTableEntry) + len(resp.ForwardTableEntries.ForwardTableEntry)
 		count += got
-		return got, resp.TotalCount, nil
+		return pageEnd{got: got, total: resp.TotalCount}, nil
 	})
 	return count, err
 }
@@ -597,27 +588,21 @@ func (inv *Inventory) natEntries(ctx context.Context, region, table string, snat
 
 // LoadBalancers lists the classic load balancers of region with their backends and health.
 func (inv *Inventory) LoadBalancers(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := numberPages(ctx, "DescribeLoadBalancers", func(n int) (int, int, error) {
-		req := slb.CreateDescribeLoadBalancersRequest()
-		req.PageNumber = requests.NewInteger(n)
-		req.PageSize = inv.page(100)
-		body, err := inv.do(ctx, "slb", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalCount    int
-			LoadBalancers struct {
-				LoadBalancer []struct {
-					slb.LoadBalancer
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		TotalCount    int
+		LoadBalancers struct {
+			LoadBalancer []struct {
+				slb.LoadBalancer
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeLoadBalancers", body, &resp); err != nil {
-			return 0, 0, err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "slb", region, byNumber, func(at pageAt) requests.AcsRequest {
+		req := slb.CreateDescribeLoadBalancersRequest()
+		req.PageNumber, req.PageSize = requests.NewInteger(at.number), inv.page(100)
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.LoadBalancers.LoadBalancer {
 			charge := resource.PostPaid
 			if x.PayType == "PrePay" {
@@ -640,7 +625,7 @@ func (inv *Inventory) LoadBalancers(ctx context.Context, accountID int64, region
 				InternetChargeType: x.InternetChargeType,
 				Attrs:              map[string]any{"address": x.Address, "addressType": x.AddressType, "apiStatus": x.LoadBalancerStatus}})
 		}
-		return len(resp.LoadBalancers.LoadBalancer), resp.TotalCount, nil
+		return pageEnd{got: len(resp.LoadBalancers.LoadBalancer), total: resp.TotalCount}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -678,22 +663,16 @@ func (inv *Inventory) LoadBalancers(ctx context.Context, accountID int64, region
 
 // DBInstances lists the RDS instances of region with their tags (ListTagResources).
 func (inv *Inventory) DBInstances(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
+	type page struct {
+		TotalRecordCount int
+		Items            struct{ DBInstance []rds.DBInstance }
+	}
 	var out []resource.Resource
-	err := numberPages(ctx, "DescribeDBInstances", func(n int) (int, int, error) {
+	err := listAll(ctx, inv, "rds", region, byNumber, func(at pageAt) requests.AcsRequest {
 		req := rds.CreateDescribeDBInstancesRequest()
-		req.PageNumber = requests.NewInteger(n)
-		req.PageSize = inv.page(100)
-		body, err := inv.do(ctx, "rds", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalRecordCount int
-			Items            struct{ DBInstance []rds.DBInstance }
-		}
-		if err := decode("DescribeDBInstances", body, &resp); err != nil {
-			return 0, 0, err
-		}
+		req.PageNumber, req.PageSize = requests.NewInteger(at.number), inv.page(100)
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.Items.DBInstance {
 			charge := chargeOf(x.PayType)
 			out = append(out, resource.Resource{AccountID: accountID, ResourceID: x.DBInstanceId, Type: resource.RDS,
@@ -702,10 +681,16 @@ func (inv *Inventory) DBInstances(ctx context.Context, accountID int64, region s
 				Tags:  map[string]string{},
 				Attrs: map[string]any{"engine": x.Engine, "engineVersion": x.EngineVersion, "storageType": x.DBInstanceStorageType}})
 		}
-		return len(resp.Items.DBInstance), resp.TotalRecordCount, nil
+		return pageEnd{got: len(resp.Items.DBInstance), total: resp.TotalRecordCount}, nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	type tagPage struct {
+		NextToken    string
+		TagResources struct {
+			TagResource []struct{ ResourceId, TagKey, TagValue string }
+		}
 	}
 	byID := make(map[string]*resource.Resource, len(out))
 	for i := range out {
@@ -716,30 +701,17 @@ func (inv *Inventory) DBInstances(ctx context.Context, accountID int64, region s
 		for _, r := range out[start:min(start+50, len(out))] {
 			ids = append(ids, r.ResourceID)
 		}
-		err := tokenPages(ctx, "ListTagResources", func(token string) (string, error) {
+		err := listAll(ctx, inv, "rds", region, byToken, func(at pageAt) requests.AcsRequest {
 			req := rds.CreateListTagResourcesRequest()
-			req.ResourceType = "INSTANCE"
-			req.ResourceId = &ids
-			req.NextToken = token
-			body, err := inv.do(ctx, "rds", region, req)
-			if err != nil {
-				return "", err
-			}
-			var resp struct {
-				NextToken    string
-				TagResources struct {
-					TagResource []struct{ ResourceId, TagKey, TagValue string }
-				}
-			}
-			if err := decode("ListTagResources", body, &resp); err != nil {
-				return "", err
-			}
+			req.ResourceType, req.ResourceId, req.NextToken = "INSTANCE", &ids, at.token
+			return req
+		}, func(resp *tagPage) (pageEnd, error) {
 			for _, t := range resp.TagResources.TagResource {
 				if r := byID[t.ResourceId]; r != nil {
 					r.Tags[t.TagKey] = t.TagValue
 				}
 			}
-			return resp.NextToken, nil
+			return pageEnd{next: resp.NextToken}, nil
 		})
 		if err != nil {
 			return nil, err
@@ -752,27 +724,21 @@ func (inv *Inventory) DBInstances(ctx context.Context, accountID int64, region s
 
 // RedisInstances lists the Tair (Redis) instances of region.
 func (inv *Inventory) RedisInstances(ctx context.Context, accountID int64, region string) ([]resource.Resource, error) {
-	var out []resource.Resource
-	err := numberPages(ctx, "DescribeInstances", func(n int) (int, int, error) {
-		req := rkvstore.CreateDescribeInstancesRequest()
-		req.PageNumber = requests.NewInteger(n)
-		req.PageSize = inv.page(50)
-		body, err := inv.do(ctx, "kvstore", region, req)
-		if err != nil {
-			return 0, 0, err
-		}
-		var resp struct {
-			TotalCount int
-			Instances  struct {
-				KVStoreInstance []struct {
-					rkvstore.KVStoreInstance
-					Tags struct{ Tag []tagPair }
-				}
+	type page struct {
+		TotalCount int
+		Instances  struct {
+			KVStoreInstance []struct {
+				rkvstore.KVStoreInstance
+				Tags struct{ Tag []tagPair }
 			}
 		}
-		if err := decode("DescribeInstances", body, &resp); err != nil {
-			return 0, 0, err
-		}
+	}
+	var out []resource.Resource
+	err := listAll(ctx, inv, "kvstore", region, byNumber, func(at pageAt) requests.AcsRequest {
+		req := rkvstore.CreateDescribeInstancesRequest()
+		req.PageNumber, req.PageSize = requests.NewInteger(at.number), inv.page(50)
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		for _, x := range resp.Instances.KVStoreInstance {
 			charge := chargeOf(x.ChargeType)
 			status := x.InstanceStatus
@@ -786,9 +752,104 @@ func (inv *Inventory) RedisInstances(ctx context.Context, accountID int64, regio
 				Attrs: map[string]any{"engineVersion": x.EngineVersion, "architecture": x.ArchitectureType, "capacityMiB": x.Capacity,
 					"apiStatus": x.InstanceStatus}})
 		}
-		return len(resp.Instances.KVStoreInstance), resp.TotalCount, nil
+		return pageEnd{got: len(resp.Instances.KVStoreInstance), total: resp.TotalCount}, nil
 	})
 	return out, err
+}
+
+// ---- auto-renewal ----
+
+// AutoRenewBatch is how many ECS instances one DescribeInstanceAutoRenewAttribute call asks
+// about: the documented most.
+const AutoRenewBatch = 100
+
+// AutoRenew reads whether the subscriptions among rs (resources of region) renew themselves
+// when they end, and sets their AutoRenew. ECS is asked with DescribeInstanceAutoRenewAttribute,
+// AutoRenewBatch instances a call; RDS and Tair with DescribeInstanceAutoRenewalAttribute,
+// which takes one instance id a call, so every page of the region is read instead. Only
+// subscriptions are asked about (ECS answers an error for a pay-as-you-go instance), and a
+// product without subscriptions in the region costs no call.
+func (inv *Inventory) AutoRenew(ctx context.Context, region string, rs []resource.Resource) error {
+	subs := map[resource.Type]map[string]*resource.Resource{}
+	var ecsIDs []string
+	for i := range rs {
+		r := &rs[i]
+		if r.ChargeType != resource.PrePaid || r.Released() {
+			continue
+		}
+		switch r.Type {
+		case resource.ECS, resource.RDS, resource.Redis:
+			if subs[r.Type] == nil {
+				subs[r.Type] = map[string]*resource.Resource{}
+			}
+			subs[r.Type][r.ResourceID] = r
+			if r.Type == resource.ECS {
+				ecsIDs = append(ecsIDs, r.ResourceID)
+			}
+		}
+	}
+	type ecsPage struct {
+		TotalCount              int
+		InstanceRenewAttributes struct {
+			InstanceRenewAttribute []ecs.InstanceRenewAttribute
+		}
+	}
+	sort.Strings(ecsIDs)
+	for start := 0; start < len(ecsIDs); start += AutoRenewBatch {
+		batch := strings.Join(ecsIDs[start:min(start+AutoRenewBatch, len(ecsIDs))], ",")
+		err := listAll(ctx, inv, "ecs", region, byNumber, func(at pageAt) requests.AcsRequest {
+			req := ecs.CreateDescribeInstanceAutoRenewAttributeRequest()
+			req.InstanceId, req.PageNumber, req.PageSize = batch, strconv.Itoa(at.number), string(inv.page(AutoRenewBatch))
+			return req
+		}, func(resp *ecsPage) (pageEnd, error) {
+			got := resp.InstanceRenewAttributes.InstanceRenewAttribute
+			for _, a := range got {
+				if r := subs[resource.ECS][a.InstanceId]; r != nil {
+					r.AutoRenew = a.AutoRenewEnabled || a.RenewalStatus == "AutoRenewal"
+				}
+			}
+			return pageEnd{got: len(got), total: resp.TotalCount}, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// RDS and Tair answer alike: Items.Item[] with AutoRenew "true" or "false" (any case).
+	type dbPage struct {
+		TotalRecordCount int
+		Items            struct {
+			Item []struct{ DBInstanceId, AutoRenew string }
+		}
+	}
+	for _, db := range []struct {
+		product string
+		typ     resource.Type
+		request func() requests.AcsRequest
+	}{
+		{"rds", resource.RDS, func() requests.AcsRequest { return rds.CreateDescribeInstanceAutoRenewalAttributeRequest() }},
+		{"kvstore", resource.Redis, func() requests.AcsRequest { return rkvstore.CreateDescribeInstanceAutoRenewalAttributeRequest() }},
+	} {
+		if len(subs[db.typ]) == 0 {
+			continue
+		}
+		err := listAll(ctx, inv, db.product, region, byNumber, func(at pageAt) requests.AcsRequest {
+			req := db.request()
+			q := req.GetQueryParams()
+			q["PageNumber"], q["PageSize"] = strconv.Itoa(at.number), string(inv.page(100))
+			return req
+		}, func(resp *dbPage) (pageEnd, error) {
+			for _, it := range resp.Items.Item {
+				if r := subs[db.typ][it.DBInstanceId]; r != nil {
+					r.AutoRenew = strings.EqualFold(it.AutoRenew, "true")
+				}
+			}
+			return pageEnd{got: len(resp.Items.Item), total: resp.TotalRecordCount}, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ---- CloudMonitor ----
@@ -934,10 +995,11 @@ func (inv *Inventory) batchMetrics(ctx context.Context, accountID int64, namespa
 	var days []resource.MetricDay
 	for metric, byID := range points {
 		for id, ps := range byID {
+			// In time order, so that a day's mean is the same sum whatever the map's order.
 			perDay := map[int64][][2]float64{}
-			for ts, v := range ps {
+			for _, ts := range slices.Sorted(maps.Keys(ps)) {
 				d := (ts + 8*3600) / 86400
-				perDay[d] = append(perDay[d], v)
+				perDay[d] = append(perDay[d], ps[ts])
 			}
 			for d, vs := range perDay {
 				days = append(days, summarise(accountID, id, metric, time.Unix(d*86400-8*3600, 0).In(billing.Shanghai), vs))
@@ -973,31 +1035,26 @@ func (inv *Inventory) metricPoints(ctx context.Context, namespace string, m cmsM
 	if err != nil {
 		return nil, err
 	}
+	type page struct {
+		Success    *bool
+		Code       string
+		Message    string
+		NextToken  string
+		Datapoints string
+	}
 	out := map[string]map[int64][2]float64{}
-	err = tokenPages(ctx, "DescribeMetricList", func(token string) (string, error) {
+	err = listAll(ctx, inv, "cms", inv.base.region, byToken, func(at pageAt) requests.AcsRequest {
 		req := cms.CreateDescribeMetricListRequest()
 		req.Namespace, req.MetricName, req.Period = namespace, m.name, strconv.Itoa(metricPeriod)
 		req.StartTime, req.EndTime = strconv.FormatInt(start.UnixMilli(), 10), strconv.FormatInt(end.UnixMilli(), 10)
-		req.Dimensions, req.Length, req.NextToken = string(dj), "1440", token
-		body, err := inv.do(ctx, "cms", inv.base.region, req)
-		if err != nil {
-			return "", err
-		}
-		var resp struct {
-			Success    *bool
-			Code       string
-			Message    string
-			NextToken  string
-			Datapoints string
-		}
-		if err := decode("DescribeMetricList", body, &resp); err != nil {
-			return "", err
-		}
+		req.Dimensions, req.Length, req.NextToken = string(dj), "1440", at.token
+		return req
+	}, func(resp *page) (pageEnd, error) {
 		if resp.Success != nil && !*resp.Success {
-			return "", errs.E(errs.KindUnavailable, "alibaba cloud DescribeMetricList: %s: %s", resp.Code, errs.Clip(resp.Message, 200))
+			return pageEnd{}, errs.E(errs.KindUnavailable, "alibaba cloud DescribeMetricList: %s: %s", resp.Code, errs.Clip(resp.Message, 200))
 		}
 		if resp.Datapoints == "" {
-			return resp.NextToken, nil
+			return pageEnd{next: resp.NextToken}, nil
 		}
 		var pts []struct {
 			Timestamp  int64   `json:"timestamp"`
@@ -1006,7 +1063,7 @@ func (inv *Inventory) metricPoints(ctx context.Context, namespace string, m cmsM
 			Maximum    float64 `json:"Maximum"`
 		}
 		if err := json.Unmarshal([]byte(resp.Datapoints), &pts); err != nil {
-			return "", badResponse("DescribeMetricList", fmt.Errorf("datapoints: %w", err))
+			return pageEnd{}, badResponse("DescribeMetricList", fmt.Errorf("datapoints: %w", err))
 		}
 		for _, p := range pts {
 			if out[p.InstanceID] == nil {
@@ -1014,7 +1071,7 @@ func (inv *Inventory) metricPoints(ctx context.Context, namespace string, m cmsM
 			}
 			out[p.InstanceID][p.Timestamp/1000] = [2]float64{p.Average * m.scale, p.Maximum * m.scale}
 		}
-		return resp.NextToken, nil
+		return pageEnd{next: resp.NextToken}, nil
 	})
 	return out, err
 }

@@ -37,6 +37,7 @@ func readAll(ctx context.Context, inv *aliyun.Inventory, accountID int64) ([]res
 	}
 	var out []resource.Resource
 	for _, region := range regions {
+		start := len(out)
 		for _, list := range []func(context.Context, int64, string) ([]resource.Resource, error){
 			inv.ECSInstances, inv.Disks, inv.Snapshots, inv.EIPs, inv.NATGateways, inv.LoadBalancers, inv.DBInstances, inv.RedisInstances,
 		} {
@@ -45,6 +46,9 @@ func readAll(ctx context.Context, inv *aliyun.Inventory, accountID int64) ([]res
 				return nil, nil, err
 			}
 			out = append(out, rs...)
+		}
+		if err := inv.AutoRenew(ctx, region, out[start:]); err != nil {
+			return nil, nil, err
 		}
 	}
 	return out, regions, nil
@@ -63,7 +67,7 @@ func TestInventoryReadsEveryPageAndRegion(t *testing.T) {
 			}
 			srv, f := simInventory(t, w, limits)
 			ctx := t.Context()
-			released := 0
+			released, renewing := 0, 0
 			for i, acct := range w.Accounts() {
 				inv, err := f.Inventory(acct.Site, aliyun.Credentials{AccessKeyID: acct.AccessKeyID, AccessKeySecret: acct.AccessKeySecret})
 				if err != nil {
@@ -109,6 +113,12 @@ func TestInventoryReadsEveryPageAndRegion(t *testing.T) {
 						!r.CreatedAt.Truncate(time.Minute).Equal(x.Created.Truncate(time.Minute)) {
 						t.Errorf("%s read as %+v, want %+v", x.ID, r, x)
 					}
+					if r.AutoRenew != x.AutoRenew {
+						t.Errorf("%s %s (%s): auto-renew %v, want %v", x.Type, x.ID, x.ChargeType, r.AutoRenew, x.AutoRenew)
+					}
+					if x.AutoRenew {
+						renewing++
+					}
 					if r.AttachedTo != x.AttachedTo && r.Type != resource.Snapshot {
 						t.Errorf("%s attached to %q, want %q", x.ID, r.AttachedTo, x.AttachedTo)
 					}
@@ -130,6 +140,9 @@ func TestInventoryReadsEveryPageAndRegion(t *testing.T) {
 				if calls["ecs.DescribeInstances"] <= len(regions) {
 					t.Errorf("DescribeInstances took %d calls over %d regions: pages were not followed", calls["ecs.DescribeInstances"], len(regions))
 				}
+			}
+			if renewing == 0 {
+				t.Error("no subscription renews itself; the auto-renewal read proves nothing")
 			}
 			if released == 0 {
 				t.Error("the world released nothing upstream; the test proves nothing about releases")

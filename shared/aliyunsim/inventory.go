@@ -171,6 +171,11 @@ type InventoryResource struct {
 	SourceDisk string
 	Backends   int
 	Entries    int
+	// AutoRenew: a subscription instance (ECS, RDS, Tair) that the auto-renewal APIs say
+	// renews itself at Expires.
+	AutoRenew bool
+	Expires   time.Time
+	SizeGB    int // disks and snapshots
 }
 
 // Inventory returns every resource of account uid the inventory APIs know, released ones
@@ -184,7 +189,8 @@ func (w *World) Inventory(uid string) []InventoryResource {
 	for _, r := range inv.res {
 		x := InventoryResource{Type: r.typ, ID: r.id, Region: r.region, Status: r.apiStatus(w.anchor), ChargeType: r.charge,
 			Tags: r.tags, Created: r.created, AttachedTo: r.attachedTo, SourceDisk: r.sourceDisk, Backends: len(r.backends),
-			Entries: r.snat + r.dnat}
+			Entries: r.snat + r.dnat, AutoRenew: r.renews(), Expires: r.expires,
+			SizeGB: r.sizeGB}
 		if r.released != 0 {
 			x.Released = dayTime(r.released)
 		}
@@ -200,6 +206,12 @@ func InventoryRegions() []string {
 		out[i] = r.id
 	}
 	return out
+}
+
+// renews reports whether the auto-renewal APIs answer that r renews itself: a subscription
+// instance of ECS, RDS or Tair with the flag on (only those products are asked).
+func (r *invRes) renews() bool {
+	return r.autoRenew && r.charge == resource.PrePaid && (r.typ == resource.ECS || r.typ == resource.RDS || r.typ == resource.Redis)
 }
 
 // existsOn reports whether r is listed by the APIs on day (not yet released).
@@ -356,14 +368,8 @@ func (w *World) buildInventory(a *simAccount) *invAccount {
 				r.prof["CPUUtilization"] = series{level: 3.5, burst: 4.8} // hard: just under 5 %
 				r.hard = true
 			}
-			if r.charge == resource.PrePaid && r.autoRenew && h>>24%3 == 0 {
-				// About to renew: 3–14 days left, or 16 days (outside the 15).
-				left := int64(3 + h>>28%12)
-				if h>>32%4 == 0 {
-					left = renewWithinDays + 1
-					r.hardNeg = append(r.hardNeg, RuleRenewal)
-				}
-				r.expires = dayTime(w.anchor + left)
+			if r.charge == resource.PrePaid && h>>24%3 == 0 {
+				r.expires, r.hardNeg = w.renewalCase(r, h>>28, r.hardNeg)
 			}
 		case h%100 < 7 && age > 10:
 			// Stopped (in the normal, charging mode): some for a few days only.
@@ -566,8 +572,8 @@ func (w *World) buildInventory(a *simAccount) *invAccount {
 					r.hard = true
 				}
 			}
-			if r.charge == resource.PrePaid && r.autoRenew && h>>16%3 == 0 {
-				r.expires = dayTime(w.anchor + int64(2+h>>20%12))
+			if r.charge == resource.PrePaid && h>>16%3 == 0 {
+				r.expires, r.hardNeg = w.renewalCase(r, h>>20, r.hardNeg)
 			}
 		}
 	}
@@ -614,6 +620,22 @@ func (w *World) buildInventory(a *simAccount) *invAccount {
 		w.label(inv, r, asOf)
 	}
 	return inv
+}
+
+// renewalCase places the end of an idle subscription near the renewal rule's window: 3–14
+// days away, so that with auto-renewal on the rule must find it; without auto-renewal (a hard
+// negative: it will lapse by itself) or, one in four with it on, 16 days away (just outside
+// the 15), the rule must not.
+func (w *World) renewalCase(r *invRes, h uint64, hardNeg []string) (time.Time, []string) {
+	left := int64(3 + h%12)
+	switch {
+	case !r.autoRenew:
+		hardNeg = append(hardNeg, RuleRenewal)
+	case h>>4%4 == 0:
+		left = renewWithinDays + 1
+		hardNeg = append(hardNeg, RuleRenewal)
+	}
+	return dayTime(w.anchor + left), hardNeg
 }
 
 // simByID finds the billed resource with id.

@@ -39,21 +39,24 @@ const (
 // others are conservative figures of the quota-centre defaults. Requests over the limit are
 // answered with the product's throttling code and are not served.
 var DefaultAPILimits = map[string]float64{
-	"ecs.DescribeRegions":             10,
-	"ecs.DescribeInstances":           50,
-	"ecs.DescribeDisks":               50,
-	"ecs.DescribeSnapshots":           50,
-	"ecs.DescribePrice":               20,
-	"vpc.DescribeEipAddresses":        20,
-	"vpc.DescribeNatGateways":         20,
-	"vpc.DescribeSnatTableEntries":    20,
-	"vpc.DescribeForwardTableEntries": 20,
-	"slb.DescribeLoadBalancers":       20,
-	"slb.DescribeHealthStatus":        20,
-	"rds.DescribeDBInstances":         20,
-	"rds.ListTagResources":            20,
-	"kvstore.DescribeInstances":       20,
-	"cms.DescribeMetricList":          50,
+	"ecs.DescribeRegions":                          10,
+	"ecs.DescribeInstances":                        50,
+	"ecs.DescribeDisks":                            50,
+	"ecs.DescribeSnapshots":                        50,
+	"ecs.DescribePrice":                            20,
+	"ecs.DescribeInstanceAutoRenewAttribute":       20,
+	"rds.DescribeInstanceAutoRenewalAttribute":     20,
+	"kvstore.DescribeInstanceAutoRenewalAttribute": 20,
+	"vpc.DescribeEipAddresses":                     20,
+	"vpc.DescribeNatGateways":                      20,
+	"vpc.DescribeSnatTableEntries":                 20,
+	"vpc.DescribeForwardTableEntries":              20,
+	"slb.DescribeLoadBalancers":                    20,
+	"slb.DescribeHealthStatus":                     20,
+	"rds.DescribeDBInstances":                      20,
+	"rds.ListTagResources":                         20,
+	"kvstore.DescribeInstances":                    20,
+	"cms.DescribeMetricList":                       50,
 }
 
 var inventoryAPIs = func() map[string]*inventoryAPI {
@@ -75,6 +78,9 @@ var inventoryAPIs = func() map[string]*inventoryAPI {
 		{product: "rds", version: rdsVersion, action: "DescribeDBInstances", handler: (*Server).describeDBInstances, throttle: throttleUser},
 		{product: "rds", version: rdsVersion, action: "ListTagResources", handler: (*Server).listRDSTags, throttle: throttleUser},
 		{product: "kvstore", version: kvstoreVersion, action: "DescribeInstances", handler: (*Server).describeKVStoreInstances, throttle: throttleUser},
+		{product: "ecs", version: ecsVersion, action: "DescribeInstanceAutoRenewAttribute", handler: (*Server).describeECSAutoRenew, throttle: throttleUser},
+		{product: "rds", version: rdsVersion, action: "DescribeInstanceAutoRenewalAttribute", handler: (*Server).describeRDSAutoRenew, throttle: throttleUser},
+		{product: "kvstore", version: kvstoreVersion, action: "DescribeInstanceAutoRenewalAttribute", handler: (*Server).describeKVStoreAutoRenew, throttle: throttleUser},
 		{product: "cms", version: cmsVersion, action: "DescribeMetricList", handler: (*Server).describeMetricList, throttle: cmsThrottle},
 	}
 	m := make(map[string]*inventoryAPI, len(list))
@@ -228,6 +234,16 @@ func pageOf(form url.Values, def, maxSize int) (number, size int, e *apiError) {
 		size = n
 	}
 	return number, size, nil
+}
+
+// regionPage reads RegionId, PageNumber and PageSize, as every page-numbered list of one
+// region takes them (see pageOf).
+func regionPage(form url.Values, def, maxSize int) (region string, number, size int, e *apiError) {
+	if region, e = regionOf(form); e != nil {
+		return "", 0, 0, e
+	}
+	number, size, e = pageOf(form, def, maxSize)
+	return region, number, size, e
 }
 
 // window cuts items for page number/size.
@@ -535,11 +551,7 @@ func (s *Server) describePrice(a *simAccount, form url.Values, day int64) (any, 
 // ---- VPC ----
 
 func (s *Server) describeEIPs(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 10, 100)
+	region, number, size, e := regionPage(form, 10, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -561,11 +573,7 @@ func (s *Server) describeEIPs(a *simAccount, form url.Values, day int64) (any, *
 func natTable(prefix string, r *invRes) string { return prefix + strings.TrimPrefix(r.id, "ngw-") }
 
 func (s *Server) describeNATs(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 10, 50)
+	region, number, size, e := regionPage(form, 10, 50)
 	if e != nil {
 		return nil, e
 	}
@@ -604,17 +612,13 @@ func (s *Server) describeForwardEntries(a *simAccount, form url.Values, day int6
 }
 
 func (s *Server) natEntries(a *simAccount, form url.Values, day int64, param, prefix string) (any, *apiError) {
-	region, e := regionOf(form)
+	region, number, size, e := regionPage(form, 10, 50)
 	if e != nil {
 		return nil, e
 	}
 	table := form.Get(param)
 	if table == "" {
 		return nil, missing(param)
-	}
-	number, size, e := pageOf(form, 10, 50)
-	if e != nil {
-		return nil, e
 	}
 	r := s.natByTable(a, region, table, prefix)
 	if r == nil || !r.existsOn(day) {
@@ -645,11 +649,7 @@ func (s *Server) natEntries(a *simAccount, form url.Values, day int64, param, pr
 // ---- SLB ----
 
 func (s *Server) describeLoadBalancers(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 50, 100)
+	region, number, size, e := regionPage(form, 50, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -692,11 +692,7 @@ func (s *Server) describeHealthStatus(a *simAccount, form url.Values, day int64)
 // ---- RDS ----
 
 func (s *Server) describeDBInstances(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 30, 100)
+	region, number, size, e := regionPage(form, 30, 100)
 	if e != nil {
 		return nil, e
 	}
@@ -777,11 +773,7 @@ func (s *Server) listRDSTags(a *simAccount, form url.Values, day int64) (any, *a
 // ---- Tair (R-KVStore) ----
 
 func (s *Server) describeKVStoreInstances(a *simAccount, form url.Values, day int64) (any, *apiError) {
-	region, e := regionOf(form)
-	if e != nil {
-		return nil, e
-	}
-	number, size, e := pageOf(form, 30, 50)
+	region, number, size, e := regionPage(form, 30, 50)
 	if e != nil {
 		return nil, e
 	}
@@ -802,4 +794,78 @@ func (s *Server) describeKVStoreInstances(a *simAccount, form url.Values, day in
 	}
 	return map[string]any{"TotalCount": len(items), "PageNumber": number, "PageSize": size,
 		"Instances": map[string]any{"KVStoreInstance": out}}, nil
+}
+
+// ---- auto-renewal ----
+
+// describeECSAutoRenew answers DescribeInstanceAutoRenewAttribute: InstanceId is a
+// comma-separated list of at most 100 subscription instances of the region. A pay-as-you-go
+// instance is an error, as documented (the documentation names no code: the one here is the
+// simulator's).
+func (s *Server) describeECSAutoRenew(a *simAccount, form url.Values, day int64) (any, *apiError) {
+	region, number, size, e := regionPage(form, 10, 100)
+	if e != nil {
+		return nil, e
+	}
+	raw := form.Get("InstanceId")
+	if raw == "" {
+		return nil, missing("InstanceId")
+	}
+	ids := strings.Split(raw, ",")
+	if len(ids) > 100 {
+		return nil, invalidParameter("At most 100 InstanceId may be given.")
+	}
+	inv := s.w.inventory(a.pub.UID)
+	var all []map[string]any
+	for _, id := range ids {
+		r := inv.byID[strings.TrimSpace(id)]
+		if r == nil || r.typ != resource.ECS || r.region != region || !r.existsOn(day) {
+			continue
+		}
+		if r.charge != resource.PrePaid {
+			return nil, &apiError{http.StatusBadRequest, "InvalidInstanceChargeType.NotSupported",
+				fmt.Sprintf("The instance %s is not a subscription instance.", r.id)}
+		}
+		status := "Normal"
+		if r.autoRenew {
+			status = "AutoRenewal"
+		}
+		all = append(all, map[string]any{"InstanceId": r.id, "AutoRenewEnabled": r.autoRenew, "RenewalStatus": status,
+			"Duration": 1, "PeriodUnit": "Month"})
+	}
+	return map[string]any{"TotalCount": len(all), "PageNumber": number, "PageSize": size,
+		"InstanceRenewAttributes": map[string]any{"InstanceRenewAttribute": window(all, number, size)}}, nil
+}
+
+func (s *Server) describeRDSAutoRenew(a *simAccount, form url.Values, day int64) (any, *apiError) {
+	return s.dbAutoRenew(a, form, day, resource.RDS, "True", "False")
+}
+
+func (s *Server) describeKVStoreAutoRenew(a *simAccount, form url.Values, day int64) (any, *apiError) {
+	return s.dbAutoRenew(a, form, day, resource.Redis, "true", "false")
+}
+
+// dbAutoRenew answers DescribeInstanceAutoRenewalAttribute of RDS (AutoRenew "True"/"False")
+// and Tair ("true"/"false"): the subscriptions of the region, or the one DBInstanceId names,
+// paged by number (default 30).
+func (s *Server) dbAutoRenew(a *simAccount, form url.Values, day int64, t resource.Type, yes, no string) (any, *apiError) {
+	region, number, size, e := regionPage(form, 30, 100)
+	if e != nil {
+		return nil, e
+	}
+	one := form.Get("DBInstanceId")
+	var all []map[string]any
+	for _, r := range s.w.listed(a, t, region, day) {
+		if r.charge != resource.PrePaid || one != "" && r.id != one {
+			continue
+		}
+		renew := no
+		if r.autoRenew {
+			renew = yes
+		}
+		all = append(all, map[string]any{"DBInstanceId": r.id, "RegionId": r.region, "Duration": 1, "AutoRenew": renew})
+	}
+	page := window(all, number, size)
+	return map[string]any{"TotalRecordCount": len(all), "PageNumber": number, "PageRecordCount": len(page),
+		"Items": map[string]any{"Item": page}}, nil
 }

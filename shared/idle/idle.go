@@ -108,6 +108,11 @@ type Subject struct {
 	ExpiresAt time.Time // subscription end
 	AutoRenew bool
 
+	// SizeGB is a disk's or snapshot's size; SnapshotGBMonth the price of a GB-month of
+	// snapshot storage in the subject's region (SnapshotPrice), what a snapshot is valued at.
+	SizeGB          int
+	SnapshotGBMonth money.Micros
+
 	Metrics map[string][]Day // daily summaries by metric name, oldest first
 
 	// Cost is the resource's own effective cost (amortised) over the basis window, from the

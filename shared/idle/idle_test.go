@@ -264,3 +264,46 @@ func benchSubjects(n int) []Subject {
 	}
 	return out
 }
+
+// TestSnapshotEstimate: a snapshot finding is worth its size at the snapshot price of its
+// site, as an estimate with the prices compared; without a size or a price it has no figure
+// and claims no comparison. Its own cost (snapshots have no bill) is never used.
+func TestSnapshotEstimate(t *testing.T) {
+	old := asOf.AddDate(0, 0, -200)
+	for _, tc := range []struct {
+		name     string
+		s        Subject
+		want     money.Micros
+		withText string
+	}{
+		{"200 GB on the China site", Subject{Type: TypeSnapshot, Region: "cn-hangzhou", CreatedAt: old, SizeGB: 200, Currency: "CNY",
+			SnapshotGBMonth: SnapshotPrice("cn-hangzhou", "CNY"), Cost: 999}, 24_000_000, "200 GB at 0.12 CNY per GB-month, estimated"},
+		{"40 GB on the international site", Subject{Type: TypeSnapshot, Region: "ap-southeast-1", CreatedAt: old, SizeGB: 40, Currency: "USD",
+			SnapshotGBMonth: SnapshotPrice("ap-southeast-1", "USD")}, 692_000, "40 GB at 0.0173 USD"},
+		{"no size", Subject{Type: TypeSnapshot, CreatedAt: old, Currency: "CNY", SnapshotGBMonth: 120_000, Cost: 999}, 0, ""},
+		{"no price", Subject{Type: TypeSnapshot, CreatedAt: old, SizeGB: 200, Currency: "EUR", SnapshotGBMonth: SnapshotPrice("x", "EUR")}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := Evaluate(Settings{}, []Subject{tc.s}, asOf, now)
+			if len(fs) != 1 || fs[0].Rule != "snapshot_old" || !fs[0].Estimate {
+				t.Fatalf("findings %+v", fs)
+			}
+			f := fs[0]
+			if f.MonthlySavings != tc.want {
+				t.Errorf("savings %s, want %s", f.MonthlySavings, tc.want)
+			}
+			if tc.want == 0 {
+				if f.Prices != nil {
+					t.Errorf("prices %+v without a figure", f.Prices)
+				}
+				return
+			}
+			if f.Prices == nil || f.Prices.CurrentMonthly != tc.want || f.Prices.ProposedMonthly != 0 || f.Prices.Proposed != "deleted" {
+				t.Errorf("prices %+v", f.Prices)
+			}
+			if !strings.Contains(f.Reason, tc.withText) || !strings.Contains(f.ReasonZh, "估算") {
+				t.Errorf("reason %q / %q", f.Reason, f.ReasonZh)
+			}
+		})
+	}
+}

@@ -31,7 +31,9 @@ type Rule struct {
 	TitleZh     string
 	Description string
 	Params      []Param
-	// Estimate says the figure comes from DescribePrice, not from the bill.
+	// Estimate says the figure is a price estimate, not from the bill: DescribePrice's quotes
+	// for a resize or billing switch, the snapshot price table for a snapshot (Alibaba bills
+	// snapshot storage per region, not per snapshot, so a snapshot has no bill of its own).
 	Estimate bool
 	// Exclusive rules give advice that replaces what the rules after them would say (a
 	// release makes a downsize moot; a downsize changes the price a billing switch compares):
@@ -145,14 +147,14 @@ var Rules = []Rule{
 		check:       checkDiskOnStopped,
 	},
 	{
-		ID: "snapshot_orphaned", Types: []string{TypeSnapshot}, Action: ActionDelete, Exclusive: true,
+		ID: "snapshot_orphaned", Types: []string{TypeSnapshot}, Action: ActionDelete, Estimate: true, Exclusive: true,
 		Title: "Snapshot of a deleted disk", TitleZh: "源盘已删除的快照",
 		Description: "A snapshot whose source disk no longer exists.",
 		Params:      []Param{pMinDays(7, "since the snapshot was taken")},
 		check:       checkSnapshotOrphaned,
 	},
 	{
-		ID: "snapshot_old", Types: []string{TypeSnapshot}, Action: ActionDelete, Exclusive: true,
+		ID: "snapshot_old", Types: []string{TypeSnapshot}, Action: ActionDelete, Estimate: true, Exclusive: true,
 		Title: "Old snapshot", TitleZh: "过旧的快照",
 		Description: "A snapshot older than the retention you keep.",
 		Params:      []Param{{Name: "maxAgeDays", Default: 180, Min: 7, Max: 3650, Unit: "days", Description: "oldest snapshot kept"}},
@@ -293,6 +295,34 @@ func (c *checkCtx) stats(metric string, days int) (window, bool) {
 
 func (c *checkCtx) days() int { return int(c.p["days"]) }
 
+// Whether a threshold is itself allowed: "max CPU below 5 %" excludes 5, "at most 1
+// connection" allows 1.
+const (
+	below  = true
+	atMost = false
+)
+
+// Figures of a window that rules hold against their thresholds.
+func maxOf(w window) float64    { return w.max }
+func p95Of(w window) float64    { return w.p95 }
+func mbOfMean(w window) float64 { return mbPerDay(w.mean) }
+
+// quiet is every metric threshold of the rules: it reads metric over the rule's window and
+// reports the window's summary when the window is complete and the figure of it stays under
+// limit (strictly when strict is below).
+func (c *checkCtx) quiet(metric string, figure func(window) float64, limit float64, strict bool) (window, bool) {
+	w, ok := c.stats(metric, c.days())
+	if !ok {
+		return w, false
+	}
+	v := figure(w)
+	return w, v < limit || !strict && v == limit
+}
+
+// lasted is every "least days" threshold of the rules: whether d whole days (-1 when not
+// known) reach the rule's minDays.
+func (c *checkCtx) lasted(d int) bool { return d >= 0 && d >= int(c.p["minDays"]) }
+
 // since is how many whole days the subject has been in its status on asOf (StatusSince,
 // else its creation); -1 when neither is known.
 func since(s *Subject, asOf time.Time) int {
@@ -320,7 +350,7 @@ func checkStoppedCharged(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{
@@ -336,18 +366,15 @@ func (c *checkCtx) idleECS(maxCPU, maxNetOutMB float64) (en, zh string, figures 
 		return "", "", nil, false
 	}
 	days := c.days()
-	cpu, ok := c.stats(MetricCPU, days)
-	if !ok || cpu.max >= maxCPU {
+	cpu, ok := c.quiet(MetricCPU, maxOf, maxCPU, below)
+	if !ok {
 		return "", "", nil, false
 	}
-	out, ok := c.stats(MetricNetOut, days)
+	out, ok := c.quiet(MetricNetOut, mbOfMean, maxNetOutMB, atMost)
 	if !ok {
 		return "", "", nil, false
 	}
 	mb := mbPerDay(out.mean)
-	if mb > maxNetOutMB {
-		return "", "", nil, false
-	}
 	figures = map[string]float64{"maxCpu": round1(cpu.max), "netOutMBPerDay": round1(mb), "days": float64(days)}
 	return fmt.Sprintf("max CPU %.1f %% and %.1f MB/day out over %d days", cpu.max, mb, days),
 		fmt.Sprintf("%d 天内 CPU 最高 %.1f %%，公网流出 %.1f MB/天", days, cpu.max, mb), figures, true
@@ -365,16 +392,16 @@ func (c *checkCtx) idleDB(maxConns, maxQPS float64, withQPS bool) (en, zh string
 		return "", "", nil, false
 	}
 	days := c.days()
-	conns, ok := c.stats(MetricConnections, days)
-	if !ok || conns.max > maxConns {
+	conns, ok := c.quiet(MetricConnections, maxOf, maxConns, atMost)
+	if !ok {
 		return "", "", nil, false
 	}
 	figures = map[string]float64{"maxConnections": round1(conns.max), "days": float64(days)}
 	en = fmt.Sprintf("at most %.0f connections over %d days", conns.max, days)
 	zh = fmt.Sprintf("%d 天内最多 %.0f 个连接", days, conns.max)
 	if withQPS {
-		qps, ok := c.stats(MetricQPS, days)
-		if !ok || qps.max > maxQPS {
+		qps, ok := c.quiet(MetricQPS, maxOf, maxQPS, atMost)
+		if !ok {
 			return "", "", nil, false
 		}
 		figures["maxQps"] = round1(qps.max)
@@ -428,8 +455,8 @@ func checkUnderused(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	days := c.days()
-	cpu, ok := c.stats(MetricCPU, days)
-	if !ok || cpu.p95 >= c.p["maxP95Cpu"] || cpu.max >= c.p["maxCpu"] {
+	cpu, ok := c.quiet(MetricCPU, p95Of, c.p["maxP95Cpu"], below)
+	if _, busy := c.quiet(MetricCPU, maxOf, c.p["maxCpu"], below); !ok || !busy {
 		return hit{}, false
 	}
 	cur, next := s.Price.PayAsYouGoMonthly, s.Price.SmallerPayAsYouGo
@@ -457,7 +484,7 @@ func checkDiskUnattached(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("attached to nothing for %d days", d), zh: fmt.Sprintf("已 %d 天未挂载到任何实例", d),
@@ -471,7 +498,7 @@ func (c *checkCtx) parentStopped() (int, bool) {
 		return 0, false
 	}
 	d := since(p, c.asOf)
-	return d, d >= int(c.p["minDays"])
+	return d, c.lasted(d)
 }
 
 func checkDiskOnStopped(c *checkCtx) (hit, bool) {
@@ -505,11 +532,31 @@ func checkSnapshotOrphaned(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	a := age(s, c.asOf)
-	if a < int(c.p["minDays"]) {
+	if !c.lasted(a) {
 		return hit{}, false
 	}
-	return hit{en: fmt.Sprintf("its source disk %s no longer exists; taken %d days ago", s.ParentID, a),
-		zh: fmt.Sprintf("源盘 %s 已不存在；快照创建于 %d 天前", s.ParentID, a), figures: map[string]float64{"ageDays": float64(a)}}, true
+	return snapshotHit(s, fmt.Sprintf("its source disk %s no longer exists; taken %d days ago", s.ParentID, a),
+		fmt.Sprintf("源盘 %s 已不存在；快照创建于 %d 天前", s.ParentID, a), a), true
+}
+
+// snapshotHit values a snapshot finding: its size times the region's price of a GB-month of
+// snapshot storage, an upper bound (a snapshot is stored as the blocks it changed since the
+// one before, often less than its disk's size), never presented as billed.
+func snapshotHit(s *Subject, en, zh string, ageDays int) hit {
+	h := hit{en: en, zh: zh, figures: map[string]float64{"ageDays": float64(ageDays)}}
+	if s.SizeGB <= 0 || s.SnapshotGBMonth <= 0 {
+		return h
+	}
+	cur := s.SnapshotGBMonth * money.Micros(s.SizeGB)
+	h.figures["sizeGB"] = float64(s.SizeGB)
+	// The unit price in full: at two decimals USD 0.0173 would read 0.02.
+	unit := s.SnapshotGBMonth.Exact()
+	h.en += fmt.Sprintf("; up to %s %s a month (%d GB at %s %s per GB-month, estimated: snapshot storage is billed per region)",
+		cur, s.Currency, s.SizeGB, unit, s.Currency)
+	h.zh += fmt.Sprintf("；每月最多约 %s %s（%d GB × %s %s/GB/月，估算：快照存储按地域计费）", cur, s.Currency, s.SizeGB, unit, s.Currency)
+	h.savings = cur
+	h.prices = &Comparison{Current: fmt.Sprintf("%d GB snapshot", s.SizeGB), Proposed: "deleted", CurrentMonthly: cur}
+	return h
 }
 
 func checkSnapshotOld(c *checkCtx) (hit, bool) {
@@ -517,8 +564,8 @@ func checkSnapshotOld(c *checkCtx) (hit, bool) {
 	if a < 0 || float64(a) <= c.p["maxAgeDays"] {
 		return hit{}, false
 	}
-	return hit{en: fmt.Sprintf("taken %d days ago, older than the %.0f days kept", a, c.p["maxAgeDays"]),
-		zh: fmt.Sprintf("创建于 %d 天前，超过保留期 %.0f 天", a, c.p["maxAgeDays"]), figures: map[string]float64{"ageDays": float64(a)}}, true
+	return snapshotHit(c.s, fmt.Sprintf("taken %d days ago, older than the %.0f days kept", a, c.p["maxAgeDays"]),
+		fmt.Sprintf("创建于 %d 天前，超过保留期 %.0f 天", a, c.p["maxAgeDays"]), a), true
 }
 
 func checkEIPUnbound(c *checkCtx) (hit, bool) {
@@ -527,7 +574,7 @@ func checkEIPUnbound(c *checkCtx) (hit, bool) {
 		return hit{}, false
 	}
 	d := since(s, c.asOf)
-	if d < int(c.p["minDays"]) {
+	if !c.lasted(d) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("bound to nothing for %d days", d), zh: fmt.Sprintf("已 %d 天未绑定任何实例", d),
@@ -536,7 +583,7 @@ func checkEIPUnbound(c *checkCtx) (hit, bool) {
 
 func checkSLBNoBackends(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Backends != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Backends != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: "no backend server attached", zh: "没有挂载任何后端服务器", figures: map[string]float64{"backends": 0}}, true
@@ -544,7 +591,7 @@ func checkSLBNoBackends(c *checkCtx) (hit, bool) {
 
 func checkSLBUnhealthy(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Backends <= 0 || s.HealthyBackends != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Backends <= 0 || s.HealthyBackends != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: fmt.Sprintf("none of its %d backend servers is healthy", s.Backends),
@@ -553,18 +600,15 @@ func checkSLBUnhealthy(c *checkCtx) (hit, bool) {
 
 func checkSLBNoTraffic(c *checkCtx) (hit, bool) {
 	days := c.days()
-	tr, ok := c.stats(MetricTraffic, days)
+	tr, ok := c.quiet(MetricTraffic, mbOfMean, c.p["maxTrafficMB"], atMost)
 	if !ok {
 		return hit{}, false
 	}
-	conns, ok := c.stats(MetricConnections, days)
+	conns, ok := c.quiet(MetricConnections, maxOf, c.p["maxConnections"], atMost)
 	if !ok {
 		return hit{}, false
 	}
 	mb := mbPerDay(tr.mean)
-	if mb > c.p["maxTrafficMB"] || conns.max > c.p["maxConnections"] {
-		return hit{}, false
-	}
 	return hit{en: fmt.Sprintf("%.1f MB/day of traffic and at most %.0f connections over %d days", mb, conns.max, days),
 		zh:      fmt.Sprintf("%d 天内流量 %.1f MB/天，最多 %.0f 个连接", days, mb, conns.max),
 		figures: map[string]float64{"trafficMBPerDay": round1(mb), "maxConnections": conns.max, "days": float64(days)}}, true
@@ -572,7 +616,7 @@ func checkSLBNoTraffic(c *checkCtx) (hit, bool) {
 
 func checkNATNoEntries(c *checkCtx) (hit, bool) {
 	s := c.s
-	if s.Entries != 0 || age(s, c.asOf) < int(c.p["minDays"]) {
+	if s.Entries != 0 || !c.lasted(age(s, c.asOf)) {
 		return hit{}, false
 	}
 	return hit{en: "no SNAT or DNAT entry", zh: "没有任何 SNAT 或 DNAT 条目", figures: map[string]float64{"entries": 0}}, true
@@ -580,14 +624,11 @@ func checkNATNoEntries(c *checkCtx) (hit, bool) {
 
 func checkNATNoTraffic(c *checkCtx) (hit, bool) {
 	days := c.days()
-	tr, ok := c.stats(MetricTraffic, days)
+	tr, ok := c.quiet(MetricTraffic, mbOfMean, c.p["maxTrafficMB"], atMost)
 	if !ok {
 		return hit{}, false
 	}
 	mb := mbPerDay(tr.mean)
-	if mb > c.p["maxTrafficMB"] {
-		return hit{}, false
-	}
 	return hit{en: fmt.Sprintf("%.1f MB/day of traffic over %d days", mb, days), zh: fmt.Sprintf("%d 天内流量 %.1f MB/天", days, mb),
 		figures: map[string]float64{"trafficMBPerDay": round1(mb), "days": float64(days)}}, true
 }

@@ -229,6 +229,9 @@ func Describe(rs []resource.Resource, days []resource.MetricDay, prices []resour
 				s.Parent, s.ParentID = parent(r.AttachedTo), r.AttachedTo
 			}
 		case resource.Snapshot:
+			// Snapshots have no bill of their own (storage is billed per region): valued at
+			// their size and the region's list price, as an estimate.
+			s.SizeGB, s.SnapshotGBMonth = r.SizeGB, idle.SnapshotPrice(r.Region, s.Currency)
 			if r.SourceID != "" {
 				src := byID[r.SourceID]
 				s.ParentID, s.ParentGone = r.SourceID, src == nil || src.Released()

@@ -201,6 +201,7 @@ var accountTables = []string{
 	"resource_metric_days",
 	"resource_prices",
 	"resource_sync_runs",
+	"resource_sync_progress",
 	"resource_terms",
 	"resources", // resource_tags go with their resources (ON DELETE CASCADE)
 	"account_grants",
