@@ -3,6 +3,7 @@ package costs
 import (
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/cost"
+	"github.com/cloudlens/cloudlens/shared/costjson"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -11,118 +12,47 @@ import (
 
 // exploreJSON is the explorer's answer.
 type exploreJSON struct {
-	Demo        bool             `json:"demo"`
-	Start       string           `json:"start"`
-	End         string           `json:"end"`
-	Granularity string           `json:"granularity"`
-	GroupBy     []string         `json:"groupBy"`
-	Metric      string           `json:"metric"`
-	Items       []cost.Series    `json:"items"`
-	Incomplete  []app.Incomplete `json:"incomplete"`
+	costjson.Slice
+	Items      []cost.Series    `json:"items"`
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newExploreJSON(e cost.Exploration) exploreJSON {
-	q := e.Query
-	out := exploreJSON{Demo: e.Demo, Start: q.Start, End: q.End, Granularity: string(q.Granularity),
-		GroupBy: []string{}, Metric: string(q.Metric), Items: e.Series}
-	for _, d := range q.GroupBy {
-		out.GroupBy = append(out.GroupBy, d.String())
-	}
-	return out
+	return exploreJSON{Slice: costjson.NewSlice(e), Items: e.Series}
 }
 
-// overviewItem is the overview of one currency.
-type overviewItem struct {
-	Currency            string        `json:"currency"`
-	MonthToDate         money.Micros  `json:"monthToDate"`
-	LastMonthSamePeriod money.Micros  `json:"lastMonthSamePeriod"`
-	LastMonthTotal      money.Micros  `json:"lastMonthTotal"`
-	ChangeAmount        money.Micros  `json:"changeAmount"`
-	ChangePercent       *float64      `json:"changePercent"`
-	Forecast            cost.Estimate `json:"forecast"`
-	TopProducts         []topJSON     `json:"topProducts"`
-	TopAccounts         []topJSON     `json:"topAccounts"`
-}
+// The overview, forecast and drill-down answers are the shapes the AI tools give too
+// (shared/costjson), with the days whose bills are not complete yet.
 
-type topJSON struct {
-	Key  string       `json:"key"`
-	Name string       `json:"name"`
-	Cost money.Micros `json:"cost"`
-}
+type topJSON = costjson.Top
 
 type overviewJSON struct {
-	Demo       bool             `json:"demo"`
-	AsOf       string           `json:"asOf"`
-	Items      []overviewItem   `json:"items"`
+	costjson.Overview
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newOverviewJSON(o cost.Overview) overviewJSON {
-	out := overviewJSON{Demo: o.Demo, AsOf: o.AsOf, Items: make([]overviewItem, 0, len(o.Items))}
-	for _, it := range o.Items {
-		out.Items = append(out.Items, overviewItem{Currency: it.Currency, MonthToDate: it.MonthToDate,
-			LastMonthSamePeriod: it.LastMonthSamePeriod, LastMonthTotal: it.LastMonthTotal, ChangeAmount: it.ChangeAmount,
-			ChangePercent: it.ChangePercent, Forecast: it.Forecast, TopProducts: newTopJSON(it.TopProducts), TopAccounts: newTopJSON(it.TopAccounts)})
-	}
-	return out
-}
-
-func newTopJSON(t []cost.Top) []topJSON {
-	out := make([]topJSON, 0, len(t))
-	for _, e := range t {
-		out = append(out, topJSON(e))
-	}
-	return out
-}
-
-type forecastItem struct {
-	Currency    string               `json:"currency"`
-	MonthToDate money.Micros         `json:"monthToDate"`
-	MonthEnd    cost.Estimate        `json:"monthEnd"`
-	Months      []cost.MonthForecast `json:"months"`
+	return overviewJSON{Overview: costjson.NewOverview(o)}
 }
 
 type forecastJSON struct {
-	Demo       bool             `json:"demo"`
-	AsOf       string           `json:"asOf"`
-	Month      string           `json:"month"`
-	Items      []forecastItem   `json:"items"`
+	costjson.Forecast
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newForecastJSON(f cost.Forecast) forecastJSON {
-	out := forecastJSON{Demo: f.Demo, AsOf: f.AsOf, Month: f.Month, Items: make([]forecastItem, 0, len(f.Items))}
-	for _, it := range f.Items {
-		out.Items = append(out.Items, forecastItem(it))
-	}
-	return out
+	return forecastJSON{Forecast: costjson.NewForecast(f)}
 }
 
-// resourceCostJSON is one resource's cost in a slice.
-type resourceCostJSON struct {
-	AccountID    int64        `json:"accountId"`
-	ResourceID   string       `json:"resourceId"`
-	ResourceName string       `json:"resourceName"`
-	Product      string       `json:"product"`
-	Region       string       `json:"region"`
-	Currency     string       `json:"currency"`
-	Cost         money.Micros `json:"cost"`
-}
+type resourceCostJSON = costjson.ResourceCost
 
 type resourcesJSON struct {
-	Demo       bool               `json:"demo"`
-	Start      string             `json:"start"`
-	End        string             `json:"end"`
-	Items      []resourceCostJSON `json:"items"`
-	Incomplete []app.Incomplete   `json:"incomplete"`
+	costjson.Resources
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newResourcesJSON(q cost.Query, r cost.Resources) resourcesJSON {
-	out := resourcesJSON{Demo: r.Demo, Start: q.Start, End: q.End, Items: make([]resourceCostJSON, 0, len(r.Items))}
-	for _, it := range r.Items {
-		out.Items = append(out.Items, resourceCostJSON(it))
-	}
-	return out
+	return resourcesJSON{Resources: costjson.NewResources(q, r)}
 }
 
 // resourceSeriesJSON is one resource's cost series in one account and currency.
