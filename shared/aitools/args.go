@@ -35,7 +35,7 @@ func run[A any](body func(ctx context.Context, d Deps, env Env, a A) (any, error
 func scopeOf(env Env, ids []int64) (account.Scope, error) {
 	for _, id := range ids {
 		if id <= 0 || !env.Scope.Contains(id) {
-			return account.Scope{}, errs.NotFound("account %d not found: accountIds must be accounts you may see", id)
+			return account.Scope{}, errs.NotFound("account %d not found: it is not one of the accounts you may see", id)
 		}
 	}
 	return env.Scope.Narrow(ids), nil

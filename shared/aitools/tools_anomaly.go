@@ -20,10 +20,10 @@ import (
 // the anomaly API's largest page.
 const anomalyFetch = 1000
 
-// contributorsShown and seriesDays keep anomaly_detail short: the largest contributors, and
-// the days of the anomaly with a week before it.
+// contributorsShown and seriesDaysBefore keep anomaly_detail short: the largest
+// contributors of each dimension, and the days of the anomaly with a week before it.
 const (
-	contributorsShown = 8
+	contributorsShown = 4
 	seriesDaysBefore  = 7
 )
 
@@ -182,12 +182,20 @@ var anomalyDetailTool = Tool{
 			return nil, err
 		}
 		out := AnomalyDetail{Demo: r.Demo, Anomaly: newAnomaly(l, r), Contributors: []Contributor{}, Series: []anomaly.Point{}}
-		for i, c := range r.Contributors {
-			if i == contributorsShown {
-				out.MoreContributors = len(r.Contributors) - i
-				break
+		// Contributors come grouped by dimension, largest change first within each.
+		perDim := map[string]int{}
+		for _, c := range r.Contributors {
+			if perDim[c.Dimension] == contributorsShown {
+				out.MoreContributors++
+				continue
 			}
-			out.Contributors = append(out.Contributors, Contributor{Dimension: c.Dimension, Key: c.Key, Label: c.Label,
+			perDim[c.Dimension]++
+			label := c.Label
+			switch c.Dimension {
+			case cost.DimRegion, cost.DimProduct:
+				label = name(l, c.Dimension, c.Key)
+			}
+			out.Contributors = append(out.Contributors, Contributor{Dimension: c.Dimension, Key: c.Key, Label: label,
 				Expected: c.Expected, Actual: c.Actual, Delta: c.Delta, Share: c.Share})
 		}
 		start, _ := time.Parse(time.DateOnly, r.StartDate) // stored dates are days
