@@ -1,9 +1,9 @@
 package costs
 
 import (
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/cost"
-	"github.com/cloudlens/cloudlens/shared/costjson"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -12,47 +12,47 @@ import (
 
 // exploreJSON is the explorer's answer.
 type exploreJSON struct {
-	costjson.Slice
+	apijson.Slice
 	Items      []cost.Series    `json:"items"`
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newExploreJSON(e cost.Exploration) exploreJSON {
-	return exploreJSON{Slice: costjson.NewSlice(e), Items: e.Series}
+	return exploreJSON{Slice: apijson.NewSlice(e), Items: e.Series}
 }
 
 // The overview, forecast and drill-down answers are the shapes the AI tools give too
-// (shared/costjson), with the days whose bills are not complete yet.
+// (shared/apijson), with the days whose bills are not complete yet.
 
-type topJSON = costjson.Top
+type topJSON = apijson.Top
 
 type overviewJSON struct {
-	costjson.Overview
+	apijson.Overview
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newOverviewJSON(o cost.Overview) overviewJSON {
-	return overviewJSON{Overview: costjson.NewOverview(o)}
+	return overviewJSON{Overview: apijson.NewOverview(o)}
 }
 
 type forecastJSON struct {
-	costjson.Forecast
+	apijson.Forecast
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newForecastJSON(f cost.Forecast) forecastJSON {
-	return forecastJSON{Forecast: costjson.NewForecast(f)}
+	return forecastJSON{Forecast: apijson.NewForecast(f)}
 }
 
-type resourceCostJSON = costjson.ResourceCost
+type resourceCostJSON = apijson.ResourceCost
 
 type resourcesJSON struct {
-	costjson.Resources
+	apijson.Resources
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newResourcesJSON(q cost.Query, r cost.Resources) resourcesJSON {
-	return resourcesJSON{Resources: costjson.NewResources(q, r)}
+	return resourcesJSON{Resources: apijson.NewResources(q, r)}
 }
 
 // resourceSeriesJSON is one resource's cost series in one account and currency.

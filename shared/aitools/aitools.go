@@ -173,7 +173,7 @@ func decode(args json.RawMessage, v any) error {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te):
-			return errs.Invalid("argument %s must be %s", te.Field, jsonKind(te.Type.Kind().String()))
+			return errs.Invalid("argument %s must be %s", argName(te.Field), jsonKind(te.Type.Kind().String()))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return errs.Invalid("unknown argument %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
@@ -183,6 +183,19 @@ func decode(args json.RawMessage, v any) error {
 		return errs.Invalid("arguments must be one JSON object")
 	}
 	return nil
+}
+
+// argName is the argument's JSON name: the decoder's path names the embedded argument
+// structs (listArgs.limit), which the model never saw.
+func argName(path string) string {
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if !strings.HasSuffix(p, "Args") {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 func jsonKind(goKind string) string {

@@ -130,6 +130,29 @@ const (
 	maxItems     = 20
 )
 
+// listArgs are the arguments every list tool takes: the accounts to look at (default all the
+// caller may see) and how many items to show.
+type listArgs struct {
+	AccountIDs []int64 `json:"accountIds"`
+	Limit      int     `json:"limit"`
+}
+
+// check is the caller's scope narrowed to the accounts asked for, and the limit.
+func (a listArgs) check(env Env) (account.Scope, int, error) {
+	scope, err := scopeOf(env, a.AccountIDs)
+	if err != nil {
+		return scope, 0, err
+	}
+	limit, err := limitArg("limit", a.Limit, defaultItems, maxItems)
+	return scope, limit, err
+}
+
+// listSchema is the schema of listArgs' properties for a list of what.
+func listSchema(what string) string {
+	return accountIDsSchema + `,"limit":{"type":"integer","minimum":1,"maximum":20,"description":"How many ` + what +
+		` to show (default 10); the result counts them all."}`
+}
+
 // more is how many of total are left out of a list of shown items, and a note that says so;
 // capped means the read stopped at its bound, so there may be more still.
 func more(shown, total int, capped bool) (int, string) {

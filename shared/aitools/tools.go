@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/budget"
 	"github.com/cloudlens/cloudlens/shared/cost"
-	"github.com/cloudlens/cloudlens/shared/costjson"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -55,7 +55,7 @@ var costOverviewTool = Tool{
 			return nil, err
 		}
 		// The cost API's overview, shape for shape.
-		return costjson.NewOverview(o), nil
+		return apijson.NewOverview(o), nil
 	}),
 }
 
@@ -133,7 +133,7 @@ var queryCostsTool = Tool{
 // Exploration is the query_costs result: the explorer's slice, with each currency's groups
 // trimmed.
 type Exploration struct {
-	costjson.Slice
+	apijson.Slice
 	Items []SeriesTotal `json:"items"`
 	Note  string        `json:"note,omitempty"`
 }
@@ -156,7 +156,7 @@ type GroupTotal struct {
 // NewExploration is e trimmed for a model: points only while periods × groups stays short.
 func NewExploration(e cost.Exploration) Exploration {
 	q := e.Query
-	out := Exploration{Slice: costjson.NewSlice(e), Items: []SeriesTotal{}}
+	out := Exploration{Slice: apijson.NewSlice(e), Items: []SeriesTotal{}}
 	for _, s := range e.Series {
 		st := SeriesTotal{Currency: s.Currency, Total: s.Total, Groups: []GroupTotal{}}
 		withPoints := len(s.Periods)*max(1, len(s.Groups)) <= maxPoints
@@ -195,7 +195,7 @@ var forecastTool = Tool{
 			return nil, err
 		}
 		// The cost API's forecast, shape for shape.
-		return costjson.NewForecast(f), nil
+		return apijson.NewForecast(f), nil
 	}),
 }
 
@@ -231,7 +231,7 @@ var topResourcesTool = Tool{
 			return nil, err
 		}
 		// The cost API's drill-down, shape for shape.
-		return costjson.NewResources(q, r), nil
+		return apijson.NewResources(q, r), nil
 	}),
 }
 

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
-	"github.com/cloudlens/cloudlens/shared/money"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -28,12 +28,11 @@ const (
 )
 
 type anomalyListArgs struct {
-	Status     string  `json:"status"`
-	AccountIDs []int64 `json:"accountIds"`
-	Start      string  `json:"start"`
-	End        string  `json:"end"`
-	MinImpact  any     `json:"minImpact"`
-	Limit      int     `json:"limit"`
+	listArgs
+	Status    string `json:"status"`
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	MinImpact any    `json:"minImpact"`
 }
 
 var listAnomaliesTool = Tool{
@@ -43,14 +42,12 @@ var listAnomaliesTool = Tool{
 		"Use anomaly_detail with an id for the contributors that explain one.",
 	Params: json.RawMessage(`{"type":"object","properties":{` +
 		`"status":{"type":"string","enum":["open","acknowledged","resolved","dismissed"],"description":"Only anomalies with this status (default: all)."},` +
-		accountIDsSchema + `,` +
 		`"start":{"type":"string","description":"Only anomalies that overlap the days from start (YYYY-MM-DD)."},` +
 		`"end":{"type":"string","description":"… to end (YYYY-MM-DD, inclusive)."},` +
 		`"minImpact":{"type":"string","description":"Only anomalies whose impact (either direction) is at least this amount, e.g. \"100\"."},` +
-		`"limit":{"type":"integer","minimum":1,"maximum":20,"description":"How many anomalies to show (default 10); the result counts the rest."}` +
-		`},"additionalProperties":false}`),
+		listSchema("anomalies") + `},"additionalProperties":false}`),
 	Run: run(func(ctx context.Context, d Deps, env Env, a anomalyListArgs) (any, error) {
-		scope, err := scopeOf(env, a.AccountIDs)
+		scope, limit, err := a.check(env)
 		if err != nil {
 			return nil, err
 		}
@@ -61,10 +58,6 @@ var listAnomaliesTool = Tool{
 			return nil, err
 		}
 		minImpact, err := amountArg("minImpact", a.MinImpact)
-		if err != nil {
-			return nil, err
-		}
-		limit, err := limitArg("limit", a.Limit, defaultItems, maxItems)
 		if err != nil {
 			return nil, err
 		}
@@ -98,53 +91,31 @@ type AnomalyList struct {
 	Note  string    `json:"note,omitempty"`
 }
 
-// Anomaly is one anomaly as a model reads it.
+// Anomaly is one anomaly as a model reads it: the anomaly API's item, with the names of what
+// it watches and of its account.
 type Anomaly struct {
-	ID int64 `json:"id"`
-	// What names the series: "product 云服务器 ECS in account prod" and the like.
-	What      string `json:"what"`
-	Dimension string `json:"dimension"`
-	// Value is the product, region, tag value… the series watches, by name; Code is the
-	// value as bills hold it (the filter value for query_costs).
-	Value       string       `json:"value,omitempty"`
-	Code        string       `json:"code,omitempty"`
-	AccountID   int64        `json:"accountId"`
-	AccountName string       `json:"accountName"`
-	StartDate   string       `json:"startDate"`
-	EndDate     string       `json:"endDate"`
-	Kind        string       `json:"kind"`
-	Currency    string       `json:"currency"`
-	Expected    money.Micros `json:"expected"`
-	Actual      money.Micros `json:"actual"`
-	Impact      money.Micros `json:"impact"`
-	Severity    string       `json:"severity"`
-	Status      string       `json:"status"`
-	Ongoing     bool         `json:"ongoing"`
-	DetectedOn  string       `json:"detectedOn"`
-	Verdict     string       `json:"verdict,omitempty"`
+	apijson.Anomaly
+	// What names the series: "product 云服务器 ECS in prod" and the like.
+	What        string `json:"what"`
+	AccountName string `json:"accountName"`
+	// ValueName is the product or region by name (value holds its code).
+	ValueName string `json:"valueName,omitempty"`
 }
 
 func newAnomaly(l cost.Labels, r anomaly.Record) Anomaly {
 	m := r.Monitor
-	out := Anomaly{ID: r.ID, Dimension: string(m.Dim), AccountID: r.AccountID, AccountName: accountName(l, r.AccountID),
-		StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Currency: r.Currency, Expected: r.Expected, Actual: r.Actual,
-		Impact: r.Impact, Severity: string(r.Severity), Status: string(r.Status), Ongoing: r.Ongoing, DetectedOn: r.DetectedOn,
-		Verdict: string(r.Verdict)}
+	out := Anomaly{Anomaly: apijson.NewAnomaly(r), AccountName: accountName(l, r.AccountID)}
 	switch m.Dim {
 	case anomaly.MonAccount:
 		out.What = "total cost of account " + out.AccountName
 	case anomaly.MonProduct, anomaly.MonAccountProduct:
-		out.Value, out.Code = name(l, cost.DimProduct, m.Value), m.Value
-		out.What = "product " + out.Value
+		out.ValueName = name(l, cost.DimProduct, m.Value)
+		out.What = "product " + out.ValueName
 	case anomaly.MonRegion:
-		out.Value, out.Code = name(l, cost.DimRegion, m.Value), m.Value
-		out.What = "region " + out.Value
-	case anomaly.MonTag:
-		out.Value, out.Code = m.Key+"="+m.Value, m.Key+"="+m.Value
-		out.What = "tag " + out.Value
+		out.ValueName = name(l, cost.DimRegion, m.Value)
+		out.What = "region " + out.ValueName
 	default:
-		out.Value, out.Code = m.Value, m.Value
-		out.What = string(m.Dim) + " " + m.Value
+		out.What = m.Describe()
 	}
 	if m.Name != "" {
 		out.What = m.Name + " (" + out.What + ")"
@@ -181,7 +152,7 @@ var anomalyDetailTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		out := AnomalyDetail{Demo: r.Demo, Anomaly: newAnomaly(l, r), Contributors: []Contributor{}, Series: []anomaly.Point{}}
+		out := AnomalyDetail{Anomaly: newAnomaly(l, r), Contributors: []apijson.Contributor{}, Series: []apijson.Point{}}
 		// Contributors come grouped by dimension, largest change first within each.
 		perDim := map[string]int{}
 		for _, c := range r.Contributors {
@@ -190,42 +161,29 @@ var anomalyDetailTool = Tool{
 				continue
 			}
 			perDim[c.Dimension]++
-			label := c.Label
+			ac := apijson.NewContributor(c)
 			switch c.Dimension {
 			case cost.DimRegion, cost.DimProduct:
-				label = name(l, c.Dimension, c.Key)
+				ac.Label = name(l, c.Dimension, c.Key)
 			}
-			out.Contributors = append(out.Contributors, Contributor{Dimension: c.Dimension, Key: c.Key, Label: label,
-				Expected: c.Expected, Actual: c.Actual, Delta: c.Delta, Share: c.Share})
+			out.Contributors = append(out.Contributors, ac)
 		}
 		start, _ := time.Parse(time.DateOnly, r.StartDate) // stored dates are days
 		from := cost.FormatDay(start.AddDate(0, 0, -seriesDaysBefore))
 		for _, p := range r.Series {
 			if p.Date >= from && p.Date <= r.EndDate {
-				out.Series = append(out.Series, p)
+				out.Series = append(out.Series, apijson.Point(p))
 			}
 		}
 		return out, nil
 	}),
 }
 
-// AnomalyDetail is the anomaly_detail result.
+// AnomalyDetail is the anomaly_detail result: the anomaly API's detail, trimmed, with names.
 type AnomalyDetail struct {
-	Demo bool `json:"demo"`
 	Anomaly
-	Contributors     []Contributor `json:"contributors"`
-	MoreContributors int           `json:"moreContributors,omitempty"`
+	Contributors     []apijson.Contributor `json:"contributors"`
+	MoreContributors int                   `json:"moreContributors,omitempty"`
 	// Series is the daily cost from a week before the anomaly to its end, with the band.
-	Series []anomaly.Point `json:"series"`
-}
-
-// Contributor is a part of an anomaly's impact: Delta of it, Share (0..1) of the whole.
-type Contributor struct {
-	Dimension string       `json:"dimension"`
-	Key       string       `json:"key"`
-	Label     string       `json:"label"`
-	Expected  money.Micros `json:"expected"`
-	Actual    money.Micros `json:"actual"`
-	Delta     money.Micros `json:"delta"`
-	Share     float64      `json:"share"`
+	Series []apijson.Point `json:"series"`
 }

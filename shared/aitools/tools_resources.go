@@ -28,11 +28,10 @@ const resourceFetch = 200
 const maxTagsShown = 8
 
 type findingsArgs struct {
-	Status     string  `json:"status"`
-	Rule       string  `json:"rule"`
-	Type       string  `json:"type"`
-	AccountIDs []int64 `json:"accountIds"`
-	Limit      int     `json:"limit"`
+	listArgs
+	Status string `json:"status"`
+	Rule   string `json:"rule"`
+	Type   string `json:"type"`
 }
 
 var idleFindingsTool = Tool{
@@ -44,15 +43,13 @@ var idleFindingsTool = Tool{
 		`"status":{"type":"string","enum":["open","dismissed","snoozed","resolved"],"description":"Default open."},` +
 		`"rule":{"type":"string","enum":` + ruleIDs() + `,"description":"Only the findings of this rule."},` +
 		`"type":{"type":"string","enum":` + jsonList(idle.Types) + `,"description":"Only resources of this type."},` +
-		accountIDsSchema + `,` +
-		`"limit":{"type":"integer","minimum":1,"maximum":20,"description":"How many findings to show (default 10); the totals count them all."}` +
-		`},"additionalProperties":false}`),
+		listSchema("findings") + `},"additionalProperties":false}`),
 	Run: run(func(ctx context.Context, d Deps, env Env, a findingsArgs) (any, error) {
-		scope, err := scopeOf(env, a.AccountIDs)
+		scope, limit, err := a.check(env)
 		if err != nil {
 			return nil, err
 		}
-		f := store.FindingFilter{Status: a.Status, Rule: a.Rule, Type: a.Type}
+		f := store.FindingFilter{Status: a.Status, Rule: a.Rule, Type: a.Type, Limit: limit}
 		if f.Status == "" {
 			f.Status = idle.StatusOpen
 		}
@@ -66,9 +63,6 @@ var idleFindingsTool = Tool{
 			if err := idle.ValidType("type", a.Type); err != nil {
 				return nil, err
 			}
-		}
-		if f.Limit, err = limitArg("limit", a.Limit, defaultItems, maxItems); err != nil {
-			return nil, err
 		}
 		fs, err := d.Store.ListFindings(ctx, scope, f, env.Now)
 		if err != nil {
@@ -184,13 +178,12 @@ func jsonList[S ~string](list []S) string {
 }
 
 type resourcesArgs struct {
-	Q          string  `json:"q"`
-	Type       string  `json:"type"`
-	Region     string  `json:"region"`
-	Status     string  `json:"status"`
-	Tag        string  `json:"tag"`
-	AccountIDs []int64 `json:"accountIds"`
-	Limit      int     `json:"limit"`
+	listArgs
+	Q      string `json:"q"`
+	Type   string `json:"type"`
+	Region string `json:"region"`
+	Status string `json:"status"`
+	Tag    string `json:"tag"`
 }
 
 var findResourcesTool = Tool{
@@ -204,11 +197,9 @@ var findResourcesTool = Tool{
 		`"region":{"type":"string","description":"Region id, e.g. cn-hangzhou."},` +
 		`"status":{"type":"string","description":"Status as Alibaba Cloud reports it, e.g. Running, Stopped, Available."},` +
 		`"tag":{"type":"string","description":"key=value, or key alone for any value, e.g. env=prod."},` +
-		accountIDsSchema + `,` +
-		`"limit":{"type":"integer","minimum":1,"maximum":20,"description":"How many resources to show (default 10); the result counts the rest."}` +
-		`},"additionalProperties":false}`),
+		listSchema("resources") + `},"additionalProperties":false}`),
 	Run: run(func(ctx context.Context, d Deps, env Env, a resourcesArgs) (any, error) {
-		scope, err := scopeOf(env, a.AccountIDs)
+		scope, limit, err := a.check(env)
 		if err != nil {
 			return nil, err
 		}
@@ -233,10 +224,6 @@ var findResourcesTool = Tool{
 				return nil, errs.Invalid("tag must be key or key=value (key up to 128 characters)")
 			}
 			f.TagKey, f.TagValue = k, v
-		}
-		limit, err := limitArg("limit", a.Limit, defaultItems, maxItems)
-		if err != nil {
-			return nil, err
 		}
 		rs, next, err := d.Store.ListResources(ctx, scope, f)
 		if err != nil {

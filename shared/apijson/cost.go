@@ -1,10 +1,10 @@
-// Package costjson holds the JSON shapes of the cost answers that the costs API and the AI
-// tools (shared/aitools) both give: one shape, so a figure a model quotes reads exactly like
+// Package apijson holds the JSON shapes that an API function and the AI tools
+// (shared/aitools) both answer with: one shape, so a figure a model quotes reads exactly like
 // the figure the API and the web app show. They are part of the API contract
-// (docs/openapi.yaml); shared/cost's types are not, so the domain can change without
-// changing an answer. Each function adds what only it says (the API its incomplete days)
-// by embedding these.
-package costjson
+// (docs/openapi.yaml); the domain packages' types are not, so a domain can change without
+// changing an answer. Each side adds what only it says (the costs API its incomplete days, a
+// tool the names a model reads) by embedding these.
+package apijson
 
 import (
 	"github.com/cloudlens/cloudlens/shared/cost"
