@@ -14,12 +14,12 @@ import (
 	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/functions/costs"
 	"github.com/cloudlens/cloudlens/functions/resources"
-	"github.com/cloudlens/cloudlens/shared/aitools/aitoolstest"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
+	"github.com/cloudlens/cloudlens/shared/savings/savingstest"
 )
 
 var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
@@ -145,7 +145,7 @@ func TestMCPOffersTheAnomalyAndFindingTools(t *testing.T) {
 		if _, err := anomalydetect.Run(t.Context(), d.Store, now, ""); err != nil {
 			t.Fatal(err)
 		}
-		aitoolstest.Findings(t, d.Store, o, data)
+		savingstest.Findings(t, d.Store, o, data)
 		viewer, token := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, data.Accounts[0].ID)
 		key, _ := apiKey(t, d, viewer)
 		cs, err := connect(t, apptest.Serve(t, New(d)).URL(), key)

@@ -12,7 +12,6 @@ import (
 	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/aitools"
-	"github.com/cloudlens/cloudlens/shared/aitools/aitoolstest"
 	"github.com/cloudlens/cloudlens/shared/analyst"
 	"github.com/cloudlens/cloudlens/shared/anomaly"
 	"github.com/cloudlens/cloudlens/shared/app"
@@ -20,6 +19,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
 	"github.com/cloudlens/cloudlens/shared/idle"
+	"github.com/cloudlens/cloudlens/shared/savings/savingstest"
 	"github.com/cloudlens/cloudlens/shared/store"
 	"github.com/cloudlens/cloudlens/shared/store/storetest"
 )
@@ -133,7 +133,7 @@ func evalWorld(t *testing.T) (*app.Deps, evalFacts) {
 	if _, err := anomalydetect.Run(t.Context(), d.Store, now, ""); err != nil {
 		t.Fatal(err)
 	}
-	aitoolstest.Findings(t, d.Store, o, data)
+	savingstest.Findings(t, d.Store, o, data)
 	return d, evalFactsOf(t, d)
 }
 

@@ -3,7 +3,6 @@ package chatbot
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -15,12 +14,12 @@ import (
 	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/functions/resources"
 	"github.com/cloudlens/cloudlens/shared/account"
-	"github.com/cloudlens/cloudlens/shared/aitools/aitoolstest"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
 	"github.com/cloudlens/cloudlens/shared/llm/llmtest"
+	"github.com/cloudlens/cloudlens/shared/savings/savingstest"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -41,7 +40,7 @@ func setupFindings(t *testing.T, d *app.Deps) findingsWorld {
 	if _, err := anomalydetect.Run(t.Context(), d.Store, now, ""); err != nil {
 		t.Fatal(err)
 	}
-	if n := aitoolstest.Findings(t, d.Store, o, data); n == 0 {
+	if n := savingstest.Findings(t, d.Store, o, data); n == 0 {
 		t.Fatal("the idle rules found nothing in the simulated inventory")
 	}
 	w := findingsWorld{fixture: fixture{d: d, acc0: data.Accounts[0].ID, acc1: data.Accounts[1].ID},
@@ -159,14 +158,7 @@ func TestAnomalyAndFindingToolsAnswerWithTheAPIsFigures(t *testing.T) {
 					a.ID, a.What, a.Currency, a.Impact, c.Label, dt.Currency, c.Delta, tot.Currency, tot.MonthlySavings, tot.Count,
 					r.ResourceID, r.Region, r.Currency, r.MonthlyCost)}
 			})
-		c := withModel(t, d, model.URL, 5)
-		id := newConversation(t, c, w.viewer)
-		res := c.Do("POST", fmt.Sprintf("/api/v1/chatbot/conversations/%d/messages", id), w.viewer, map[string]string{"content": "最近有什么异常？有哪些闲置资源？"})
-		if res.Status != http.StatusOK {
-			t.Fatalf("ask: %d %s", res.Status, res.Body)
-		}
-		var ans answer
-		res.JSON(t, &ans)
+		ans := ask(t, withModel(t, d, model.URL, 5), w.viewer, "最近有什么异常？有哪些闲置资源？")
 		var names []string
 		for _, tc := range ans.ToolCalls {
 			names = append(names, tc.Name)
@@ -299,14 +291,7 @@ func TestAnomalyAndFindingToolsKeepToTheCallersAccounts(t *testing.T) {
 		script = append(script, llmtest.Call{Name: "list_anomalies", Args: `{"limit":20}`}, llmtest.Call{Name: "idle_findings", Args: `{"limit":20}`},
 			llmtest.Call{Name: "find_resources", Args: `{"limit":20}`})
 		model := llmtest.Start(t, nil, llmtest.Fixed(llmtest.Step{Calls: script}), llmtest.Fixed(llmtest.Step{Text: "That account is not one I can read."}))
-		c := withModel(t, d, model.URL, 4)
-		id := newConversation(t, c, w.viewer)
-		res := c.Do("POST", fmt.Sprintf("/api/v1/chatbot/conversations/%d/messages", id), w.viewer, map[string]string{"content": "What about the other account's anomalies?"})
-		if res.Status != http.StatusOK {
-			t.Fatalf("ask: %d %s", res.Status, res.Body)
-		}
-		var ans answer
-		res.JSON(t, &ans)
+		ans := ask(t, withModel(t, d, model.URL, 4), w.viewer, "What about the other account's anomalies?")
 		if len(ans.ToolCalls) != len(script) {
 			t.Fatalf("%d tool calls, want %d", len(ans.ToolCalls), len(script))
 		}

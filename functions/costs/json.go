@@ -24,8 +24,6 @@ func newExploreJSON(e cost.Exploration) exploreJSON {
 // The overview, forecast and drill-down answers are the shapes the AI tools give too
 // (shared/apijson), with the days whose bills are not complete yet.
 
-type topJSON = apijson.Top
-
 type overviewJSON struct {
 	apijson.Overview
 	Incomplete []app.Incomplete `json:"incomplete"`
@@ -44,8 +42,6 @@ func newForecastJSON(f cost.Forecast) forecastJSON {
 	return forecastJSON{Forecast: apijson.NewForecast(f)}
 }
 
-type resourceCostJSON = apijson.ResourceCost
-
 type resourcesJSON struct {
 	apijson.Resources
 	Incomplete []app.Incomplete `json:"incomplete"`
@@ -55,28 +51,20 @@ func newResourcesJSON(q cost.Query, r cost.Resources) resourcesJSON {
 	return resourcesJSON{Resources: apijson.NewResources(q, r)}
 }
 
-// resourceSeriesJSON is one resource's cost series in one account and currency.
-type resourceSeriesJSON struct {
-	resourceCostJSON
-	Total  money.Micros `json:"total"`
-	Points []cost.Point `json:"points"`
-}
-
 type resourceJSON struct {
 	Demo bool `json:"demo"`
-	resourceSeriesJSON
+	apijson.ResourceSeries
 	// Items holds every (account, currency) series of the resource id; the top level repeats
 	// the largest one, which is the only one in the usual case.
-	Items []resourceSeriesJSON `json:"items"`
+	Items []apijson.ResourceSeries `json:"items"`
 }
 
 func newResourceJSON(h cost.ResourceHistory) resourceJSON {
-	out := resourceJSON{Demo: h.Demo}
-	for _, s := range h.Series {
-		out.Items = append(out.Items, resourceSeriesJSON{resourceCostJSON: resourceCostJSON(s.ResourceCost), Total: s.Total, Points: s.Points})
-	}
+	out := resourceJSON{Demo: h.Demo, Items: apijson.NewResourceSeries(h)}
 	if len(out.Items) > 0 {
-		out.resourceSeriesJSON = out.Items[0]
+		out.ResourceSeries = out.Items[0]
+	} else {
+		out.Items = nil // as before: no series, no items
 	}
 	return out
 }

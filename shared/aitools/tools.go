@@ -24,6 +24,8 @@ const (
 	maxPoints       = 400 // periods × groups beyond which query_costs leaves out the points
 	defaultTopLimit = 10
 	maxTopLimit     = 50
+	// maxResourcePoints is the longest series resource_cost shows point by point (a quarter of days).
+	maxResourcePoints = 92
 )
 
 // The schemas share these property texts.
@@ -263,28 +265,19 @@ var resourceCostTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		type series struct {
-			AccountID    int64        `json:"accountId"`
-			ResourceName string       `json:"resourceName"`
-			Product      string       `json:"product"`
-			Region       string       `json:"region"`
-			Currency     string       `json:"currency"`
-			Total        money.Micros `json:"total"`
-			Points       []cost.Point `json:"points,omitempty"`
-		}
+		// The cost API's series, with the points left out of a long one.
 		out := struct {
-			Demo       bool     `json:"demo"`
-			ResourceID string   `json:"resourceId"`
-			Start      string   `json:"start"`
-			End        string   `json:"end"`
-			Series     []series `json:"series"`
-		}{Demo: h.Demo, ResourceID: id, Start: q.Start, End: q.End}
-		for _, s := range h.Series {
-			ser := series{AccountID: s.AccountID, ResourceName: s.ResourceName, Product: s.Product, Region: s.Region, Currency: s.Currency, Total: s.Total}
-			if len(s.Points) <= 92 {
-				ser.Points = s.Points
+			Demo   bool                     `json:"demo"`
+			Start  string                   `json:"start"`
+			End    string                   `json:"end"`
+			Series []apijson.ResourceSeries `json:"series"`
+			Note   string                   `json:"note,omitempty"`
+		}{Demo: h.Demo, Start: q.Start, End: q.End, Series: apijson.NewResourceSeries(h)}
+		for i := range out.Series {
+			if len(out.Series[i].Points) > maxResourcePoints {
+				out.Series[i].Points = []cost.Point{}
+				out.Note = "points per period left out: ask for a coarser granularity or a shorter range to see them"
 			}
-			out.Series = append(out.Series, ser)
 		}
 		return out, nil
 	}),

@@ -130,3 +130,19 @@ func NewSlice(e cost.Exploration) Slice {
 	}
 	return out
 }
+
+// ResourceSeries is one resource's cost series in one account and currency.
+type ResourceSeries struct {
+	ResourceCost
+	Total  money.Micros `json:"total"`
+	Points []cost.Point `json:"points"`
+}
+
+// NewResourceSeries is each series of h as answered.
+func NewResourceSeries(h cost.ResourceHistory) []ResourceSeries {
+	out := make([]ResourceSeries, 0, len(h.Series))
+	for _, s := range h.Series {
+		out = append(out, ResourceSeries{ResourceCost: ResourceCost(s.ResourceCost), Total: s.Total, Points: s.Points})
+	}
+	return out
+}
