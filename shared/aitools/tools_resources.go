@@ -132,17 +132,11 @@ type RuleTotal struct {
 
 // Finding is one finding as a model reads it.
 type Finding struct {
-	ID             int64            `json:"id"`
-	Rule           string           `json:"rule"`
-	Title          string           `json:"title"`
-	Action         string           `json:"action"`
-	ResourceID     string           `json:"resourceId"`
-	Name           string           `json:"name"`
-	Type           string           `json:"type"`
-	Region         string           `json:"region"`
-	RegionID       string           `json:"regionId"`
-	AccountID      int64            `json:"accountId"`
-	AccountName    string           `json:"accountName"`
+	ID     int64  `json:"id"`
+	Rule   string `json:"rule"`
+	Title  string `json:"title"`
+	Action string `json:"action"`
+	Subject
 	MonthlySavings money.Micros     `json:"monthlySavings"`
 	Currency       string           `json:"currency"`
 	Estimate       bool             `json:"estimate"`
@@ -155,11 +149,26 @@ type Finding struct {
 }
 
 func newFinding(l cost.Labels, f idle.Record, now time.Time) Finding {
-	return Finding{ID: f.ID, Rule: f.Rule, Title: ruleTitle(f.Rule), Action: string(f.Action), ResourceID: f.ResourceID, Name: f.Name,
-		Type: f.Type, Region: name(l, cost.DimRegion, f.Region), RegionID: f.Region, AccountID: f.AccountID,
-		AccountName: accountName(l, f.AccountID), MonthlySavings: f.MonthlySavings, Currency: f.Currency, Estimate: f.Estimate,
+	return Finding{ID: f.ID, Rule: f.Rule, Title: ruleTitle(f.Rule), Action: string(f.Action),
+		Subject: subject(l, f.AccountID, f.ResourceID, f.Name, f.Type, f.Region), MonthlySavings: f.MonthlySavings, Currency: f.Currency, Estimate: f.Estimate,
 		Prices: f.Prices, Reason: f.Reason, ReasonZh: f.ReasonZh, Basis: f.Basis, Status: f.Status(now),
 		DetectedOn: cost.FormatDay(f.DetectedAt.In(billing.Shanghai))}
+}
+
+// Subject is the resource a finding or an inventory row is about, its region and account by name.
+type Subject struct {
+	ResourceID  string `json:"resourceId"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Region      string `json:"region"`
+	RegionID    string `json:"regionId"`
+	AccountID   int64  `json:"accountId"`
+	AccountName string `json:"accountName"`
+}
+
+func subject(l cost.Labels, accountID int64, resourceID, resourceName, typ, region string) Subject {
+	return Subject{ResourceID: resourceID, Name: resourceName, Type: typ, Region: name(l, cost.DimRegion, region), RegionID: region,
+		AccountID: accountID, AccountName: accountName(l, accountID)}
 }
 
 func ruleTitle(id string) string {
@@ -277,14 +286,8 @@ type ResourceList struct {
 
 // Resource is one resource of the inventory as a model reads it.
 type Resource struct {
-	ID          int64             `json:"id"`
-	ResourceID  string            `json:"resourceId"`
-	Name        string            `json:"name"`
-	Type        string            `json:"type"`
-	Region      string            `json:"region"`
-	RegionID    string            `json:"regionId"`
-	AccountID   int64             `json:"accountId"`
-	AccountName string            `json:"accountName"`
+	ID int64 `json:"id"`
+	Subject
 	Status      string            `json:"status"`
 	ChargeType  string            `json:"chargeType"`
 	Spec        string            `json:"spec,omitempty"`
@@ -296,8 +299,7 @@ type Resource struct {
 }
 
 func newResource(l cost.Labels, r resource.Resource) Resource {
-	out := Resource{ID: r.ID, ResourceID: r.ResourceID, Name: r.Name, Type: string(r.Type), Region: name(l, cost.DimRegion, r.Region),
-		RegionID: r.Region, AccountID: r.AccountID, AccountName: accountName(l, r.AccountID), Status: r.Status,
+	out := Resource{ID: r.ID, Subject: subject(l, r.AccountID, r.ResourceID, r.Name, string(r.Type), r.Region), Status: r.Status,
 		ChargeType: string(r.ChargeType), Spec: r.Spec, CreatedOn: cost.FormatDay(r.CreatedAt.In(billing.Shanghai))}
 	keys := make([]string, 0, len(r.Tags))
 	for k := range r.Tags {
