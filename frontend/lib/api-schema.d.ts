@@ -1204,7 +1204,8 @@ export interface paths {
          * @description JSON-RPC 2.0 messages of the Model Context Protocol (`initialize`, `tools/list`,
          *     `tools/call`…). Authenticate with a CloudLens API key (`Authorization: Bearer clk_…`);
          *     the tools see exactly the accounts the key's owner may see. The tools are those of the
-         *     chat: cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status.
+         *     chat: cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status,
+         *     list_anomalies, anomaly_detail, idle_findings, find_resources.
          *     See docs/ai.md for connecting Claude, Cursor, Qwen or any MCP client.
          */
         post: operations["mcp"];
@@ -2398,7 +2399,7 @@ export interface components {
             messages?: components["schemas"]["ChatMessage"][];
         };
         ChatToolCall: {
-            /** @description cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status */
+            /** @description cost_overview, query_costs, forecast, top_resources, resource_cost, budget_status, list_anomalies, anomaly_detail, idle_findings, find_resources */
             name: string;
             /** @description The JSON arguments the model gave. */
             arguments: string;

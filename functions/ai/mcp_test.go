@@ -11,12 +11,15 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/cloudlens/cloudlens/functions/anomalydetect"
 	"github.com/cloudlens/cloudlens/functions/costs"
+	"github.com/cloudlens/cloudlens/functions/resources"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/cost/costtest"
+	"github.com/cloudlens/cloudlens/shared/savings/savingstest"
 )
 
 var now = time.Date(2025, 3, 15, 10, 0, 0, 0, billing.Shanghai)
@@ -129,6 +132,80 @@ func TestMCPListsAndCallsToolsWithAnAPIKey(t *testing.T) {
 				http.Header{"Accept": {"application/json, text/event-stream"}})
 			if res.Status != http.StatusUnauthorized {
 				t.Fatalf("credential %.8q: %d %s", tok, res.Status, res.Body)
+			}
+		}
+	})
+}
+
+func TestMCPOffersTheAnomalyAndFindingTools(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, d *app.Deps) {
+		d.Now = func() time.Time { return now }
+		o := costtest.Options{Seed: 4, Accounts: 2, Resources: 6, Now: now, Days: 120, Demo: []bool{true, true}}
+		data := costtest.Load(t, d.Store, o)
+		if _, err := anomalydetect.Run(t.Context(), d.Store, now, ""); err != nil {
+			t.Fatal(err)
+		}
+		savingstest.Findings(t, d.Store, o, data)
+		viewer, token := apptest.User(t, d, "viewer@example.com", auth.RoleViewer, data.Accounts[0].ID)
+		key, _ := apiKey(t, d, viewer)
+		cs, err := connect(t, apptest.Serve(t, New(d)).URL(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cs.Close()
+		tools, err := cs.ListTools(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schemas := map[string]any{}
+		for _, tl := range tools.Tools {
+			schemas[tl.Name] = tl.InputSchema
+		}
+		for _, want := range []string{"list_anomalies", "anomaly_detail", "idle_findings", "find_resources"} {
+			if schemas[want] == nil {
+				t.Fatalf("tools %v lack %s", schemas, want)
+			}
+		}
+		call := func(args map[string]any) *mcp.CallToolResult {
+			t.Helper()
+			res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "idle_findings", Arguments: args})
+			if err != nil || len(res.Content) != 1 {
+				t.Fatalf("idle_findings %v: %+v %v", args, res, err)
+			}
+			return res
+		}
+		res := call(map[string]any{"limit": 20})
+		text := res.Content[0].(*mcp.TextContent).Text
+		type findings struct {
+			Demo   bool
+			Totals []struct {
+				Currency, MonthlySavings string
+				Count                    int
+			}
+			Items []struct {
+				ID, AccountID  int64
+				MonthlySavings string
+			}
+		}
+		var got, want findings
+		if err := json.Unmarshal([]byte(text), &got); err != nil || res.IsError {
+			t.Fatalf("%v: %s", err, text)
+		}
+		// The figures are the resources API's for the key's owner.
+		apptest.Serve(t, resources.New(d)).Do("GET", "/api/v1/resources/findings", token, nil).JSON(t, &want)
+		if len(got.Items) == 0 || !got.Demo || fmt.Sprint(got.Totals) != fmt.Sprint(want.Totals) || fmt.Sprint(got.Items) != fmt.Sprint(want.Items) {
+			t.Fatalf("MCP findings %+v, API findings %+v", got, want)
+		}
+		// The other account is not found, and a bad argument is named.
+		for args, msg := range map[string]string{
+			fmt.Sprintf(`{"accountIds":[%d]}`, data.Accounts[1].ID): fmt.Sprintf("account %d not found", data.Accounts[1].ID),
+			`{"limit":21}`: "limit must be between 1 and 20",
+		} {
+			var a map[string]any
+			_ = json.Unmarshal([]byte(args), &a)
+			res := call(a)
+			if text := res.Content[0].(*mcp.TextContent).Text; !res.IsError || !strings.Contains(text, msg) {
+				t.Errorf("idle_findings %s: %s, want an error saying %q", args, text, msg)
 			}
 		}
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -38,72 +39,10 @@ func New(d *app.Deps) http.Handler {
 	return d.API(mux)
 }
 
-type monitorRef struct {
-	ID    int64  `json:"id"`
-	Name  string `json:"name"`
-	Label string `json:"label"`
-}
+// An anomaly and its detail answer in the shapes the AI tools give too (shared/apijson).
+type itemJSON = apijson.Anomaly
 
-type itemJSON struct {
-	ID         int64        `json:"id"`
-	Monitor    monitorRef   `json:"monitor"`
-	AccountID  int64        `json:"accountId"`
-	Dimension  string       `json:"dimension"`
-	Key        string       `json:"key"`
-	Value      string       `json:"value"`
-	StartDate  string       `json:"startDate"`
-	EndDate    string       `json:"endDate"`
-	Kind       string       `json:"kind"`
-	Expected   money.Micros `json:"expected"`
-	Actual     money.Micros `json:"actual"`
-	Impact     money.Micros `json:"impact"`
-	Currency   string       `json:"currency"`
-	Score      float64      `json:"score"`
-	Severity   string       `json:"severity"`
-	Status     string       `json:"status"`
-	Ongoing    bool         `json:"ongoing"`
-	DetectedOn string       `json:"detectedOn"`
-	Demo       bool         `json:"demo"`
-	Verdict    *string      `json:"verdict"`
-	Note       string       `json:"note"`
-}
-
-type contributorJSON struct {
-	Dimension string       `json:"dimension"`
-	Key       string       `json:"key"`
-	Label     string       `json:"label"`
-	Expected  money.Micros `json:"expected"`
-	Actual    money.Micros `json:"actual"`
-	Delta     money.Micros `json:"delta"`
-	Share     float64      `json:"share"`
-}
-
-type pointJSON struct {
-	Date     string        `json:"date"`
-	Actual   *money.Micros `json:"actual"`
-	Expected *money.Micros `json:"expected"`
-	Lower    *money.Micros `json:"lower"`
-	Upper    *money.Micros `json:"upper"`
-}
-
-type detailJSON struct {
-	itemJSON
-	Series       []pointJSON       `json:"series"`
-	Contributors []contributorJSON `json:"contributors"`
-}
-
-func toItem(r anomaly.Record) itemJSON {
-	out := itemJSON{ID: r.ID, Monitor: monitorRef{ID: r.Monitor.ID, Name: r.Monitor.Name, Label: r.Monitor.Label()},
-		AccountID: r.AccountID, Dimension: string(r.Monitor.Dim), Key: r.Monitor.Key, Value: r.Monitor.Value,
-		StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Expected: r.Expected, Actual: r.Actual,
-		Impact: r.Impact, Currency: r.Currency, Score: r.Score, Severity: string(r.Severity), Status: string(r.Status),
-		Ongoing: r.Ongoing, DetectedOn: r.DetectedOn, Demo: r.Demo, Note: r.Note}
-	if r.Verdict != "" {
-		v := string(r.Verdict)
-		out.Verdict = &v
-	}
-	return out
-}
+func toItem(r anomaly.Record) itemJSON { return apijson.NewAnomaly(r) }
 
 // listAnswer is the list with the demo label: true when any account the caller sees is a
 // simulator-backed demo account.
@@ -209,15 +148,7 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := detailJSON{itemJSON: toItem(x), Series: make([]pointJSON, len(x.Series)), Contributors: make([]contributorJSON, len(x.Contributors))}
-	for i, pt := range x.Series {
-		out.Series[i] = pointJSON(pt)
-	}
-	for i, c := range x.Contributors {
-		out.Contributors[i] = contributorJSON{Dimension: c.Dimension, Key: c.Key, Label: c.Label, Expected: c.Expected,
-			Actual: c.Actual, Delta: c.Delta, Share: c.Share}
-	}
-	return httpx.OK(w, out)
+	return httpx.OK(w, apijson.NewAnomalyDetail(x))
 }
 
 type feedbackInput struct {

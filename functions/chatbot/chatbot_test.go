@@ -85,6 +85,19 @@ func newConversation(t *testing.T, c *apptest.Client, token string) int64 {
 	return out.ID
 }
 
+// ask puts content to a new conversation of token's user and returns the answer.
+func ask(t *testing.T, c *apptest.Client, token, content string) answer {
+	t.Helper()
+	id := newConversation(t, c, token)
+	res := c.Do("POST", fmt.Sprintf("/api/v1/chatbot/conversations/%d/messages", id), token, map[string]string{"content": content})
+	if res.Status != http.StatusOK {
+		t.Fatalf("ask: %d %s", res.Status, res.Body)
+	}
+	var a answer
+	res.JSON(t, &a)
+	return a
+}
+
 func TestToolLoopAnswersWithTheCallersFigures(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {
 		f := setup(t, d)
@@ -160,14 +173,7 @@ func TestToolsRefuseUngrantedAccountsAndBadArguments(t *testing.T) {
 				{Name: "resource_cost", Args: `{}`},
 			}}),
 			llmtest.Fixed(llmtest.Step{Text: "I could not read that account."}))
-		c := withModel(t, d, model.URL, 4)
-		id := newConversation(t, c, f.viewer)
-		res := c.Do("POST", fmt.Sprintf("/api/v1/chatbot/conversations/%d/messages", id), f.viewer, map[string]string{"content": "What did account 2 spend?"})
-		if res.Status != http.StatusOK {
-			t.Fatalf("ask: %d %s", res.Status, res.Body)
-		}
-		var a answer
-		res.JSON(t, &a)
+		a := ask(t, withModel(t, d, model.URL, 4), f.viewer, "What did account 2 spend?")
 		wants := []string{"not one of the accounts you may see", "argument groupBy must be a list", "is not a date", "limit must be between 1 and 50",
 			"unknown tool", "resourceId is required"}
 		if len(a.ToolCalls) != len(wants) {

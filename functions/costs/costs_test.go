@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/auth"
@@ -345,21 +346,8 @@ func TestExploreMatchesLineItems(t *testing.T) {
 	})
 }
 
-type overviewAnswer struct {
-	Demo  bool   `json:"demo"`
-	AsOf  string `json:"asOf"`
-	Items []struct {
-		Currency            string        `json:"currency"`
-		MonthToDate         money.Micros  `json:"monthToDate"`
-		LastMonthSamePeriod money.Micros  `json:"lastMonthSamePeriod"`
-		LastMonthTotal      money.Micros  `json:"lastMonthTotal"`
-		ChangeAmount        money.Micros  `json:"changeAmount"`
-		ChangePercent       *float64      `json:"changePercent"`
-		Forecast            cost.Estimate `json:"forecast"`
-		TopProducts         []topJSON     `json:"topProducts"`
-		TopAccounts         []topJSON     `json:"topAccounts"`
-	} `json:"items"`
-}
+// overviewAnswer is the overview as the web app and the AI tools read it.
+type overviewAnswer = apijson.Overview
 
 func TestOverviewForecastAndDiscounts(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, d *app.Deps) {

@@ -1,6 +1,7 @@
 package costs
 
 import (
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -11,142 +12,59 @@ import (
 
 // exploreJSON is the explorer's answer.
 type exploreJSON struct {
-	Demo        bool             `json:"demo"`
-	Start       string           `json:"start"`
-	End         string           `json:"end"`
-	Granularity string           `json:"granularity"`
-	GroupBy     []string         `json:"groupBy"`
-	Metric      string           `json:"metric"`
-	Items       []cost.Series    `json:"items"`
-	Incomplete  []app.Incomplete `json:"incomplete"`
+	apijson.Slice
+	Items      []cost.Series    `json:"items"`
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newExploreJSON(e cost.Exploration) exploreJSON {
-	q := e.Query
-	out := exploreJSON{Demo: e.Demo, Start: q.Start, End: q.End, Granularity: string(q.Granularity),
-		GroupBy: []string{}, Metric: string(q.Metric), Items: e.Series}
-	for _, d := range q.GroupBy {
-		out.GroupBy = append(out.GroupBy, d.String())
-	}
-	return out
+	return exploreJSON{Slice: apijson.NewSlice(e), Items: e.Series}
 }
 
-// overviewItem is the overview of one currency.
-type overviewItem struct {
-	Currency            string        `json:"currency"`
-	MonthToDate         money.Micros  `json:"monthToDate"`
-	LastMonthSamePeriod money.Micros  `json:"lastMonthSamePeriod"`
-	LastMonthTotal      money.Micros  `json:"lastMonthTotal"`
-	ChangeAmount        money.Micros  `json:"changeAmount"`
-	ChangePercent       *float64      `json:"changePercent"`
-	Forecast            cost.Estimate `json:"forecast"`
-	TopProducts         []topJSON     `json:"topProducts"`
-	TopAccounts         []topJSON     `json:"topAccounts"`
-}
-
-type topJSON struct {
-	Key  string       `json:"key"`
-	Name string       `json:"name"`
-	Cost money.Micros `json:"cost"`
-}
+// The overview, forecast and drill-down answers are the shapes the AI tools give too
+// (shared/apijson), with the days whose bills are not complete yet.
 
 type overviewJSON struct {
-	Demo       bool             `json:"demo"`
-	AsOf       string           `json:"asOf"`
-	Items      []overviewItem   `json:"items"`
+	apijson.Overview
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newOverviewJSON(o cost.Overview) overviewJSON {
-	out := overviewJSON{Demo: o.Demo, AsOf: o.AsOf, Items: make([]overviewItem, 0, len(o.Items))}
-	for _, it := range o.Items {
-		out.Items = append(out.Items, overviewItem{Currency: it.Currency, MonthToDate: it.MonthToDate,
-			LastMonthSamePeriod: it.LastMonthSamePeriod, LastMonthTotal: it.LastMonthTotal, ChangeAmount: it.ChangeAmount,
-			ChangePercent: it.ChangePercent, Forecast: it.Forecast, TopProducts: newTopJSON(it.TopProducts), TopAccounts: newTopJSON(it.TopAccounts)})
-	}
-	return out
-}
-
-func newTopJSON(t []cost.Top) []topJSON {
-	out := make([]topJSON, 0, len(t))
-	for _, e := range t {
-		out = append(out, topJSON(e))
-	}
-	return out
-}
-
-type forecastItem struct {
-	Currency    string               `json:"currency"`
-	MonthToDate money.Micros         `json:"monthToDate"`
-	MonthEnd    cost.Estimate        `json:"monthEnd"`
-	Months      []cost.MonthForecast `json:"months"`
+	return overviewJSON{Overview: apijson.NewOverview(o)}
 }
 
 type forecastJSON struct {
-	Demo       bool             `json:"demo"`
-	AsOf       string           `json:"asOf"`
-	Month      string           `json:"month"`
-	Items      []forecastItem   `json:"items"`
+	apijson.Forecast
 	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newForecastJSON(f cost.Forecast) forecastJSON {
-	out := forecastJSON{Demo: f.Demo, AsOf: f.AsOf, Month: f.Month, Items: make([]forecastItem, 0, len(f.Items))}
-	for _, it := range f.Items {
-		out.Items = append(out.Items, forecastItem(it))
-	}
-	return out
-}
-
-// resourceCostJSON is one resource's cost in a slice.
-type resourceCostJSON struct {
-	AccountID    int64        `json:"accountId"`
-	ResourceID   string       `json:"resourceId"`
-	ResourceName string       `json:"resourceName"`
-	Product      string       `json:"product"`
-	Region       string       `json:"region"`
-	Currency     string       `json:"currency"`
-	Cost         money.Micros `json:"cost"`
+	return forecastJSON{Forecast: apijson.NewForecast(f)}
 }
 
 type resourcesJSON struct {
-	Demo       bool               `json:"demo"`
-	Start      string             `json:"start"`
-	End        string             `json:"end"`
-	Items      []resourceCostJSON `json:"items"`
-	Incomplete []app.Incomplete   `json:"incomplete"`
+	apijson.Resources
+	Incomplete []app.Incomplete `json:"incomplete"`
 }
 
 func newResourcesJSON(q cost.Query, r cost.Resources) resourcesJSON {
-	out := resourcesJSON{Demo: r.Demo, Start: q.Start, End: q.End, Items: make([]resourceCostJSON, 0, len(r.Items))}
-	for _, it := range r.Items {
-		out.Items = append(out.Items, resourceCostJSON(it))
-	}
-	return out
-}
-
-// resourceSeriesJSON is one resource's cost series in one account and currency.
-type resourceSeriesJSON struct {
-	resourceCostJSON
-	Total  money.Micros `json:"total"`
-	Points []cost.Point `json:"points"`
+	return resourcesJSON{Resources: apijson.NewResources(q, r)}
 }
 
 type resourceJSON struct {
 	Demo bool `json:"demo"`
-	resourceSeriesJSON
+	apijson.ResourceSeries
 	// Items holds every (account, currency) series of the resource id; the top level repeats
 	// the largest one, which is the only one in the usual case.
-	Items []resourceSeriesJSON `json:"items"`
+	Items []apijson.ResourceSeries `json:"items"`
 }
 
 func newResourceJSON(h cost.ResourceHistory) resourceJSON {
-	out := resourceJSON{Demo: h.Demo}
-	for _, s := range h.Series {
-		out.Items = append(out.Items, resourceSeriesJSON{resourceCostJSON: resourceCostJSON(s.ResourceCost), Total: s.Total, Points: s.Points})
-	}
+	out := resourceJSON{Demo: h.Demo, Items: apijson.NewResourceSeries(h)}
 	if len(out.Items) > 0 {
-		out.resourceSeriesJSON = out.Items[0]
+		out.ResourceSeries = out.Items[0]
+	} else {
+		out.Items = nil // as before: no series, no items
 	}
 	return out
 }

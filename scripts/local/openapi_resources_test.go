@@ -7,10 +7,8 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/aliyunsim"
-	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/idle"
-	"github.com/cloudlens/cloudlens/shared/resource"
-	"github.com/cloudlens/cloudlens/shared/savings"
+	"github.com/cloudlens/cloudlens/shared/savings/savingstest"
 	"github.com/cloudlens/cloudlens/shared/store"
 )
 
@@ -21,57 +19,24 @@ func seedInventory(t *testing.T, c *contract) {
 	t.Helper()
 	ctx := t.Context()
 	world := aliyunsim.NewWorld(aliyunsim.Config{Seed: 11, Accounts: 3, Resources: 8, Now: func() time.Time { return contractNow }})
-	types := map[string]resource.Type{"ecs": resource.ECS, "yundisk": resource.Disk, "eip": resource.EIP, "slb": resource.SLB,
-		"rds": resource.RDS, "redisa": resource.Redis, "nat_gw": resource.NAT}
-	asOf := cost.Yesterday(contractNow)
 	var ids []int64
-	for i, name := range []string{"account1", "account2"} {
+	for _, name := range []string{"account1", "account2"} {
 		acc, err := strconv.ParseInt(c.vars[name], 10, 64)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, acc)
-		var items []resource.Resource
-		var days []resource.MetricDay
-		unattached := false
-		for _, r := range world.Resources(world.Accounts()[i].UID) {
-			typ, ok := types[r.ProductCode]
-			if !ok {
-				continue
-			}
-			tags := map[string]string{}
-			for _, tg := range r.Tags {
-				tags[tg.Key] = tg.Value
-			}
-			it := resource.Resource{AccountID: acc, ResourceID: r.ID, Type: typ, Region: r.RegionID, Zone: r.ZoneID, Name: r.Name,
-				Status: r.Status, ChargeType: resource.PostPaid, Spec: r.Spec, Tags: tags, CreatedAt: r.Created, StatusSince: r.Created}
-			if typ == resource.Disk && !unattached {
-				it.Status, unattached = resource.StatusAvailable, true
-			}
-			items = append(items, it)
-			if typ == resource.ECS {
-				for d := range 20 {
-					day := asOf.AddDate(0, 0, -d)
-					days = append(days, resource.MetricDay{AccountID: acc, ResourceID: r.ID, Metric: resource.CPU, Day: day, Max: 1.5, P95: 1, Mean: 0.5, Samples: 288},
-						resource.MetricDay{AccountID: acc, ResourceID: r.ID, Metric: resource.NetOut, Day: day, Max: 10, P95: 5, Mean: 2, Samples: 288})
-				}
-			}
-		}
-		if _, err := c.d.Store.SyncInventory(ctx, acc, resource.Types, items, contractNow.Add(-2*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.d.Store.SaveMetricDays(ctx, days); err != nil {
-			t.Fatal(err)
-		}
-		rs, _, err := c.d.Store.ListResources(ctx, account.AllAccounts, store.ResourceFilter{AccountID: acc, Limit: 1})
+	}
+	savingstest.Inventory(t, c.d.Store, world, ids, contractNow)
+	for i, name := range []string{"account1", "account2"} {
+		rs, _, err := c.d.Store.ListResources(ctx, account.AllAccounts, store.ResourceFilter{AccountID: ids[i], Limit: 1})
 		if err != nil || len(rs) == 0 {
 			t.Fatalf("inventory of %s: %v", name, err)
 		}
 		c.vars[name+"Resource"] = strconv.FormatInt(rs[0].ID, 10)
 	}
-	r := savings.Runner{Store: c.d.Store, Log: c.d.Log, Now: c.d.Now}
-	if res, err := r.Run(ctx, ids); err != nil || res.Findings == 0 {
-		t.Fatalf("evaluate: %+v %v", res, err)
+	if res := savingstest.Evaluate(t, c.d.Store, c.d.Log, ids, contractNow); res.Findings == 0 {
+		t.Fatalf("evaluate: %+v", res)
 	}
 	fs, err := c.d.Store.ListFindings(ctx, account.Scope{IDs: ids[:1]}, store.FindingFilter{}, contractNow)
 	if err != nil || len(fs) == 0 {

@@ -1,8 +1,8 @@
 // Package aitools is the one registry of the read-only tools the AI analyst calls: the chat
 // loop, the analysis endpoints and the MCP server all list and call the same tools. Each tool
-// runs the code the API runs (shared/cost, shared/budget) within the caller's account scope,
-// validates its arguments as the API validates its input, and answers with a trimmed JSON
-// result a model can read. A bad argument is an error the model can read and correct.
+// runs the code the API runs (shared/cost, shared/budget, the store's anomaly, finding and
+// inventory reads) within the caller's account scope, validates its arguments as the API
+// validates its input, and answers with a trimmed JSON result a model can read. A bad argument is an error the model can read and correct.
 //
 // Adding a tool is one small addition: write its Tool value (name, description, JSON schema of
 // its arguments, Run) in a file of this package and list it in builtins.
@@ -20,17 +20,32 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/anomaly"
 	"github.com/cloudlens/cloudlens/shared/budget"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
+	"github.com/cloudlens/cloudlens/shared/idle"
 	"github.com/cloudlens/cloudlens/shared/logx"
+	"github.com/cloudlens/cloudlens/shared/resource"
+	"github.com/cloudlens/cloudlens/shared/store"
 )
 
-// Store is what the tools read; shared/store implements it.
+// Store is what the tools read; shared/store implements it. Each method is the one the
+// matching API handler calls, so a tool and the API cannot disagree.
 type Store interface {
 	cost.Store
 	ListBudgets(ctx context.Context, scope account.Scope) ([]budget.Budget, error)
+	// Anomalies, as GET /api/v1/anomaly and /api/v1/anomaly/{id} read them.
+	ListAnomalies(ctx context.Context, scope account.Scope, f store.AnomalyFilter) ([]anomaly.Record, error)
+	GetAnomaly(ctx context.Context, scope account.Scope, id int64) (anomaly.Record, error)
+	// Idle findings and the inventory, as GET /api/v1/resources/findings and /api/v1/resources read them.
+	ListFindings(ctx context.Context, scope account.Scope, f store.FindingFilter, now time.Time) ([]idle.Record, error)
+	FindingTotals(ctx context.Context, scope account.Scope, f store.FindingFilter, now time.Time) ([]store.FindingTotal, error)
+	ListResources(ctx context.Context, scope account.Scope, f store.ResourceFilter) ([]resource.Resource, int64, error)
+	ResourceCosts(ctx context.Context, scope account.Scope, ids []string, start, end string, metric cost.Metric) ([]store.ResourceCost, error)
 }
+
+var _ Store = (*store.Store)(nil)
 
 // Deps are the tools' dependencies.
 type Deps struct {
@@ -63,8 +78,10 @@ func builtins() []Tool {
 		topResourcesTool,
 		resourceCostTool,
 		budgetStatusTool,
-		// Tools over anomalies and idle findings (list_anomalies, anomaly_detail,
-		// idle_findings, find_resources) are listed here as their data lands.
+		listAnomaliesTool,
+		anomalyDetailTool,
+		idleFindingsTool,
+		findResourcesTool,
 	}
 }
 
@@ -156,7 +173,7 @@ func decode(args json.RawMessage, v any) error {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te):
-			return errs.Invalid("argument %s must be %s", te.Field, jsonKind(te.Type.Kind().String()))
+			return errs.Invalid("argument %s must be %s", argName(te.Field), jsonKind(te.Type.Kind().String()))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return errs.Invalid("unknown argument %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
@@ -166,6 +183,19 @@ func decode(args json.RawMessage, v any) error {
 		return errs.Invalid("arguments must be one JSON object")
 	}
 	return nil
+}
+
+// argName is the argument's JSON name: the decoder's path names the embedded argument
+// structs (listArgs.limit), which the model never saw.
+func argName(path string) string {
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if !strings.HasSuffix(p, "Args") {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 func jsonKind(goKind string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/account"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/budget"
 	"github.com/cloudlens/cloudlens/shared/cost"
@@ -23,6 +24,8 @@ const (
 	maxPoints       = 400 // periods × groups beyond which query_costs leaves out the points
 	defaultTopLimit = 10
 	maxTopLimit     = 50
+	// maxResourcePoints is the longest series resource_cost shows point by point (a quarter of days).
+	maxResourcePoints = 92
 )
 
 // The schemas share these property texts.
@@ -32,17 +35,6 @@ const (
 	endSchema        = `"end":{"type":"string","description":"Last day, inclusive, YYYY-MM-DD. Default: yesterday, the last day with bills."}`
 	filtersSchema    = `"filters":{"type":"array","items":{"type":"string"},"description":"Filters as dimension:in:v1,v2 or dimension:notin:v1,v2, e.g. product:in:ecs or tag.env:in:prod."}`
 )
-
-// scopeOf narrows the caller's scope to the accounts asked for; asking for an account the
-// caller may not see is an error the model can read, never a way to reach it.
-func scopeOf(env Env, ids []int64) (account.Scope, error) {
-	for _, id := range ids {
-		if !env.Scope.Contains(id) {
-			return account.Scope{}, errs.Invalid("accountIds: account %d is not one of the accounts you may see", id)
-		}
-	}
-	return env.Scope.Narrow(ids), nil
-}
 
 // --- cost_overview ----------------------------------------------------------------------
 
@@ -55,11 +47,7 @@ var costOverviewTool = Tool{
 	Description: "This month's spend so far against the same days of last month, last month's total, the month-end forecast " +
 		"(with an 80% range) and the month's top products and accounts, per currency. Amounts are decimal strings in the currency shown.",
 	Params: json.RawMessage(`{"type":"object","properties":{` + accountIDsSchema + `},"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a overviewArgs
-		if err := decode(raw, &a); err != nil {
-			return nil, err
-		}
+	Run: run(func(ctx context.Context, d Deps, env Env, a overviewArgs) (any, error) {
 		scope, err := scopeOf(env, a.AccountIDs)
 		if err != nil {
 			return nil, err
@@ -68,54 +56,9 @@ var costOverviewTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		return NewOverview(o), nil
-	},
-}
-
-// Overview is the cost_overview result.
-type Overview struct {
-	Demo  bool           `json:"demo"`
-	AsOf  string         `json:"asOf"`
-	Items []OverviewItem `json:"items"`
-}
-
-// OverviewItem is one currency of the overview.
-type OverviewItem struct {
-	Currency            string        `json:"currency"`
-	MonthToDate         money.Micros  `json:"monthToDate"`
-	LastMonthSamePeriod money.Micros  `json:"lastMonthSamePeriod"`
-	LastMonthTotal      money.Micros  `json:"lastMonthTotal"`
-	ChangeAmount        money.Micros  `json:"changeAmount"`
-	ChangePercent       *float64      `json:"changePercent"`
-	Forecast            cost.Estimate `json:"monthEndForecast"`
-	TopProducts         []Named       `json:"topProducts"`
-	TopAccounts         []Named       `json:"topAccounts"`
-}
-
-// Named is a product or account and its cost.
-type Named struct {
-	Key  string       `json:"key"`
-	Name string       `json:"name"`
-	Cost money.Micros `json:"cost"`
-}
-
-// NewOverview is o as the tool answers it.
-func NewOverview(o cost.Overview) Overview {
-	out := Overview{Demo: o.Demo, AsOf: o.AsOf, Items: []OverviewItem{}}
-	for _, it := range o.Items {
-		out.Items = append(out.Items, OverviewItem{Currency: it.Currency, MonthToDate: it.MonthToDate,
-			LastMonthSamePeriod: it.LastMonthSamePeriod, LastMonthTotal: it.LastMonthTotal, ChangeAmount: it.ChangeAmount,
-			ChangePercent: it.ChangePercent, Forecast: it.Forecast, TopProducts: named(it.TopProducts), TopAccounts: named(it.TopAccounts)})
-	}
-	return out
-}
-
-func named(t []cost.Top) []Named {
-	out := make([]Named, 0, len(t))
-	for _, e := range t {
-		out = append(out, Named(e))
-	}
-	return out
+		// The cost API's overview, shape for shape.
+		return apijson.NewOverview(o), nil
+	}),
 }
 
 // --- query_costs ------------------------------------------------------------------------
@@ -149,14 +92,11 @@ func (a queryArgs) query(env Env) (cost.Query, account.Scope, error) {
 	set("granularity", a.Granularity)
 	set("metric", a.Metric)
 	set("groupBy", strings.Join(a.GroupBy, ","))
-	if a.Top != 0 {
-		if a.Top < 1 || a.Top > maxGroups {
-			return cost.Query{}, scope, errs.Invalid("top must be between 1 and %d", maxGroups)
-		}
-		v.Set("top", strconv.Itoa(a.Top))
-	} else {
-		v.Set("top", strconv.Itoa(defaultGroups))
+	top, err := limitArg("top", a.Top, defaultGroups, maxGroups)
+	if err != nil {
+		return cost.Query{}, scope, err
 	}
+	v.Set("top", strconv.Itoa(top))
 	for _, f := range a.Filters {
 		v.Add("filter", f)
 	}
@@ -179,11 +119,7 @@ var queryCostsTool = Tool{
 		`"metric":{"type":"string","enum":["billed","list","effective","discount"],"description":"Default billed (after discounts, before tax)."},` +
 		`"top":{"type":"integer","minimum":1,"maximum":20,"description":"Groups kept per currency (default 10)."},` +
 		accountIDsSchema + `},"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a queryArgs
-		if err := decode(raw, &a); err != nil {
-			return nil, err
-		}
+	Run: run(func(ctx context.Context, d Deps, env Env, a queryArgs) (any, error) {
 		q, scope, err := a.query(env)
 		if err != nil {
 			return nil, err
@@ -193,19 +129,15 @@ var queryCostsTool = Tool{
 			return nil, err
 		}
 		return NewExploration(e), nil
-	},
+	}),
 }
 
-// Exploration is the query_costs result.
+// Exploration is the query_costs result: the explorer's slice, with each currency's groups
+// trimmed.
 type Exploration struct {
-	Demo        bool          `json:"demo"`
-	Start       string        `json:"start"`
-	End         string        `json:"end"`
-	Granularity string        `json:"granularity"`
-	GroupBy     []string      `json:"groupBy"`
-	Metric      string        `json:"metric"`
-	Items       []SeriesTotal `json:"items"`
-	Note        string        `json:"note,omitempty"`
+	apijson.Slice
+	Items []SeriesTotal `json:"items"`
+	Note  string        `json:"note,omitempty"`
 }
 
 // SeriesTotal is one currency of an exploration.
@@ -226,11 +158,7 @@ type GroupTotal struct {
 // NewExploration is e trimmed for a model: points only while periods × groups stays short.
 func NewExploration(e cost.Exploration) Exploration {
 	q := e.Query
-	out := Exploration{Demo: e.Demo, Start: q.Start, End: q.End, Granularity: string(q.Granularity), Metric: string(q.Metric),
-		GroupBy: []string{}, Items: []SeriesTotal{}}
-	for _, dim := range q.GroupBy {
-		out.GroupBy = append(out.GroupBy, dim.String())
-	}
+	out := Exploration{Slice: apijson.NewSlice(e), Items: []SeriesTotal{}}
 	for _, s := range e.Series {
 		st := SeriesTotal{Currency: s.Currency, Total: s.Total, Groups: []GroupTotal{}}
 		withPoints := len(s.Periods)*max(1, len(s.Groups)) <= maxPoints
@@ -259,11 +187,7 @@ var forecastTool = Tool{
 	Description: "Forecast of this month's total (value with an 80% low-high range) and of the next three months, per currency, " +
 		"fitted on the last 12 weeks of daily cost with weekday effects.",
 	Params: json.RawMessage(`{"type":"object","properties":{` + accountIDsSchema + `},"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a overviewArgs
-		if err := decode(raw, &a); err != nil {
-			return nil, err
-		}
+	Run: run(func(ctx context.Context, d Deps, env Env, a overviewArgs) (any, error) {
 		scope, err := scopeOf(env, a.AccountIDs)
 		if err != nil {
 			return nil, err
@@ -272,8 +196,9 @@ var forecastTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		return f, nil
-	},
+		// The cost API's forecast, shape for shape.
+		return apijson.NewForecast(f), nil
+	}),
 }
 
 // --- top_resources ----------------------------------------------------------------------
@@ -294,17 +219,10 @@ var topResourcesTool = Tool{
 		`"metric":{"type":"string","enum":["billed","list","effective","discount"]},` +
 		`"limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many resources (default 10)."},` +
 		accountIDsSchema + `},"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a topArgs
-		if err := decode(raw, &a); err != nil {
+	Run: run(func(ctx context.Context, d Deps, env Env, a topArgs) (any, error) {
+		limit, err := limitArg("limit", a.Limit, defaultTopLimit, maxTopLimit)
+		if err != nil {
 			return nil, err
-		}
-		limit := a.Limit
-		if limit == 0 {
-			limit = defaultTopLimit
-		}
-		if limit < 1 || limit > maxTopLimit {
-			return nil, errs.Invalid("limit must be between 1 and %d", maxTopLimit)
 		}
 		q, scope, err := queryArgs{Start: a.Start, End: a.End, Filters: a.Filters, Metric: a.Metric, AccountIDs: a.AccountIDs}.query(env)
 		if err != nil {
@@ -314,26 +232,9 @@ var topResourcesTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		type item struct {
-			AccountID    int64        `json:"accountId"`
-			ResourceID   string       `json:"resourceId"`
-			ResourceName string       `json:"resourceName"`
-			Product      string       `json:"product"`
-			Region       string       `json:"region"`
-			Currency     string       `json:"currency"`
-			Cost         money.Micros `json:"cost"`
-		}
-		out := struct {
-			Demo  bool   `json:"demo"`
-			Start string `json:"start"`
-			End   string `json:"end"`
-			Items []item `json:"items"`
-		}{Demo: r.Demo, Start: q.Start, End: q.End, Items: []item{}}
-		for _, it := range r.Items {
-			out.Items = append(out.Items, item(it))
-		}
-		return out, nil
-	},
+		// The cost API's drill-down, shape for shape.
+		return apijson.NewResources(q, r), nil
+	}),
 }
 
 // --- resource_cost ----------------------------------------------------------------------
@@ -351,11 +252,7 @@ var resourceCostTool = Tool{
 	Params: json.RawMessage(`{"type":"object","properties":{"resourceId":{"type":"string","description":"The resource id."},` +
 		startSchema + `,` + endSchema + `,"granularity":{"type":"string","enum":["day","week","month"]}},` +
 		`"required":["resourceId"],"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a resourceArgs
-		if err := decode(raw, &a); err != nil {
-			return nil, err
-		}
+	Run: run(func(ctx context.Context, d Deps, env Env, a resourceArgs) (any, error) {
 		id := strings.TrimSpace(a.ResourceID)
 		if id == "" || len(id) > 200 {
 			return nil, errs.Invalid("resourceId is required (1 to 200 characters)")
@@ -368,31 +265,22 @@ var resourceCostTool = Tool{
 		if err != nil {
 			return nil, err
 		}
-		type series struct {
-			AccountID    int64        `json:"accountId"`
-			ResourceName string       `json:"resourceName"`
-			Product      string       `json:"product"`
-			Region       string       `json:"region"`
-			Currency     string       `json:"currency"`
-			Total        money.Micros `json:"total"`
-			Points       []cost.Point `json:"points,omitempty"`
-		}
+		// The cost API's series, with the points left out of a long one.
 		out := struct {
-			Demo       bool     `json:"demo"`
-			ResourceID string   `json:"resourceId"`
-			Start      string   `json:"start"`
-			End        string   `json:"end"`
-			Series     []series `json:"series"`
-		}{Demo: h.Demo, ResourceID: id, Start: q.Start, End: q.End}
-		for _, s := range h.Series {
-			ser := series{AccountID: s.AccountID, ResourceName: s.ResourceName, Product: s.Product, Region: s.Region, Currency: s.Currency, Total: s.Total}
-			if len(s.Points) <= 92 {
-				ser.Points = s.Points
+			Demo   bool                     `json:"demo"`
+			Start  string                   `json:"start"`
+			End    string                   `json:"end"`
+			Series []apijson.ResourceSeries `json:"series"`
+			Note   string                   `json:"note,omitempty"`
+		}{Demo: h.Demo, Start: q.Start, End: q.End, Series: apijson.NewResourceSeries(h)}
+		for i := range out.Series {
+			if len(out.Series[i].Points) > maxResourcePoints {
+				out.Series[i].Points = []cost.Point{}
+				out.Note = "points per period left out: ask for a coarser granularity or a shorter range to see them"
 			}
-			out.Series = append(out.Series, ser)
 		}
 		return out, nil
-	},
+	}),
 }
 
 // --- budget_status ----------------------------------------------------------------------
@@ -427,17 +315,13 @@ var budgetStatusTool = Tool{
 	Description: "The budgets the user may see with their status in the current period: amount, spent, forecast at period end, " +
 		"percent of the amount, and the day spend reaches the amount (burn-down) if it does.",
 	Params: json.RawMessage(`{"type":"object","properties":{"name":{"type":"string","description":"Only budgets whose name contains this text."}},"additionalProperties":false}`),
-	Run: func(ctx context.Context, d Deps, env Env, raw json.RawMessage) (any, error) {
-		var a budgetArgs
-		if err := decode(raw, &a); err != nil {
-			return nil, err
-		}
+	Run: run(func(ctx context.Context, d Deps, env Env, a budgetArgs) (any, error) {
 		bs, err := d.Store.ListBudgets(ctx, env.Scope)
 		if err != nil {
 			return nil, err
 		}
 		return BudgetStatuses(ctx, d.Store, bs, a.Name, env.Now)
-	},
+	}),
 }
 
 // BudgetStatuses evaluates the budgets whose name contains name (all when empty) as of now.
