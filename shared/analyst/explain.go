@@ -1,0 +1,125 @@
+package analyst
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/money"
+	"github.com/cloudlens/cloudlens/shared/report"
+)
+
+// ExplainContributors is how many contributors an anomaly's explanation names.
+const ExplainContributors = 5
+
+// AnomalyFacts is an anomaly as its explanation states it: the anomaly API's figures and the
+// account's name.
+type AnomalyFacts struct {
+	ID          int64        `json:"id"`
+	Scope       string       `json:"scope"`
+	AccountID   int64        `json:"accountId"`
+	AccountName string       `json:"accountName"`
+	StartDate   string       `json:"startDate"`
+	EndDate     string       `json:"endDate"`
+	Kind        string       `json:"kind"`
+	Expected    money.Micros `json:"expected"`
+	Actual      money.Micros `json:"actual"`
+	Impact      money.Micros `json:"impact"`
+	Currency    string       `json:"currency"`
+	Severity    string       `json:"severity"`
+	Status      string       `json:"status"`
+	Demo        bool         `json:"demo"`
+}
+
+// Contributor is one of an anomaly's contributors, as the anomaly API shows it.
+type Contributor struct {
+	Dimension string       `json:"dimension"`
+	Key       string       `json:"key"`
+	Label     string       `json:"label"`
+	Expected  money.Micros `json:"expected"`
+	Actual    money.Micros `json:"actual"`
+	Delta     money.Micros `json:"delta"`
+	Share     float64      `json:"share"`
+}
+
+// AnomalyExplanation is the deterministic part of an anomaly's explanation: the anomaly and
+// the contributors that explain it best (report.TopContributors, the same the monthly report
+// lists), unchanged from the anomaly API.
+type AnomalyExplanation struct {
+	Anomaly      AnomalyFacts  `json:"anomaly"`
+	Contributors []Contributor `json:"contributors"`
+}
+
+// ExplainAnomaly picks what explains r; accountName names its account ("" for none).
+func ExplainAnomaly(r anomaly.Record, accountName string, zh bool) AnomalyExplanation {
+	out := AnomalyExplanation{Anomaly: AnomalyFacts{ID: r.ID, Scope: report.AnomalyScope(r, accountName, zh), AccountID: r.AccountID,
+		AccountName: accountName, StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Expected: r.Expected,
+		Actual: r.Actual, Impact: r.Impact, Currency: r.Currency, Severity: string(r.Severity), Status: string(r.Status), Demo: r.Demo},
+		Contributors: []Contributor{}}
+	for _, c := range report.TopContributors(r.Contributors, r.Impact, ExplainContributors) {
+		out.Contributors = append(out.Contributors, Contributor(c))
+	}
+	return out
+}
+
+// Template is the explanation in CloudLens's own words, for when no model is configured.
+func (e AnomalyExplanation) Template(zh bool) string {
+	a := e.Anomaly
+	days := a.StartDate
+	if a.EndDate != a.StartDate {
+		days += map[bool]string{false: " to ", true: " 至 "}[zh] + a.EndDate
+	}
+	var b strings.Builder
+	if zh {
+		fmt.Fprintf(&b, "%s（%s）出现%s：实际 %s %s，预期 %s %s，影响 %s %s。", a.Scope, days, kindZh(a.Kind), a.Actual, a.Currency,
+			a.Expected, a.Currency, signed(a.Impact), a.Currency)
+	} else {
+		fmt.Fprintf(&b, "%s in %s, %s: actual %s %s against an expected %s %s, an impact of %s %s.", kindEn(a.Kind), a.Scope, days,
+			a.Actual, a.Currency, a.Expected, a.Currency, signed(a.Impact), a.Currency)
+	}
+	if len(e.Contributors) == 0 {
+		if zh {
+			b.WriteString("没有哪一个地域、资源、计费项或标签能单独解释这一变化。")
+		} else {
+			b.WriteString(" No single region, resource, billing item or tag explains the change on its own.")
+		}
+		return b.String()
+	}
+	parts := make([]string, len(e.Contributors))
+	for i, c := range e.Contributors {
+		parts[i] = report.ContributorText(anomaly.Contributor(c), a.Currency, zh)
+	}
+	if zh {
+		b.WriteString("主要因素：" + strings.Join(parts, "；") + "。")
+	} else {
+		b.WriteString(" The largest contributors: " + strings.Join(parts, "; ") + ".")
+	}
+	return b.String()
+}
+
+func signed(m money.Micros) string {
+	if m > 0 {
+		return "+" + m.String()
+	}
+	return m.String()
+}
+
+func kindEn(k string) string {
+	switch anomaly.Kind(k) {
+	case anomaly.Drop:
+		return "A drop"
+	case anomaly.LevelShift:
+		return "A level shift"
+	}
+	return "A spike"
+}
+
+func kindZh(k string) string {
+	switch anomaly.Kind(k) {
+	case anomaly.Drop:
+		return "骤降"
+	case anomaly.LevelShift:
+		return "水平变化"
+	}
+	return "突增"
+}
