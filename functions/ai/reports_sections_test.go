@@ -174,7 +174,7 @@ func TestReportAnomalyAndSavingsSectionsEqualTheAPIs(t *testing.T) {
 				if strings.Contains(md+html, "once those features are deployed") {
 					t.Error("the placeholder sentence is still there")
 				}
-				if !strings.Contains(data.Summary(false), fmt.Sprintf("%d cost anomalies", data.AnomalyCount)) {
+				if !strings.Contains(data.Summary(false), fmt.Sprintf("%d cost anomal", data.AnomalyCount)) {
 					t.Errorf("summary %q", data.Summary(false))
 				}
 			})

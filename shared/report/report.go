@@ -329,7 +329,7 @@ func (d Data) Summary(zh bool) string {
 		if zh {
 			fmt.Fprintf(&b, "%d 项费用异常（净影响 %s）。", d.AnomalyCount, strings.Join(nets, "，"))
 		} else {
-			fmt.Fprintf(&b, " %d cost anomalies (net impact %s).", d.AnomalyCount, strings.Join(nets, ", "))
+			fmt.Fprintf(&b, " %s (net impact %s).", anomalies(d.AnomalyCount), strings.Join(nets, ", "))
 		}
 	}
 	if len(d.FindingTotals) > 0 {

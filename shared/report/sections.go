@@ -305,7 +305,7 @@ func (d Data) anomaliesIntro() string {
 	for _, t := range d.AnomalyTotals {
 		nets = append(nets, fmt.Sprintf("%s %s", signed(t.Impact), t.Currency))
 	}
-	s := fmt.Sprintf("%d cost anomalies between %s and %s, net impact %s.", d.AnomalyCount, d.Start, d.End, strings.Join(nets, ", "))
+	s := fmt.Sprintf("%s between %s and %s, net impact %s.", anomalies(d.AnomalyCount), d.Start, d.End, strings.Join(nets, ", "))
 	if d.AnomalyCount > len(d.Anomalies) {
 		s += fmt.Sprintf(" The %d largest are listed.", len(d.Anomalies))
 	}
@@ -421,4 +421,12 @@ func bars(bs []bar) string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// anomalies is "1 cost anomaly" or "n cost anomalies".
+func anomalies(n int) string {
+	if n == 1 {
+		return "1 cost anomaly"
+	}
+	return fmt.Sprintf("%d cost anomalies", n)
 }
