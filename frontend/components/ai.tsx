@@ -42,6 +42,27 @@ export function HowIGotThis({ calls }: { calls: ChatToolCall[] }) {
   );
 }
 
+// useAnalysis runs an analysis when asked and keeps its dialog's state.
+function useAnalysis<T>(fetch: () => Promise<T>) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setOpen(true);
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await fetch());
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { open, setOpen, busy, result, error, run };
+}
+
 // Narrative is the wording of an analysis and whether a model or the template wrote it.
 function Narrative({ r }: { r: { narrative: string; narrativeSource: string; model?: string; note?: string } }) {
   const { t } = useI18n();
@@ -60,22 +81,7 @@ function Narrative({ r }: { r: { narrative: string; narrativeSource: string; mod
 // the narrative.
 export function AnomalyExplainButton({ anomalyId }: { anomalyId: number }) {
   const { t, lang } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<AnomalyExplanation | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setOpen(true);
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await explainAnomaly(anomalyId, lang));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { open, setOpen, busy, result, error, run } = useAnalysis<AnomalyExplanation>(() => explainAnomaly(anomalyId, lang));
   const cur = result?.anomaly.currency ?? "";
   return (
     <>
@@ -135,22 +141,7 @@ export function AnomalyExplainButton({ anomalyId }: { anomalyId: number }) {
 // ExplainButton asks for the root cause of this month's change and shows it.
 export function ExplainButton() {
   const { t, lang } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ChangeAnalysis | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setOpen(true);
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await analyzeChange(lang));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { open, setOpen, busy, result, error, run } = useAnalysis<ChangeAnalysis>(() => analyzeChange(lang));
   return (
     <>
       <button type="button" onClick={run} data-testid="explain-change" className="mt-1 text-xs text-sky-700 hover:underline">

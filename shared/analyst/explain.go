@@ -104,22 +104,10 @@ func signed(m money.Micros) string {
 	return m.String()
 }
 
-func kindEn(k string) string {
-	switch anomaly.Kind(k) {
-	case anomaly.Drop:
-		return "A drop"
-	case anomaly.LevelShift:
-		return "A level shift"
-	}
-	return "A spike"
-}
+// kindWords name an anomaly's kind in English and Chinese.
+var kindWords = map[anomaly.Kind][2]string{anomaly.Spike: {"A spike", "突增"}, anomaly.Drop: {"A drop", "骤降"},
+	anomaly.LevelShift: {"A level shift", "水平变化"}}
 
-func kindZh(k string) string {
-	switch anomaly.Kind(k) {
-	case anomaly.Drop:
-		return "骤降"
-	case anomaly.LevelShift:
-		return "水平变化"
-	}
-	return "突增"
-}
+func kindEn(k string) string { return kindWords[anomaly.Kind(k)][0] }
+
+func kindZh(k string) string { return kindWords[anomaly.Kind(k)][1] }
