@@ -245,7 +245,7 @@ func Gather(ctx context.Context, st Store, scope account.Scope, month string, no
 	if err := d.gatherAnomalies(ctx, st, scope, names); err != nil {
 		return d, err
 	}
-	if err := d.gatherFindings(ctx, st, scope, now); err != nil {
+	if err := d.gatherFindings(ctx, st, scope, names, now); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -322,14 +322,11 @@ func (d Data) Summary(zh bool) string {
 		}
 	}
 	if d.AnomalyCount > 0 {
-		var nets []string
-		for _, t := range d.AnomalyTotals {
-			nets = append(nets, signed(t.Impact)+" "+t.Currency)
-		}
+		top := d.Anomalies[0]
 		if zh {
-			fmt.Fprintf(&b, "%d 项费用异常（净影响 %s）。", d.AnomalyCount, strings.Join(nets, "，"))
+			fmt.Fprintf(&b, "%d 项费用异常，最大影响 %s %s。", d.AnomalyCount, signed(top.Impact), top.Currency)
 		} else {
-			fmt.Fprintf(&b, " %s (net impact %s).", anomalies(d.AnomalyCount), strings.Join(nets, ", "))
+			fmt.Fprintf(&b, " %s, the largest %s %s.", anomalies(d.AnomalyCount), signed(top.Impact), top.Currency)
 		}
 	}
 	if len(d.FindingTotals) > 0 {

@@ -43,12 +43,12 @@ type AnomalyLine struct {
 	Top       []anomaly.Contributor `json:"topContributors"`
 }
 
-// AnomalyTotal counts the month's anomalies of one currency and adds up their impacts (spikes
-// positive, drops negative).
+// AnomalyTotal counts the month's anomalies of one currency. Their impacts are not added up:
+// monitors overlap (one change shows on an account, its product and the organisation), so a
+// sum would count it several times.
 type AnomalyTotal struct {
-	Currency string       `json:"currency"`
-	Count    int          `json:"count"`
-	Impact   money.Micros `json:"impact"`
+	Currency string `json:"currency"`
+	Count    int    `json:"count"`
 }
 
 // FindingLine is one open idle or savings finding, as the findings API lists it.
@@ -57,6 +57,7 @@ type FindingLine struct {
 	Rule           string       `json:"rule"`
 	RuleTitle      string       `json:"ruleTitle"`
 	AccountID      int64        `json:"accountId"`
+	AccountName    string       `json:"accountName"`
 	ResourceID     string       `json:"resourceId"`
 	Name           string       `json:"name"`
 	Type           string       `json:"type"`
@@ -161,7 +162,6 @@ func (d *Data) gatherAnomalies(ctx context.Context, st Sections, scope account.S
 			totals[r.Currency] = t
 		}
 		t.Count++
-		t.Impact += r.Impact
 		d.AnomalyCount++
 		d.Demo = d.Demo || r.Demo
 		if len(d.Anomalies) == maxAnomalies {
@@ -185,7 +185,7 @@ func (d *Data) gatherAnomalies(ctx context.Context, st Sections, scope account.S
 
 // gatherFindings reads the open idle and savings findings as they stand at now: findings
 // describe resources today, not a past month.
-func (d *Data) gatherFindings(ctx context.Context, st Sections, scope account.Scope, now time.Time) error {
+func (d *Data) gatherFindings(ctx context.Context, st Sections, scope account.Scope, names map[int64]string, now time.Time) error {
 	fs, err := st.ListFindings(ctx, scope, store.FindingFilter{Status: idle.StatusOpen, Limit: maxFindings}, now)
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func (d *Data) gatherFindings(ctx context.Context, st Sections, scope account.Sc
 	d.Findings, d.FindingTotals, d.FindingsByRule = []FindingLine{}, []FindingTotal{}, []FindingTotal{}
 	for _, f := range fs {
 		d.Findings = append(d.Findings, FindingLine{ID: f.ID, Rule: f.Rule, RuleTitle: ruleTitle(f.Rule), AccountID: f.AccountID,
-			ResourceID: f.ResourceID, Name: f.Name, Type: f.Type, Region: f.Region, MonthlySavings: f.MonthlySavings,
+			AccountName: names[f.AccountID], ResourceID: f.ResourceID, Name: f.Name, Type: f.Type, Region: f.Region, MonthlySavings: f.MonthlySavings,
 			Currency: f.Currency, Estimate: f.Estimate})
 	}
 	ts, err := st.FindingTotals(ctx, scope, store.FindingFilter{Status: idle.StatusOpen}, now)
@@ -289,6 +289,13 @@ func (l FindingLine) what() string {
 	return l.ResourceID
 }
 
+func (l FindingLine) account() string {
+	if l.AccountName != "" {
+		return l.AccountName
+	}
+	return fmt.Sprintf("account %d", l.AccountID)
+}
+
 func (l FindingLine) savings() string {
 	s := l.Currency + " " + l.MonthlySavings.String()
 	if l.Estimate {
@@ -301,11 +308,8 @@ func (d Data) anomaliesIntro() string {
 	if d.AnomalyCount == 0 {
 		return fmt.Sprintf("No cost anomalies between %s and %s.", d.Start, d.End)
 	}
-	var nets []string
-	for _, t := range d.AnomalyTotals {
-		nets = append(nets, fmt.Sprintf("%s %s", signed(t.Impact), t.Currency))
-	}
-	s := fmt.Sprintf("%s between %s and %s, net impact %s.", anomalies(d.AnomalyCount), d.Start, d.End, strings.Join(nets, ", "))
+	s := fmt.Sprintf("%s between %s and %s. Monitors overlap: one change can show on an account, on its product "+
+		"and across the organisation, so impacts are not added up.", anomalies(d.AnomalyCount), d.Start, d.End)
 	if d.AnomalyCount > len(d.Anomalies) {
 		s += fmt.Sprintf(" The %d largest are listed.", len(d.Anomalies))
 	}
@@ -331,7 +335,7 @@ func (d Data) sectionsMarkdown(b *strings.Builder) {
 	if len(d.Anomalies) > 0 {
 		b.WriteString("| dates | scope | kind | expected | actual | impact | top contributors |\n|---|---|---|---:|---:|---:|---|\n")
 		for _, l := range d.Anomalies {
-			fmt.Fprintf(b, "| %s | %s | %s | %s %s | %s %s | %s %s | %s |\n", l.days(), mdCell(l.Scope), l.Kind, l.Currency, l.Expected,
+			fmt.Fprintf(b, "| %s | %s | %s | %s %s | %s %s | %s %s | %s |\n", l.days(), mdCell(l.Scope), kindText(l.Kind), l.Currency, l.Expected,
 				l.Currency, l.Actual, l.Currency, signed(l.Impact), mdCell(l.contributors()))
 		}
 		b.WriteString("\n")
@@ -344,7 +348,7 @@ func (d Data) sectionsMarkdown(b *strings.Builder) {
 		}
 		b.WriteString("\n### Largest findings\n\n| resource | rule | account | region | monthly savings |\n|---|---|---|---|---:|\n")
 		for _, l := range d.Findings {
-			fmt.Fprintf(b, "| %s | %s | %d | %s | %s |\n", mdCell(l.what()), mdCell(l.RuleTitle), l.AccountID, mdCell(l.Region), l.savings())
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mdCell(l.what()), mdCell(l.RuleTitle), mdCell(l.account()), mdCell(l.Region), l.savings())
 		}
 		b.WriteString("\n")
 	}
@@ -366,7 +370,7 @@ func (d Data) sectionsHTML(w func(format string, a ...any)) {
 		w(`<table><tr><th>dates</th><th>scope</th><th>kind</th><th class="n">expected</th><th class="n">actual</th><th class="n">impact</th><th>top contributors</th></tr>`)
 		for _, l := range d.Anomalies {
 			w(`<tr data-anomaly="%d"><td>%s</td><td>%s</td><td>%s</td><td class="n">%s %s</td><td class="n">%s %s</td><td class="n">%s %s</td><td>%s</td></tr>`,
-				l.ID, esc(l.days()), esc(l.Scope), esc(l.Kind), esc(l.Currency), l.Expected, esc(l.Currency), l.Actual, esc(l.Currency), signed(l.Impact),
+				l.ID, esc(l.days()), esc(l.Scope), esc(kindText(l.Kind)), esc(l.Currency), l.Expected, esc(l.Currency), l.Actual, esc(l.Currency), signed(l.Impact),
 				esc(l.contributors()))
 		}
 		w("</table>\n")
@@ -385,8 +389,8 @@ func (d Data) sectionsHTML(w func(format string, a ...any)) {
 		w("</table>\n<h3>Largest findings</h3>")
 		w(`<table><tr><th>resource</th><th>rule</th><th>account</th><th>region</th><th class="n">monthly savings</th></tr>`)
 		for _, l := range d.Findings {
-			w(`<tr data-finding="%d"><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td class="n">%s</td></tr>`, l.ID, esc(l.what()), esc(l.RuleTitle),
-				l.AccountID, esc(l.Region), esc(l.savings()))
+			w(`<tr data-finding="%d"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td></tr>`, l.ID, esc(l.what()), esc(l.RuleTitle),
+				esc(l.account()), esc(l.Region), esc(l.savings()))
 		}
 		w("</table>\n")
 	}
@@ -430,3 +434,6 @@ func anomalies(n int) string {
 	}
 	return fmt.Sprintf("%d cost anomalies", n)
 }
+
+// kindText is an anomaly kind as the report writes it ("level shift").
+func kindText(k string) string { return strings.ReplaceAll(k, "_", " ") }

@@ -52,7 +52,7 @@ func TestTopContributors(t *testing.T) {
 func TestSectionsEscapeBillText(t *testing.T) {
 	evil := "<script>x</script>|[link](http://e)"
 	d := Data{Month: "2025-02", Start: "2025-02-01", End: "2025-02-28", GeneratedAt: time.Date(2025, 3, 3, 5, 0, 0, 0, time.UTC),
-		AnomalyCount: 1, AnomalyTotals: []AnomalyTotal{{Currency: "CNY", Count: 1, Impact: 5_000_000}},
+		AnomalyCount: 1, AnomalyTotals: []AnomalyTotal{{Currency: "CNY", Count: 1}},
 		Anomalies: []AnomalyLine{{ID: 7, StartDate: "2025-02-03", EndDate: "2025-02-03", Kind: "spike", Scope: evil, Impact: 5_000_000, Currency: "CNY",
 			Top: []anomaly.Contributor{{Dimension: "resource", Key: "i-1", Label: evil, Delta: 5_000_000, Share: 1}}}},
 		FindingTotals:  []FindingTotal{{Currency: "CNY", MonthlySavings: 9_000_000, Count: 1}},
@@ -77,7 +77,7 @@ func TestSectionsEscapeBillText(t *testing.T) {
 			t.Errorf("Markdown row broken by bill text (%d separators): %s", cells, line)
 		}
 	}
-	for _, s := range []string{"1 cost anomaly between 2025-02-01 and 2025-02-28, net impact +5.00 CNY.", "| Idle ECS | 1 | CNY 9.00 |",
+	for _, s := range []string{"1 cost anomaly between 2025-02-01 and 2025-02-28.", "| Idle ECS | 1 | CNY 9.00 |",
 		"CNY 9.00 a month in 1 findings"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("Markdown lacks %q:\n%s", s, md)
