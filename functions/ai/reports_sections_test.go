@@ -8,7 +8,6 @@ import (
 
 	"github.com/cloudlens/cloudlens/functions/anomaly"
 	"github.com/cloudlens/cloudlens/functions/resources"
-	"github.com/cloudlens/cloudlens/shared/analyst"
 	"github.com/cloudlens/cloudlens/shared/app"
 	"github.com/cloudlens/cloudlens/shared/app/apptest"
 	"github.com/cloudlens/cloudlens/shared/idle"
@@ -95,7 +94,7 @@ func TestReportAnomalyAndSavingsSectionsEqualTheAPIs(t *testing.T) {
 					anomalies.Do("GET", fmt.Sprintf("/api/v1/anomaly/%d", l.ID), who.token, nil).JSON(t, &detail)
 					for _, c := range l.Top {
 						var asAPI contributorAPI
-						b, _ := json.Marshal(analyst.Contributor(c))
+						b, _ := json.Marshal(c)
 						if err := json.Unmarshal(b, &asAPI); err != nil {
 							t.Fatal(err)
 						}

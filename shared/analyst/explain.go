@@ -31,23 +31,12 @@ type AnomalyFacts struct {
 	Demo        bool         `json:"demo"`
 }
 
-// Contributor is one of an anomaly's contributors, as the anomaly API shows it.
-type Contributor struct {
-	Dimension string       `json:"dimension"`
-	Key       string       `json:"key"`
-	Label     string       `json:"label"`
-	Expected  money.Micros `json:"expected"`
-	Actual    money.Micros `json:"actual"`
-	Delta     money.Micros `json:"delta"`
-	Share     float64      `json:"share"`
-}
-
 // AnomalyExplanation is the deterministic part of an anomaly's explanation: the anomaly and
 // the contributors that explain it best (report.TopContributors, the same the monthly report
 // lists), unchanged from the anomaly API.
 type AnomalyExplanation struct {
-	Anomaly      AnomalyFacts  `json:"anomaly"`
-	Contributors []Contributor `json:"contributors"`
+	Anomaly      AnomalyFacts         `json:"anomaly"`
+	Contributors []report.Contributor `json:"contributors"`
 }
 
 // ExplainAnomaly picks what explains r; accountName names its account ("" for none).
@@ -55,10 +44,7 @@ func ExplainAnomaly(r anomaly.Record, accountName string, zh bool) AnomalyExplan
 	out := AnomalyExplanation{Anomaly: AnomalyFacts{ID: r.ID, Scope: report.AnomalyScope(r, accountName, zh), AccountID: r.AccountID,
 		AccountName: accountName, StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Expected: r.Expected,
 		Actual: r.Actual, Impact: r.Impact, Currency: r.Currency, Severity: string(r.Severity), Status: string(r.Status), Demo: r.Demo},
-		Contributors: []Contributor{}}
-	for _, c := range report.TopContributors(r.Contributors, r.Impact, ExplainContributors) {
-		out.Contributors = append(out.Contributors, Contributor(c))
-	}
+		Contributors: report.TopContributors(r.Contributors, r.Impact, ExplainContributors)}
 	return out
 }
 
@@ -87,7 +73,7 @@ func (e AnomalyExplanation) Template(zh bool) string {
 	}
 	parts := make([]string, len(e.Contributors))
 	for i, c := range e.Contributors {
-		parts[i] = report.ContributorText(anomaly.Contributor(c), a.Currency, zh)
+		parts[i] = report.ContributorText(c, a.Currency, zh)
 	}
 	if zh {
 		b.WriteString("主要因素：" + strings.Join(parts, "；") + "。")

@@ -28,19 +28,30 @@ type Sections interface {
 // AnomalyLine is one anomaly of the month as the report lists it: the anomaly API's item and,
 // from its detail, the contributors that explain it best (TopContributors).
 type AnomalyLine struct {
-	ID        int64                 `json:"id"`
-	StartDate string                `json:"startDate"`
-	EndDate   string                `json:"endDate"`
-	Kind      string                `json:"kind"`
-	Scope     string                `json:"scope"` // what the monitor watches, and in which account
-	AccountID int64                 `json:"accountId"`
-	Expected  money.Micros          `json:"expected"`
-	Actual    money.Micros          `json:"actual"`
-	Impact    money.Micros          `json:"impact"`
-	Currency  string                `json:"currency"`
-	Severity  string                `json:"severity"`
-	Status    string                `json:"status"`
-	Top       []anomaly.Contributor `json:"topContributors"`
+	ID        int64         `json:"id"`
+	StartDate string        `json:"startDate"`
+	EndDate   string        `json:"endDate"`
+	Kind      string        `json:"kind"`
+	Scope     string        `json:"scope"` // what the monitor watches, and in which account
+	AccountID int64         `json:"accountId"`
+	Expected  money.Micros  `json:"expected"`
+	Actual    money.Micros  `json:"actual"`
+	Impact    money.Micros  `json:"impact"`
+	Currency  string        `json:"currency"`
+	Severity  string        `json:"severity"`
+	Status    string        `json:"status"`
+	Top       []Contributor `json:"topContributors"`
+}
+
+// Contributor is one of an anomaly's contributors as the anomaly API shows it.
+type Contributor struct {
+	Dimension string       `json:"dimension"`
+	Key       string       `json:"key"`
+	Label     string       `json:"label"`
+	Expected  money.Micros `json:"expected"`
+	Actual    money.Micros `json:"actual"`
+	Delta     money.Micros `json:"delta"`
+	Share     float64      `json:"share"`
 }
 
 // AnomalyTotal counts the month's anomalies of one currency. Their impacts are not added up:
@@ -90,12 +101,12 @@ const (
 // which is how detection orders them), leaving out the keys that gather the rest and the
 // dimensions with a single key (a product monitor's one product explains nothing); the largest
 // changes first, at most n. They are the anomaly API's contributors, unchanged.
-func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []anomaly.Contributor {
+func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []Contributor {
 	keys := map[string]int{}
 	for _, c := range cs {
 		keys[c.Dimension]++
 	}
-	var out []anomaly.Contributor
+	out := []Contributor{}
 	seen := map[string]bool{}
 	for _, c := range cs {
 		if seen[c.Dimension] || keys[c.Dimension] < 2 || c.Key == anomaly.OtherKey {
@@ -105,10 +116,10 @@ func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []ano
 		if c.Delta == 0 || (c.Delta > 0) != (impact > 0) {
 			continue
 		}
-		out = append(out, c)
+		out = append(out, Contributor(c))
 	}
 	dimOrder := func(d string) int { return slices.Index(anomaly.ContributorDims, d) }
-	slices.SortStableFunc(out, func(a, b anomaly.Contributor) int {
+	slices.SortStableFunc(out, func(a, b Contributor) int {
 		if c := cmp.Compare(abs(b.Delta), abs(a.Delta)); c != 0 {
 			return c
 		}
@@ -254,7 +265,7 @@ func DimName(dim string, zh bool) string {
 }
 
 // ContributorText is one contributor in a sentence: "resource web-1 (i-abc) +400.00 CNY (92.0%)".
-func ContributorText(c anomaly.Contributor, currency string, zh bool) string {
+func ContributorText(c Contributor, currency string, zh bool) string {
 	label := c.Label
 	if label == "" {
 		label = c.Key
