@@ -63,6 +63,29 @@ function useAnalysis<T>(fetch: () => Promise<T>) {
   return { open, setOpen, busy, result, error, run };
 }
 
+// AnalysisDialog shows an analysis while it loads, its error, or what it found.
+function AnalysisDialog({
+  title,
+  busy,
+  error,
+  onClose,
+  children,
+}: {
+  title: string;
+  busy: boolean;
+  error: unknown;
+  onClose: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <Modal title={title} onClose={onClose}>
+      {busy && <Loading />}
+      <ErrorBox error={error} />
+      {children}
+    </Modal>
+  );
+}
+
 // Narrative is the wording of an analysis and whether a model or the template wrote it.
 function Narrative({ r }: { r: { narrative: string; narrativeSource: string; model?: string; note?: string } }) {
   const { t } = useI18n();
@@ -89,9 +112,7 @@ export function AnomalyExplainButton({ anomalyId }: { anomalyId: number }) {
         {t("ai.explainAnomaly")}
       </Button>
       {open && (
-        <Modal title={t("ai.explainAnomalyTitle")} onClose={() => setOpen(false)}>
-          {busy && <Loading />}
-          <ErrorBox error={error} />
+        <AnalysisDialog title={t("ai.explainAnomalyTitle")} busy={busy} error={error} onClose={() => setOpen(false)}>
           {result && (
             <div data-testid="anomaly-explanation">
               <div className="text-xs font-medium text-slate-600">{t("ai.contributors")}</div>
@@ -132,7 +153,7 @@ export function AnomalyExplainButton({ anomalyId }: { anomalyId: number }) {
               </div>
             </div>
           )}
-        </Modal>
+        </AnalysisDialog>
       )}
     </>
   );
@@ -148,9 +169,7 @@ export function ExplainButton() {
         {t("ai.explain")}
       </button>
       {open && (
-        <Modal title={t("ai.explainTitle")} onClose={() => setOpen(false)}>
-          {busy && <Loading />}
-          <ErrorBox error={error} />
+        <AnalysisDialog title={t("ai.explainTitle")} busy={busy} error={error} onClose={() => setOpen(false)}>
           {result && (
             <div data-testid="explanation">
               <Narrative r={result} />
@@ -175,7 +194,7 @@ export function ExplainButton() {
               </div>
             </div>
           )}
-        </Modal>
+        </AnalysisDialog>
       )}
     </>
   );

@@ -12,40 +12,18 @@ import (
 // ExplainContributors is how many contributors an anomaly's explanation names.
 const ExplainContributors = 5
 
-// AnomalyFacts is an anomaly as its explanation states it: the anomaly API's figures and the
-// account's name.
-type AnomalyFacts struct {
-	ID          int64        `json:"id"`
-	Scope       string       `json:"scope"`
-	AccountID   int64        `json:"accountId"`
-	AccountName string       `json:"accountName"`
-	StartDate   string       `json:"startDate"`
-	EndDate     string       `json:"endDate"`
-	Kind        string       `json:"kind"`
-	Expected    money.Micros `json:"expected"`
-	Actual      money.Micros `json:"actual"`
-	Impact      money.Micros `json:"impact"`
-	Currency    string       `json:"currency"`
-	Severity    string       `json:"severity"`
-	Status      string       `json:"status"`
-	Demo        bool         `json:"demo"`
-}
-
 // AnomalyExplanation is the deterministic part of an anomaly's explanation: the anomaly and
 // the contributors that explain it best (report.TopContributors, the same the monthly report
 // lists), unchanged from the anomaly API.
 type AnomalyExplanation struct {
-	Anomaly      AnomalyFacts         `json:"anomaly"`
+	Anomaly      report.Anomaly       `json:"anomaly"`
 	Contributors []report.Contributor `json:"contributors"`
 }
 
 // ExplainAnomaly picks what explains r; accountName names its account ("" for none).
 func ExplainAnomaly(r anomaly.Record, accountName string, zh bool) AnomalyExplanation {
-	out := AnomalyExplanation{Anomaly: AnomalyFacts{ID: r.ID, Scope: report.AnomalyScope(r, accountName, zh), AccountID: r.AccountID,
-		AccountName: accountName, StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Expected: r.Expected,
-		Actual: r.Actual, Impact: r.Impact, Currency: r.Currency, Severity: string(r.Severity), Status: string(r.Status), Demo: r.Demo},
+	return AnomalyExplanation{Anomaly: report.AnomalyOf(r, accountName, zh),
 		Contributors: report.TopContributors(r.Contributors, r.Impact, ExplainContributors)}
-	return out
 }
 
 // Template is the explanation in CloudLens's own words, for when no model is configured.

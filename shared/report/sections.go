@@ -25,22 +25,37 @@ type Sections interface {
 	FindingTotals(ctx context.Context, scope account.Scope, f store.FindingFilter, now time.Time) ([]store.FindingTotal, error)
 }
 
-// AnomalyLine is one anomaly of the month as the report lists it: the anomaly API's item and,
-// from its detail, the contributors that explain it best (TopContributors).
+// Anomaly is an anomaly as the report and the explanation state it: the anomaly API's figures,
+// with what its monitor watches and the account's name.
+type Anomaly struct {
+	ID          int64        `json:"id"`
+	Scope       string       `json:"scope"`
+	AccountID   int64        `json:"accountId"`
+	AccountName string       `json:"accountName"`
+	StartDate   string       `json:"startDate"`
+	EndDate     string       `json:"endDate"`
+	Kind        string       `json:"kind"`
+	Expected    money.Micros `json:"expected"`
+	Actual      money.Micros `json:"actual"`
+	Impact      money.Micros `json:"impact"`
+	Currency    string       `json:"currency"`
+	Severity    string       `json:"severity"`
+	Status      string       `json:"status"`
+	Demo        bool         `json:"demo"`
+}
+
+// AnomalyOf states r; accountName names its account ("" for none).
+func AnomalyOf(r anomaly.Record, accountName string, zh bool) Anomaly {
+	return Anomaly{ID: r.ID, Scope: AnomalyScope(r, accountName, zh), AccountID: r.AccountID, AccountName: accountName,
+		StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind), Expected: r.Expected, Actual: r.Actual, Impact: r.Impact,
+		Currency: r.Currency, Severity: string(r.Severity), Status: string(r.Status), Demo: r.Demo}
+}
+
+// AnomalyLine is one anomaly of the month as the report lists it, with the contributors that
+// explain it best (TopContributors of the anomaly API's detail).
 type AnomalyLine struct {
-	ID        int64         `json:"id"`
-	StartDate string        `json:"startDate"`
-	EndDate   string        `json:"endDate"`
-	Kind      string        `json:"kind"`
-	Scope     string        `json:"scope"` // what the monitor watches, and in which account
-	AccountID int64         `json:"accountId"`
-	Expected  money.Micros  `json:"expected"`
-	Actual    money.Micros  `json:"actual"`
-	Impact    money.Micros  `json:"impact"`
-	Currency  string        `json:"currency"`
-	Severity  string        `json:"severity"`
-	Status    string        `json:"status"`
-	Top       []Contributor `json:"topContributors"`
+	Anomaly
+	Top []Contributor `json:"topContributors"`
 }
 
 // Contributor is one of an anomaly's contributors as the anomaly API shows it.
@@ -182,9 +197,7 @@ func (d *Data) gatherAnomalies(ctx context.Context, st Sections, scope account.S
 		if err != nil {
 			return err
 		}
-		d.Anomalies = append(d.Anomalies, AnomalyLine{ID: r.ID, StartDate: r.StartDate, EndDate: r.EndDate, Kind: string(r.Kind),
-			Scope: AnomalyScope(r, names[r.AccountID], false), AccountID: r.AccountID, Expected: r.Expected, Actual: r.Actual,
-			Impact: r.Impact, Currency: r.Currency, Severity: string(r.Severity), Status: string(r.Status),
+		d.Anomalies = append(d.Anomalies, AnomalyLine{Anomaly: AnomalyOf(r, names[r.AccountID], false),
 			Top: TopContributors(full.Contributors, full.Impact, anomalyContributor)})
 	}
 	for _, t := range totals {
