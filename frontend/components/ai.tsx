@@ -1,10 +1,10 @@
 "use client";
 
-// Pieces of the AI analyst shared by its pages: the "how I got this" panel of an answer and
-// the dashboard's "explain" button.
+// Pieces of the AI analyst shared by its pages: the "how I got this" panel of an answer, the
+// dashboard's "explain" button and the anomaly page's.
 
 import { useState } from "react";
-import { analyzeChange, type ChangeAnalysis, type ChatToolCall } from "@/lib/ai";
+import { analyzeChange, explainAnomaly, type AnomalyExplanation, type ChangeAnalysis, type ChatToolCall } from "@/lib/ai";
 import { formatMoney } from "@/lib/format.mjs";
 import { useI18n } from "@/lib/i18n";
 import { Button, ErrorBox, Loading, Modal } from "./ui";
@@ -42,41 +42,137 @@ export function HowIGotThis({ calls }: { calls: ChatToolCall[] }) {
   );
 }
 
-// ExplainButton asks for the root cause of this month's change and shows it.
-export function ExplainButton() {
-  const { t, lang } = useI18n();
+// useAnalysis runs an analysis when asked and keeps its dialog's state.
+function useAnalysis<T>(fetch: () => Promise<T>) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ChangeAnalysis | null>(null);
+  const [result, setResult] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const run = async () => {
     setOpen(true);
     setBusy(true);
     setError(null);
     try {
-      setResult(await analyzeChange(lang));
+      setResult(await fetch());
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
+  return { open, setOpen, busy, result, error, run };
+}
+
+// AnalysisDialog shows an analysis while it loads, its error, or what it found.
+function AnalysisDialog({
+  title,
+  busy,
+  error,
+  onClose,
+  children,
+}: {
+  title: string;
+  busy: boolean;
+  error: unknown;
+  onClose: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <Modal title={title} onClose={onClose}>
+      {busy && <Loading />}
+      <ErrorBox error={error} />
+      {children}
+    </Modal>
+  );
+}
+
+// Narrative is the wording of an analysis and whether a model or the template wrote it.
+function Narrative({ r }: { r: { narrative: string; narrativeSource: string; model?: string; note?: string } }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p className="whitespace-pre-line text-sm text-slate-800" data-testid="narrative">{r.narrative}</p>
+      <p className="mt-1 text-xs text-slate-500" data-testid="narrative-source">
+        {r.narrativeSource === "model" ? t("ai.byModel", { model: r.model ?? "" }) : t("ai.byTemplate")}
+      </p>
+      {r.note && <p className="mt-1 text-xs text-amber-700">{r.note}</p>}
+    </>
+  );
+}
+
+// AnomalyExplainButton explains one anomaly: the contributors CloudLens computed first, then
+// the narrative.
+export function AnomalyExplainButton({ anomalyId }: { anomalyId: number }) {
+  const { t, lang } = useI18n();
+  const { open, setOpen, busy, result, error, run } = useAnalysis<AnomalyExplanation>(() => explainAnomaly(anomalyId, lang));
+  const cur = result?.anomaly.currency ?? "";
+  return (
+    <>
+      <Button onClick={run} data-testid="explain-anomaly">
+        {t("ai.explainAnomaly")}
+      </Button>
+      {open && (
+        <AnalysisDialog title={t("ai.explainAnomalyTitle")} busy={busy} error={error} onClose={() => setOpen(false)}>
+          {result && (
+            <div data-testid="anomaly-explanation">
+              <div className="text-xs font-medium text-slate-600">{t("ai.contributors")}</div>
+              {result.contributors.length === 0 ? (
+                <p className="mt-1 text-xs text-slate-500">{t("ai.noContributor")}</p>
+              ) : (
+                <table className="mb-3 mt-1 w-full text-xs">
+                  <thead>
+                    <tr className="text-left text-slate-500">
+                      <th className="py-1 font-normal">{t("ano.contrib.dimension")}</th>
+                      <th className="py-1 font-normal">{t("ano.contrib.key")}</th>
+                      <th className="py-1 text-right font-normal">{t("ano.contrib.delta")}</th>
+                      <th className="py-1 text-right font-normal">{t("ano.contrib.share")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {result.contributors.map((c) => (
+                      <tr
+                        key={c.dimension + c.key}
+                        data-testid="explain-contributor"
+                        data-dimension={c.dimension}
+                        data-key={c.key}
+                        data-delta={c.delta}
+                        className="border-b border-slate-100"
+                      >
+                        <td className="py-1 text-slate-500">{t(`ano.dim.${c.dimension}`)}</td>
+                        <td className="py-1">{c.label || c.key}</td>
+                        <td className="py-1 text-right tabular-nums">{formatMoney(c.delta, cur, lang)}</td>
+                        <td className="py-1 text-right tabular-nums">{`${(c.share * 100).toFixed(1)}%`}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              <Narrative r={result} />
+              <div className="mt-3 text-right">
+                <Button onClick={() => setOpen(false)}>{t("common.close")}</Button>
+              </div>
+            </div>
+          )}
+        </AnalysisDialog>
+      )}
+    </>
+  );
+}
+
+// ExplainButton asks for the root cause of this month's change and shows it.
+export function ExplainButton() {
+  const { t, lang } = useI18n();
+  const { open, setOpen, busy, result, error, run } = useAnalysis<ChangeAnalysis>(() => analyzeChange(lang));
   return (
     <>
       <button type="button" onClick={run} data-testid="explain-change" className="mt-1 text-xs text-sky-700 hover:underline">
         {t("ai.explain")}
       </button>
       {open && (
-        <Modal title={t("ai.explainTitle")} onClose={() => setOpen(false)}>
-          {busy && <Loading />}
-          <ErrorBox error={error} />
+        <AnalysisDialog title={t("ai.explainTitle")} busy={busy} error={error} onClose={() => setOpen(false)}>
           {result && (
             <div data-testid="explanation">
-              <p className="whitespace-pre-line text-sm text-slate-800" data-testid="narrative">{result.narrative}</p>
-              <p className="mt-1 text-xs text-slate-500" data-testid="narrative-source">
-                {result.narrativeSource === "model" ? t("ai.byModel", { model: result.model ?? "" }) : t("ai.byTemplate")}
-              </p>
-              {result.note && <p className="mt-1 text-xs text-amber-700">{result.note}</p>}
+              <Narrative r={result} />
               {result.items.map((it) => (
                 <div key={it.currency} className="mt-3">
                   <div className="text-xs font-medium text-slate-600">{t("ai.contributors")}</div>
@@ -98,7 +194,7 @@ export function ExplainButton() {
               </div>
             </div>
           )}
-        </Modal>
+        </AnalysisDialog>
       )}
     </>
   );

@@ -11,6 +11,7 @@ export type ChatMessage = Schemas["ChatMessage"];
 export type ChatToolCall = Schemas["ChatToolCall"];
 export type Conversation = Schemas["Conversation"];
 export type ChangeAnalysis = Schemas["ChangeAnalysis"];
+export type AnomalyExplanation = Schemas["AnomalyExplanation"];
 export type Report = Schemas["Report"];
 
 export const useConversations = () =>
@@ -88,8 +89,13 @@ export async function ask(conversationId: number, content: string, h: StreamHand
   return final;
 }
 
+// The analyze route answers a period's change without anomalyId and an anomaly's explanation with it.
 export async function analyzeChange(language: "zh" | "en"): Promise<ChangeAnalysis> {
-  return answer(client.POST("/api/v1/ai/analyze", { body: { language } }));
+  return (await answer(client.POST("/api/v1/ai/analyze", { body: { language } }))) as ChangeAnalysis;
+}
+
+export async function explainAnomaly(anomalyId: number, language: "zh" | "en"): Promise<AnomalyExplanation> {
+  return (await answer(client.POST("/api/v1/ai/analyze", { body: { anomalyId, language } }))) as AnomalyExplanation;
 }
 
 export async function makeReport(month: string): Promise<Report> {

@@ -700,6 +700,9 @@ export interface paths {
         /**
          * Run a job now (admin); it runs after the answer
          * @description 503 when the job function cannot be started from here (its run is recorded as failed to start; its timer still runs it).
+         *     The optional body gives the parameters a job takes, kept with the run; a job that takes none answers 400 to any.
+         *     reportgen takes `month` (YYYY-MM, not after the current month; default last month) and makes the report of every
+         *     account for it, once: a month already made is neither made nor announced again.
          */
         post: operations["runJob"];
         delete?: never;
@@ -1091,13 +1094,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Root cause of a period's change of spend — deterministic contributors, then a narrative
+         * Root cause of a period's change of spend, or of an anomaly — deterministic contributors, then a narrative
          * @description Without a body, the dashboard's change: this month so far against the same days of last
          *     month. A whole calendar month compares with the month before; another range with the
          *     same number of days just before it, unless compareStart/compareEnd are given. The
          *     contributors (by product, account and region, largest absolute change first) are
          *     computed by CloudLens; `narrative` is the model's wording of them, or CloudLens's
          *     template text when no model is configured or it failed (`narrativeSource`, `note`).
+         *
+         *     With `anomalyId` (alone, or with `language`), the explanation of that anomaly
+         *     (AnomalyExplanation): its figures and, from the anomaly API's contributors, the key that
+         *     moved most in each dimension that has more than one, largest change first (at most five),
+         *     then the narrative. An anomaly of an account the caller may not see is 404.
          */
         post: operations["analyzeChange"];
         delete?: never;
@@ -1785,8 +1793,11 @@ export interface components {
         BudgetList: {
             items: components["schemas"]["BudgetSummary"][];
         };
-        /** @enum {string} */
-        AlertKind: "budget" | "anomaly" | "idle" | "sync_failure";
+        /**
+         * @description report announces a monthly cost report (reportgen) with its summary and download link.
+         * @enum {string}
+         */
+        AlertKind: "budget" | "anomaly" | "idle" | "sync_failure" | "report";
         /** @enum {string} */
         AlertState: "firing" | "acknowledged" | "resolved";
         /** @enum {string} */
@@ -2291,6 +2302,33 @@ export interface components {
             editable: boolean;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        AnomalyExplanation: components["schemas"]["Narration"] & {
+            anomaly: {
+                id: components["schemas"]["Id"];
+                /** @description What the monitor watches and in which account. */
+                scope: string;
+                /**
+                 * Format: int64
+                 * @description 0 for a monitor across every account.
+                 */
+                accountId: number;
+                accountName: string;
+                startDate: components["schemas"]["Date"];
+                endDate: components["schemas"]["Date"];
+                /** @enum {string} */
+                kind: "spike" | "drop" | "level_shift";
+                expected: components["schemas"]["Money"];
+                actual: components["schemas"]["Money"];
+                impact: components["schemas"]["Money"];
+                currency: components["schemas"]["Currency"];
+                /** @enum {string} */
+                severity: "info" | "warning" | "critical";
+                status: components["schemas"]["AnomalyStatus"];
+                demo: boolean;
+            };
+            /** @description The anomaly API's contributors, unchanged. */
+            contributors: components["schemas"]["AnomalyContributor"][];
         };
         DateRange: {
             /** Format: date */
@@ -3904,7 +3942,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description reportgen only. */
+                    month?: string;
+                };
+            };
+        };
         responses: {
             /** @description The run was queued and started. */
             202: {
@@ -3918,6 +3963,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4612,22 +4658,28 @@ export interface operations {
                     filters?: string[];
                     /** @enum {string} */
                     language?: "zh" | "en";
+                    /**
+                     * Format: int64
+                     * @description Explain this anomaly instead of a period's change.
+                     */
+                    anomalyId?: number;
                 };
             };
         };
         responses: {
-            /** @description The analysis. */
+            /** @description The analysis (ChangeAnalysis), or with anomalyId the anomaly's explanation (AnomalyExplanation). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeAnalysis"];
+                    "application/json": components["schemas"]["ChangeAnalysis"] | components["schemas"]["AnomalyExplanation"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     optimize: {

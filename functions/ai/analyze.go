@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cloudlens/cloudlens/shared/analyst"
 	"github.com/cloudlens/cloudlens/shared/auth"
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
@@ -83,6 +84,8 @@ type analyzeInput struct {
 	AccountIDs   []int64  `json:"accountIds"`
 	Filters      []string `json:"filters"`
 	Language     string   `json:"language"`
+	// AnomalyID asks for the explanation of an anomaly instead of a period's change.
+	AnomalyID int64 `json:"anomalyId"`
 }
 
 type analyzeJSON struct {
@@ -104,6 +107,9 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	zh, err := language(r, in.Language)
 	if err != nil {
 		return err
+	}
+	if in.AnomalyID != 0 {
+		return a.explainAnomaly(w, r, p, in, zh)
 	}
 	now := a.d.Now()
 	cur, prev := insight.DefaultRanges(now)
@@ -146,6 +152,39 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	out := analyzeJSON{Analysis: res}
 	out.narration = a.narrate(r.Context(), p.UserID, res, res.Summary(zh),
 		"Explain what drove the change of spend between the two periods, naming the largest contributors.", zh)
+	return httpx.OK(w, out)
+}
+
+type anomalyJSON struct {
+	analyst.AnomalyExplanation
+	narration
+}
+
+// explainAnomaly explains anomaly in.AnomalyID: its contributors as the anomaly API shows them,
+// then the narrative. An anomaly of an account the caller may not see is not found.
+func (a *api) explainAnomaly(w http.ResponseWriter, r *http.Request, p auth.Principal, in analyzeInput, zh bool) error {
+	if in.AnomalyID < 0 {
+		return errs.Invalid("anomalyId must be a positive id")
+	}
+	if in.Start != "" || in.End != "" || in.CompareStart != "" || in.CompareEnd != "" || len(in.AccountIDs) > 0 || len(in.Filters) > 0 {
+		return errs.Invalid("anomalyId cannot be combined with start, end, compareStart, compareEnd, accountIds or filters")
+	}
+	rec, err := a.d.Store.GetAnomaly(r.Context(), p.Scope(), in.AnomalyID)
+	if err != nil {
+		return err
+	}
+	name := ""
+	if rec.AccountID != 0 {
+		acc, err := a.d.Store.GetAccount(r.Context(), p.Scope(), rec.AccountID)
+		if err != nil {
+			return err
+		}
+		name = acc.Name
+	}
+	ex := analyst.ExplainAnomaly(rec, name, zh)
+	out := anomalyJSON{AnomalyExplanation: ex}
+	out.narration = a.narrate(r.Context(), p.UserID, ex, ex.Template(zh),
+		"Explain this cost anomaly: what changed, when, by how much, and which contributors drove it.", zh)
 	return httpx.OK(w, out)
 }
 

@@ -591,7 +591,7 @@ func checkKind(k alert.Kind) error {
 			return nil
 		}
 	}
-	return errs.Invalid("kind: %q is not one of budget, anomaly, idle, sync_failure", errs.Clip(string(k), 40))
+	return errs.Invalid("kind: %q is not one of budget, anomaly, idle, sync_failure, report", errs.Clip(string(k), 40))
 }
 
 // list is the alert history, newest first. The cursor is opaque to callers: the next page

@@ -4,6 +4,7 @@
 package jobs
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -101,7 +102,18 @@ func (a *api) run(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	run, err := a.d.Jobs().Queue(r.Context(), e.Name, job.TriggerManual, p.UserID)
+	// An optional body gives the job's parameters (job.Entry.Params), e.g. reportgen's month.
+	var in map[string]json.RawMessage
+	if r.ContentLength != 0 {
+		if err := httpx.Decode(r, &in); err != nil {
+			return err
+		}
+	}
+	params, err := job.ParseParams(e, in, a.d.Now())
+	if err != nil {
+		return err
+	}
+	run, err := a.d.Jobs().QueueWith(r.Context(), e.Name, job.TriggerManual, p.UserID, params)
 	if err != nil {
 		return err
 	}

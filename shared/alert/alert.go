@@ -29,10 +29,13 @@ const (
 	KindAnomaly     Kind = "anomaly"
 	KindIdle        Kind = "idle"
 	KindSyncFailure Kind = "sync_failure"
+	// KindReport announces a monthly cost report: a rule of this kind names the channels
+	// that receive its summary and link.
+	KindReport Kind = "report"
 )
 
 // Kinds lists every kind, in the order the API documents them.
-var Kinds = []Kind{KindBudget, KindAnomaly, KindIdle, KindSyncFailure}
+var Kinds = []Kind{KindBudget, KindAnomaly, KindIdle, KindSyncFailure, KindReport}
 
 // State is where an alert is in its life.
 type State string
@@ -126,7 +129,7 @@ const (
 func (a Alert) Validate() error {
 	var p []string
 	if !slices.Contains(Kinds, a.Kind) {
-		p = append(p, fmt.Sprintf("kind %q is not one of budget, anomaly, idle, sync_failure", a.Kind))
+		p = append(p, fmt.Sprintf("kind %q is not one of budget, anomaly, idle, sync_failure, report", a.Kind))
 	}
 	if a.Severity.Rank() == 0 {
 		p = append(p, fmt.Sprintf("severity %q is not one of info, warning, critical", a.Severity))
@@ -356,7 +359,7 @@ func (r Rule) Validate() error {
 		p = append(p, "name must be 1 to 100 characters")
 	}
 	if !slices.Contains(Kinds, r.Kind) {
-		p = append(p, fmt.Sprintf("kind %q is not one of budget, anomaly, idle, sync_failure", r.Kind))
+		p = append(p, fmt.Sprintf("kind %q is not one of budget, anomaly, idle, sync_failure, report", r.Kind))
 	}
 	if len(r.ChannelIDs) == 0 {
 		p = append(p, "channelIds must name at least one channel")

@@ -5,6 +5,8 @@ type Entry struct {
 	Name        string
 	Description string
 	Schedule    string // the function's timer trigger in s.yaml (six-field cron)
+	// Params are what "run now" may pass the job (POST /api/v1/jobs/{name}/run's body).
+	Params []Param
 }
 
 // Catalog lists every job function in the order the jobs page shows them. A test checks it
@@ -29,8 +31,8 @@ var Catalog = []Entry{
 	// ---- explorer: jobs of this area go below this line ----
 
 	// ---- ai: jobs of this area go below this line ----
-	{Name: "reportgen", Description: "Makes last month's cost report of every account once its bills are final",
-		Schedule: "CRON_TZ=Asia/Shanghai 0 0 13 3 * *"},
+	{Name: "reportgen", Description: "Makes last month's cost report of every account once its bills are final (run now: any month) and sends its summary to the report alert rules' channels",
+		Schedule: "CRON_TZ=Asia/Shanghai 0 0 13 3 * *", Params: []Param{{Name: "month", Kind: ParamMonth}}},
 
 	// ---- hardening: jobs of this area go below this line ----
 

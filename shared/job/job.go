@@ -43,6 +43,9 @@ type Run struct {
 	Message     string
 	Items       int64
 	RequestedBy int64 // 0 when no person asked for it
+	// Params is the JSON object of parameters "run now" gave (see Entry.Params), "" for none;
+	// the job reads them with Params(ctx).
+	Params      string
 	CreatedAt   time.Time
 	StartedAt   *time.Time
 	HeartbeatAt *time.Time
@@ -97,7 +100,12 @@ type Func func(ctx context.Context, items func(n int64)) (message string, err er
 // Queue records a run that a person (or another job) asked for, to be started by Execute
 // with its id: "run now" answers with the id before the work begins.
 func (rn *Runner) Queue(ctx context.Context, job, trigger string, requestedBy int64) (Run, error) {
-	r := Run{Job: job, Trigger: trigger, Status: Queued, RequestedBy: requestedBy, CreatedAt: rn.Now()}
+	return rn.QueueWith(ctx, job, trigger, requestedBy, "")
+}
+
+// QueueWith is Queue of a run with parameters (a JSON object from ParseParams).
+func (rn *Runner) QueueWith(ctx context.Context, job, trigger string, requestedBy int64, params string) (Run, error) {
+	r := Run{Job: job, Trigger: trigger, Status: Queued, RequestedBy: requestedBy, Params: params, CreatedAt: rn.Now()}
 	err := rn.Store.CreateJobRun(ctx, &r)
 	return r, err
 }
@@ -112,6 +120,7 @@ func (rn *Runner) Execute(ctx context.Context, job, trigger string, runID int64,
 	}
 	// Every line of the run, the store's included, names the job and the run.
 	ctx = logx.WithRunID(logx.WithJob(ctx, job), r.ID)
+	ctx = WithParams(ctx, r.Params)
 	// Outcomes are recorded even when ctx ends: a run must never stay "running".
 	record := context.WithoutCancel(ctx)
 	finish := func(status, msg string) error {

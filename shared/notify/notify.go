@@ -154,12 +154,12 @@ type message struct {
 var words = map[alert.Language]map[string]string{
 	alert.LanguageEn: {
 		"info": "Info", "warning": "Warning", "critical": "Critical",
-		"budget": "Budget", "anomaly": "Cost anomaly", "idle": "Idle resource", "sync_failure": "Billing sync failure",
+		"budget": "Budget", "anomaly": "Cost anomaly", "idle": "Idle resource", "sync_failure": "Billing sync failure", "report": "Monthly report",
 		"link": "View in CloudLens", "resolved": "Resolved",
 	},
 	alert.LanguageZh: {
 		"info": "提示", "warning": "警告", "critical": "严重",
-		"budget": "预算", "anomaly": "费用异常", "idle": "闲置资源", "sync_failure": "账单同步失败",
+		"budget": "预算", "anomaly": "费用异常", "idle": "闲置资源", "sync_failure": "账单同步失败", "report": "月度报告",
 		"link": "在 CloudLens 中查看", "resolved": "已恢复",
 	},
 }

@@ -65,16 +65,16 @@ func (d Data) Markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("## Savings\n\n")
+	d.sectionsMarkdown(&b)
+	b.WriteString("## Subscription savings\n\n")
 	if len(d.Savings) == 0 {
 		b.WriteString("No pay-as-you-go resource ran all of the last 30 days.\n")
 	} else {
-		b.WriteString("Pay-as-you-go resources billed on most of the last 30 days, at an assumed 30% subscription discount:\n\n| resource | product | monthly cost | monthly saving |\n|---|---|---:|---:|\n")
+		b.WriteString("Pay-as-you-go resources billed on most of the last 30 days, at an assumed 30% subscription discount (resources with a larger idle finding above are left out):\n\n| resource | product | monthly cost | monthly saving |\n|---|---|---:|---:|\n")
 		for _, s := range d.Savings {
 			fmt.Fprintf(&b, "| %s | %s | %s %s | %s %s |\n", mdCell(s.ResourceID), mdCell(s.Product), s.Currency, s.MonthlyCost, s.Currency, s.Saving)
 		}
 	}
-	b.WriteString("\nAnomalies and idle resources appear here once those features are deployed.\n")
 	return b.String()
 }
 
@@ -188,7 +188,8 @@ td,th{border-bottom:1px solid #e2e8f0;padding:4px 10px}td.n,th.n{text-align:righ
 		}
 		w("</table>\n")
 	}
-	w("<h2>Savings</h2>")
+	d.sectionsHTML(w)
+	w("<h2>Subscription savings</h2>")
 	if len(d.Savings) == 0 {
 		w("<p>No pay-as-you-go resource ran all of the last 30 days.</p>\n")
 	} else {
@@ -196,8 +197,8 @@ td,th{border-bottom:1px solid #e2e8f0;padding:4px 10px}td.n,th.n{text-align:righ
 		for _, x := range d.Savings {
 			w(`<tr><td>%s</td><td>%s</td><td class="n">%s %s</td><td class="n">%s %s</td></tr>`, esc(x.ResourceID), esc(x.Product), esc(x.Currency), x.MonthlyCost, esc(x.Currency), x.Saving)
 		}
-		w("</table>\n<p>At an assumed 30%% subscription discount for pay-as-you-go resources billed on most of the last 30 days.</p>\n")
+		w("</table>\n<p>At an assumed 30%% subscription discount for pay-as-you-go resources billed on most of the last 30 days (resources with a larger idle finding above are left out).</p>\n")
 	}
-	w("<p>Anomalies and idle resources appear here once those features are deployed.</p>\n</body></html>\n")
+	w("</body></html>\n")
 	return b.String(), nil
 }

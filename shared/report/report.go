@@ -1,7 +1,9 @@
 // Package report builds the monthly cost report: spend and its change by account and product,
-// the daily spend, the forecast, budgets and savings of one month, in Markdown and in HTML
-// with inline SVG charts. Every figure comes from the code the API answers with (shared/cost,
-// shared/budget, shared/insight), so the report and the API agree for the same month.
+// the daily spend, the forecast, budgets, the month's anomalies with their contributors, the
+// open idle and savings findings and subscription savings, in Markdown and in HTML with inline
+// SVG charts. Every figure comes from the code the API answers with (shared/cost,
+// shared/budget, shared/insight, and the store calls of the anomaly and findings APIs), so the
+// report and the API agree for the same month and scope.
 package report
 
 import (
@@ -25,6 +27,8 @@ import (
 type Store interface {
 	cost.Store
 	ListBudgets(ctx context.Context, scope account.Scope) ([]budget.Budget, error)
+	Sections
+	insight.FindingLister
 }
 
 // Line is one account or product: its spend in the month and the month before.
@@ -71,6 +75,15 @@ type Data struct {
 	Budgets     []BudgetLine     `json:"budgets"`
 	Savings     []insight.Saving `json:"savings"`
 	SavingTotal []insight.Total  `json:"savingTotals"`
+
+	// The anomalies overlapping the month (all of them counted and added up per currency,
+	// the largest listed) and the open findings as they stood when the report was made.
+	AnomalyCount   int            `json:"anomalyCount"`
+	AnomalyTotals  []AnomalyTotal `json:"anomalyTotals"`
+	Anomalies      []AnomalyLine  `json:"anomalies"`
+	FindingTotals  []FindingTotal `json:"findingTotals"`
+	FindingsByRule []FindingTotal `json:"findingsByRule"`
+	Findings       []FindingLine  `json:"findings"`
 }
 
 // maxLines is how many accounts and products a report lists per currency.
@@ -215,12 +228,36 @@ func Gather(ctx context.Context, st Store, scope account.Scope, month string, no
 	if err := d.gatherBudgets(ctx, st, scope, start, end); err != nil {
 		return d, err
 	}
-	savings, err := insight.Subscriptions{Cost: svc}.Savings(ctx, scope, now, insight.Options{})
+	// The findings section lists the idle rules' findings; this one keeps the break-evens of the
+	// resources no larger finding covers already (insight.Collect), as the optimize answer does,
+	// so no resource's saving is promised twice.
+	all, _, err := insight.Collect(ctx, []insight.Source{insight.Findings{Store: st}, insight.Subscriptions{Cost: svc}}, scope, now, insight.Options{})
 	if err != nil {
 		return d, err
 	}
+	var savings []insight.Saving
+	for _, s := range all {
+		if s.Kind == "subscription" {
+			savings = append(savings, s)
+		}
+	}
 	d.Savings = insight.Rank(savings, 10)
 	d.SavingTotal = insight.Totals(d.Savings)
+
+	accs, err := st.ListAccounts(ctx, scope)
+	if err != nil {
+		return d, err
+	}
+	names := make(map[int64]string, len(accs))
+	for _, a := range accs {
+		names[a.ID] = a.Name
+	}
+	if err := d.gatherAnomalies(ctx, st, scope, names); err != nil {
+		return d, err
+	}
+	if err := d.gatherFindings(ctx, st, scope, names, now); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 
@@ -289,9 +326,29 @@ func (d Data) Summary(zh bool) string {
 	}
 	if b.Len() == 0 {
 		if zh {
-			return d.Month + " 没有费用。"
+			b.WriteString(d.Month + " 没有费用。")
+		} else {
+			b.WriteString("No spend in " + d.Month + ".")
 		}
-		return "No spend in " + d.Month + "."
+	}
+	if d.AnomalyCount > 0 {
+		top := d.Anomalies[0]
+		if zh {
+			fmt.Fprintf(&b, "%d 项费用异常，最大影响 %s %s。", d.AnomalyCount, signed(top.Impact), top.Currency)
+		} else {
+			fmt.Fprintf(&b, " %s, the largest %s %s.", anomalies(d.AnomalyCount), signed(top.Impact), top.Currency)
+		}
+	}
+	if len(d.FindingTotals) > 0 {
+		var parts []string
+		for _, t := range d.FindingTotals {
+			parts = append(parts, t.Currency+" "+t.MonthlySavings.String())
+		}
+		if zh {
+			fmt.Fprintf(&b, "待处理的节省建议每月可省 %s。", strings.Join(parts, " + "))
+		} else {
+			fmt.Fprintf(&b, " Open savings findings: %s a month.", strings.Join(parts, " + "))
+		}
 	}
 	return b.String()
 }

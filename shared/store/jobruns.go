@@ -9,7 +9,7 @@ import (
 	"github.com/cloudlens/cloudlens/shared/job"
 )
 
-const jobRunColumns = "id, job, run_trigger, status, message, items, requested_by, created_at, started_at, heartbeat_at, finished_at"
+const jobRunColumns = "id, job, run_trigger, status, message, items, requested_by, params, created_at, started_at, heartbeat_at, finished_at"
 
 // maxJobMessage is the width of job_runs.message, in characters.
 const maxJobMessage = 2000
@@ -17,7 +17,7 @@ const maxJobMessage = 2000
 func scanJobRun(sc interface{ Scan(...any) error }) (job.Run, error) {
 	var r job.Run
 	var by sql.NullInt64
-	err := sc.Scan(&r.ID, &r.Job, &r.Trigger, &r.Status, &r.Message, &r.Items, &by, timeCol{&r.CreatedAt},
+	err := sc.Scan(&r.ID, &r.Job, &r.Trigger, &r.Status, &r.Message, &r.Items, &by, &r.Params, timeCol{&r.CreatedAt},
 		nullTimeCol{&r.StartedAt}, nullTimeCol{&r.HeartbeatAt}, nullTimeCol{&r.FinishedAt})
 	r.RequestedBy = by.Int64
 	return r, err
@@ -32,9 +32,9 @@ func nullID(id int64) any {
 
 // CreateJobRun records r and sets its id.
 func (s *Store) CreateJobRun(ctx context.Context, r *job.Run) error {
-	res, err := s.db.ExecContext(ctx, "INSERT INTO job_runs (job, run_trigger, status, message, items, requested_by, created_at, "+
-		"started_at, heartbeat_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		r.Job, r.Trigger, r.Status, truncate(r.Message, maxJobMessage), r.Items, nullID(r.RequestedBy), s.ts(r.CreatedAt),
+	res, err := s.db.ExecContext(ctx, "INSERT INTO job_runs (job, run_trigger, status, message, items, requested_by, params, created_at, "+
+		"started_at, heartbeat_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.Job, r.Trigger, r.Status, truncate(r.Message, maxJobMessage), r.Items, nullID(r.RequestedBy), r.Params, s.ts(r.CreatedAt),
 		s.nullTS(r.StartedAt), s.nullTS(r.HeartbeatAt), s.nullTS(r.FinishedAt))
 	if err != nil {
 		return fmt.Errorf("store: create job run: %w", Translate(err))

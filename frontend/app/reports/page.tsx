@@ -1,6 +1,7 @@
 "use client";
 
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
 import { AppShell } from "@/components/Shell";
 import { Table, type Column } from "@/components/Table";
 import { Button, Card, Empty, ErrorBox, Field, Loading, PageHeader, inputClass } from "@/components/ui";
@@ -11,7 +12,9 @@ import { useI18n } from "@/lib/i18n";
 export default function ReportsPage() {
   return (
     <AppShell>
-      <Reports />
+      <Suspense fallback={<Loading />}>
+        <Reports />
+      </Suspense>
     </AppShell>
   );
 }
@@ -43,6 +46,11 @@ function Reports() {
     }
   };
   const open = (id: number, format: "html" | "md") => openReport(id, format).catch(setError);
+  // The monthly report's alert links here with ?download=<id>: a sign-in and the reader's
+  // accounts stand between the link and the report.
+  const download = Number(useSearchParams().get("download"));
+  const linked = Number.isInteger(download) && download > 0 ? download : null;
+  const linkedReport = linked ? list.data?.items.find((r) => r.id === linked) : undefined;
 
   const columns: Column<Report>[] = [
     { key: "month", header: t("rep.month"), cell: (r) => <span data-testid="report-month">{r.month}</span> },
@@ -73,6 +81,29 @@ function Reports() {
     <>
       <PageHeader title={t("rep.title")} />
       <p className="mb-3 text-sm text-slate-600">{t("rep.intro")}</p>
+      {linked && list.data && (
+        <Card className="mb-4" testId="linked-report">
+          {linkedReport ? (
+            <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+              <span>
+                {t("rep.download", { id: linked })} <span className="font-medium">{linkedReport.month}</span>
+              </span>
+              <span className="flex gap-2">
+                <Button kind="primary" onClick={() => void open(linked, "html")} data-testid="linked-report-html">
+                  {t("rep.html")}
+                </Button>
+                <Button onClick={() => void open(linked, "md")} data-testid="linked-report-md">
+                  {t("rep.md")}
+                </Button>
+              </span>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-600" data-testid="linked-report-missing">
+              {t("rep.notFound", { id: linked })}
+            </p>
+          )}
+        </Card>
+      )}
       <Card>
         <div className="mb-4 flex items-end gap-2">
           <div className="w-40">

@@ -44,6 +44,12 @@ export const zh = {
   "rep.created": "生成时间",
   "rep.html": "查看 HTML",
   "rep.md": "下载 Markdown",
+  "ai.explainAnomaly": "解释此异常",
+  "ai.explainAnomalyTitle": "异常的原因",
+  "ai.noContributor": "没有哪一个地域、资源、计费项或标签能单独解释这一变化。",
+  "rep.download": "月报 #{id} 已生成，可在此查看或下载。",
+  "rep.notFound": "找不到月报 #{id}，或你无权查看它覆盖的账号。",
+  "alert.kind.report": "月度报告",
 };
 export const en = {
   "nav.assistant": "AI assistant",
@@ -90,4 +96,10 @@ export const en = {
   "rep.created": "Made",
   "rep.html": "Open HTML",
   "rep.md": "Download Markdown",
+  "ai.explainAnomaly": "Explain",
+  "ai.explainAnomalyTitle": "Why this anomaly happened",
+  "ai.noContributor": "No single region, resource, billing item or tag explains the change on its own.",
+  "rep.download": "Report #{id} is ready to view or download.",
+  "rep.notFound": "Report #{id} was not found, or it covers accounts you may not see.",
+  "alert.kind.report": "Monthly report",
 };

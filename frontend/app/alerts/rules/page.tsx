@@ -19,7 +19,7 @@ export default function RulesPage() {
   );
 }
 
-const kinds: AlertKind[] = ["budget", "anomaly", "idle", "sync_failure"];
+const kinds: AlertKind[] = ["budget", "anomaly", "idle", "sync_failure", "report"];
 
 function Rules() {
   const { t } = useI18n();

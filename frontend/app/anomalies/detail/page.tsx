@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useMemo, useState } from "react";
+import { AnomalyExplainButton } from "@/components/ai";
 import { AnomalyStatusBadge, anomalySubject, days, KindBadge, SeverityBadge } from "@/components/anomalies";
 import { Chart } from "@/components/Chart";
 import { AppShell } from "@/components/Shell";
@@ -56,6 +57,7 @@ function Detail() {
     <>
       <PageHeader title={anomalySubject(a, accounts.data?.items, t)}>
         <DemoBadge show={a.demo} />
+        <AnomalyExplainButton anomalyId={a.id} />
         <Link href="/anomalies/" className="text-sm text-sky-700 hover:underline">
           {t("ano.title")}
         </Link>
