@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/alert"
+	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
@@ -108,6 +109,37 @@ func (m Monitor) Describe() string {
 		return "product " + m.Value
 	}
 	return string(m.Dim) + " " + m.Value
+}
+
+// LabelIn is Label in a language: the monitor's own name, else DescribeIn(lang).
+func (m Monitor) LabelIn(lang string) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.DescribeIn(lang)
+}
+
+// DescribeIn names what the monitor watches for a reader of lang ("zh" or "en"), with the
+// product's name rather than its code: "产品 云服务器 ECS", "product Elastic Compute Service".
+func (m Monitor) DescribeIn(lang string) string {
+	zh := !billing.English(lang)
+	product := func() string {
+		if n, ok := billing.ProductName(m.Value, lang); ok {
+			return n
+		}
+		return m.Value
+	}
+	switch {
+	case m.Dim == MonTag && zh:
+		return "标签 " + m.Key + "=" + m.Value
+	case m.Dim == MonAccount && zh:
+		return "账号总费用"
+	case (m.Dim == MonAccountProduct || m.Dim == MonProduct) && zh:
+		return "产品 " + product()
+	case m.Dim == MonAccountProduct || m.Dim == MonProduct:
+		return "product " + product()
+	}
+	return m.Describe()
 }
 
 // Status is where a stored anomaly is in its life.
@@ -213,11 +245,11 @@ func (r Record) Alert(publicURL string, at time.Time) alert.Alert {
 		days += " to " + r.EndDate
 	}
 	title := fmt.Sprintf("Cost anomaly: %s %s by %s %s", what, dir, abs(r.Impact), r.Currency)
-	titleZh := fmt.Sprintf("成本异常：%s %s %s %s", what, dirZh, abs(r.Impact), r.Currency)
+	titleZh := fmt.Sprintf("成本异常：%s %s %s %s", r.Monitor.LabelIn("zh"), dirZh, abs(r.Impact), r.Currency)
 	text := fmt.Sprintf("%s (%s), %s.\nExpected %s %s, actual %s %s, impact %s %s, score %.1f.",
 		kindText(r.Kind), days, r.Monitor.Describe(), r.Expected, r.Currency, r.Actual, r.Currency, r.Impact, r.Currency, r.Score)
 	textZh := fmt.Sprintf("%s（%s），%s。\n预期 %s %s，实际 %s %s，影响 %s %s，评分 %.1f。",
-		kindTextZh(r.Kind), strings.ReplaceAll(days, " to ", " 至 "), r.Monitor.Describe(), r.Expected, r.Currency, r.Actual, r.Currency, r.Impact, r.Currency, r.Score)
+		kindTextZh(r.Kind), strings.ReplaceAll(days, " to ", " 至 "), r.Monitor.DescribeIn("zh"), r.Expected, r.Currency, r.Actual, r.Currency, r.Impact, r.Currency, r.Score)
 	if len(r.Contributors) > 0 {
 		c := r.Contributors[0]
 		text += fmt.Sprintf("\nTop contributor: %s %s (%s %s)", c.Dimension, c.Label, c.Delta, r.Currency)

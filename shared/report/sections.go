@@ -155,7 +155,7 @@ func abs(m money.Micros) money.Micros {
 
 // AnomalyScope names what an anomaly's monitor watches and in which account.
 func AnomalyScope(r anomaly.Record, accountName string, zh bool) string {
-	what := r.Monitor.Label()
+	what := r.Monitor.LabelIn(map[bool]string{true: "zh", false: "en"}[zh])
 	switch {
 	case r.AccountID == 0 && zh:
 		return what + " · 全部账号"
