@@ -34,7 +34,7 @@ func language(r *http.Request, given string) (bool, error) {
 	case "":
 		return !strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en"), nil
 	}
-	return false, errs.Invalid("language must be zh or en")
+	return false, errs.UnknownValue("language", given, "zh", "en")
 }
 
 const narratorPrompt = "You explain cloud cost figures to FinOps engineers, team leads and finance staff in a few plain " +
@@ -109,7 +109,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	cur, prev := insight.DefaultRanges(now)
 	if in.Start != "" || in.End != "" {
 		if in.Start == "" || in.End == "" {
-			return errs.Invalid("start and end go together")
+			return errs.InvalidField("start", errs.ReasonTogether, "start and end go together")
 		}
 		cur = insight.Range{Start: in.Start, End: in.End}
 		if prev, err = insight.PreviousOf(cur); err != nil {
@@ -118,7 +118,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.CompareStart != "" || in.CompareEnd != "" {
 		if in.CompareStart == "" || in.CompareEnd == "" {
-			return errs.Invalid("compareStart and compareEnd go together")
+			return errs.InvalidField("compareStart", errs.ReasonTogether, "compareStart and compareEnd go together")
 		}
 		prev = insight.Range{Start: in.CompareStart, End: in.CompareEnd}
 	}
@@ -134,7 +134,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	if len(in.AccountIDs) > 0 {
 		for _, id := range in.AccountIDs {
 			if !scope.Contains(id) {
-				return errs.Invalid("accountIds: account %d is not one you may see", id)
+				return errs.NotAllowed("accountIds", id)
 			}
 		}
 		scope = scope.Narrow(in.AccountIDs)
