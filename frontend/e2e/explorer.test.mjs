@@ -146,6 +146,82 @@ describe("explorer and dashboard", { skip: skip || false }, () => {
     assert.ok(box && field && box.width >= field.width - 1, "the tag key picker keeps the field's width");
   });
 
+  test("'more' in a value picker appends the next page, without duplicates, until the end", async () => {
+    // The demo's dimensions have fewer values than the picker's page of 20, so this test asks
+    // for pages of 4 (rewriting the limit the picker sends); the cursors are the API's own.
+    const PAGE = 4;
+    await page.route(/\/api\/v1\/costs\/dimensions\/[^/]+\/values\?/, (route) => {
+      const u = new URL(route.request().url());
+      // Only the picker's pages (of 20); names are read in one page of 200 elsewhere.
+      if (u.searchParams.get("limit") !== "20") return route.continue();
+      u.searchParams.set("limit", String(PAGE));
+      return route.continue({ url: u.toString() });
+    });
+    const distinct = async (dim) => {
+      const all = await admin.get(`/costs/dimensions/${encodeURIComponent(dim)}/values?start=${START}&end=${END}&limit=200`);
+      return [...new Set(all.items.map((v) => v.value))];
+    };
+    const keys = (await admin.get(`/costs/dimensions/tag/values?start=${START}&end=${END}`)).items.map((k) => k.value);
+    let best = { dim: "", values: [] };
+    for (const dim of ["billingItem", "resourceGroup", "costUnit", "region", "product", ...keys.map((k) => `tag.${k}`)]) {
+      const values = await distinct(dim);
+      if (values.length > best.values.length) best = { dim, values };
+    }
+    assert.ok(best.values.length > PAGE, `some dimension has more than one page of values (most: ${best.dim}, ${best.values.length})`);
+    await page.goto(`${BASE_URL}/explorer/?start=${START}&end=${END}&groupBy=product&granularity=month`);
+    if (best.dim.startsWith("tag.")) {
+      const key = best.dim.slice(4);
+      await page.getByTestId("filter-dimension").selectOption("tag");
+      const keySelect = page.getByTestId("filter-dimension-tagkey");
+      await keySelect.locator(`option[value="${key}"]`).waitFor({ state: "attached", timeout: 15_000 });
+      await keySelect.selectOption(key);
+    } else {
+      await page.getByTestId("filter-dimension").selectOption(best.dim);
+    }
+    const list = page.getByTestId("filter-values-list");
+    const shown = () => list.locator('[data-testid="value-option"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-value")));
+    await page.waitForSelector(`[data-testid="filter-values-list"][data-loaded="${best.dim}|"][data-pages="1"]`, { timeout: 30_000 });
+    // The API's pages, by its own cursors: what the picker should list after each "more".
+    const apiPages = [];
+    for (let cursor = ""; ; ) {
+      const p = await admin.get(
+        `/costs/dimensions/${encodeURIComponent(best.dim)}/values?start=${START}&end=${END}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      apiPages.push(p.items.map((v) => v.value));
+      if (!p.nextCursor) break;
+      cursor = p.nextCursor;
+    }
+    const upTo = (n) => [...new Set(apiPages.slice(0, n).flat())];
+    const first = await shown();
+    assert.deepEqual(first, upTo(1), "the first page is the API's first page");
+    let pages = 1;
+    let before = first;
+    for (;;) {
+      const more = page.getByTestId("filter-values-more");
+      if ((await more.count()) === 0) break;
+      await more.click();
+      pages++;
+      await page.waitForSelector(`[data-testid="filter-values-list"][data-pages="${pages}"]`, { timeout: 30_000 });
+      const now = await shown();
+      assert.equal(new Set(now).size, now.length, `no value twice after page ${pages}`);
+      // A page can hold only other currencies of values already listed: no new option then.
+      assert.deepEqual(now, upTo(pages), `after page ${pages}: the values of the API's first ${pages} pages, in order`);
+      assert.ok(
+        now.slice(before.length).every((v) => !first.includes(v)),
+        "the added values were not on the first page",
+      );
+      before = now;
+      assert.ok(pages <= apiPages.length, "no more pages than the API has");
+    }
+    assert.equal(pages, apiPages.length, "'more' is offered until the API's last page, then gone");
+    assert.ok(before.length > first.length, "'more' showed values that were not on the first page");
+    assert.ok(pages >= 2, "'more' was offered");
+    assert.deepEqual(new Set(before), new Set(best.values), "at the end every value of the range is listed once");
+    assert.equal(before.length, best.values.length);
+    await screenshot(page, "explorer-value-picker-more");
+    await page.unroute(/\/api\/v1\/costs\/dimensions\/[^/]+\/values\?/);
+  });
+
   test("the English interface shows English product and region names", async () => {
     await page.evaluate(() => localStorage.setItem("cloudlens.lang", "en"));
     try {

@@ -1299,7 +1299,7 @@ export interface components {
                 code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "unavailable" | "internal";
                 message: string;
                 requestId: string;
-                /** @description A stable key of the message (such as aliyun.dns) for clients that word it in the user's language; with params. Only on some errors. */
+                /** @description A stable key of the message for clients that word it in the user's language, with params: every validation 400 (required, out_of_range, unknown_value, bad_date, invalid_field with a reason …, listed in shared/errs/field.go), Alibaba Cloud's refusals and network causes (aliyun.*), and 503s. Absent on other 5xx answers, whose detail is never shown. */
                 messageCode?: string;
                 /** @description The values the message code's wording takes (host, code, …). */
                 params?: {

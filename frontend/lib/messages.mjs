@@ -7,6 +7,7 @@ import * as explorerMessages from "./messages/explorer.mjs";
 import * as aiMessages from "./messages/ai.mjs";
 import * as hardeningMessages from "./messages/hardening.mjs";
 import * as billsMessages from "./messages/bills.mjs";
+import * as errorMessages from "./messages/errors.mjs";
 
 // Each area of the product keeps its strings in lib/messages/<area>.mjs; they are spread in here.
 export const messages = {
@@ -339,6 +340,7 @@ export const messages = {
     ...aiMessages.zh,
     ...hardeningMessages.zh,
     ...billsMessages.zh,
+    ...errorMessages.zh,
   },
   en: {
     "app.name": "CloudLens",
@@ -669,6 +671,7 @@ export const messages = {
     ...aiMessages.en,
     ...hardeningMessages.en,
     ...billsMessages.en,
+    ...errorMessages.en,
   },
 };
 
@@ -691,7 +694,19 @@ export function hasMessage(key) {
  * @param {{code?: string, message: string, messageCode?: string, params?: Record<string, string>}} e
  */
 export function errorText(lang, e) {
-  if (e.messageCode && hasMessage(`err.${e.messageCode}`)) return translate(lang, `err.${e.messageCode}`, e.params);
+  if (e.messageCode && hasMessage(`err.${e.messageCode}`)) {
+    const params = { ...e.params };
+    // Field names and reasons are words of the API; their wordings, when the app has them, read
+    // in the user's language.
+    for (const [k, prefix] of [
+      ["field", "err.field."],
+      ["reason", "err.reason."],
+    ]) {
+      if (params[k] && hasMessage(prefix + params[k])) params[k] = translate(lang, prefix + params[k]);
+    }
+    const key = e.messageCode === "unknown_value" && !params.allowed ? "err.unknown_value_any" : `err.${e.messageCode}`;
+    return translate(lang, key, params);
+  }
   if ((e.code === "unavailable" || e.code === "internal" || e.code === "rate_limited") && hasMessage(`err.kind.${e.code}`)) {
     return translate(lang, `err.kind.${e.code}`);
   }

@@ -5,7 +5,7 @@
 // same answer share one request, and a change made on one page invalidates what other pages
 // read (useInvalidate).
 
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { answer, client, type Schemas } from "./api";
 import type { operations } from "./api-schema";
@@ -139,6 +139,24 @@ export function useDimensionValues(dimension: string, query: Query<"costDimensio
       () => answer(client.GET("/api/v1/costs/dimensions/{dimension}/values", { params: { path: { dimension }, query } })),
       query,
     ),
+    enabled: dimension !== "" && dimension !== "tag.",
+    ...keepShown,
+  });
+}
+
+// The values of a dimension page by page for a picker: each "more" fetches the page after the
+// last one loaded, by that page's nextCursor (the cursor is the API's, opaque to the client).
+export function useDimensionValuePages(dimension: string, query: Omit<Query<"costDimensionValues">, "cursor">) {
+  return useInfiniteQuery({
+    queryKey: [ROOT, `/costs/dimensions/${dimension}/values`, "pages", query],
+    queryFn: ({ pageParam }) =>
+      answer(
+        client.GET("/api/v1/costs/dimensions/{dimension}/values", {
+          params: { path: { dimension }, query: pageParam ? { ...query, cursor: pageParam } : query },
+        }),
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor || undefined,
     enabled: dimension !== "" && dimension !== "tag.",
     ...keepShown,
   });

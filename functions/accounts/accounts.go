@@ -112,8 +112,8 @@ func (in input) apply(acc *account.Account) (secret string) {
 // validate checks the account and, when one was sent, the AccessKey secret, which is typed
 // (pasted) like any other field and must hold no control characters either.
 func validate(acc account.Account, secret string) error {
-	if p := text.Problem("accessKeySecret", secret, 200); p != "" {
-		return errs.Invalid("%s", p)
+	if err := text.Check("accessKeySecret", secret, 200); err != nil {
+		return err
 	}
 	return acc.Validate(secret != "")
 }

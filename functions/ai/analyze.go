@@ -35,7 +35,7 @@ func language(r *http.Request, given string) (bool, error) {
 	case "":
 		return !strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en"), nil
 	}
-	return false, errs.Invalid("language must be zh or en")
+	return false, errs.UnknownValue("language", given, "zh", "en")
 }
 
 const narratorPrompt = "You explain cloud cost figures to FinOps engineers, team leads and finance staff in a few plain " +
@@ -115,7 +115,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	cur, prev := insight.DefaultRanges(now)
 	if in.Start != "" || in.End != "" {
 		if in.Start == "" || in.End == "" {
-			return errs.Invalid("start and end go together")
+			return errs.InvalidField("start", errs.ReasonTogether, "start and end go together")
 		}
 		cur = insight.Range{Start: in.Start, End: in.End}
 		if prev, err = insight.PreviousOf(cur); err != nil {
@@ -124,7 +124,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.CompareStart != "" || in.CompareEnd != "" {
 		if in.CompareStart == "" || in.CompareEnd == "" {
-			return errs.Invalid("compareStart and compareEnd go together")
+			return errs.InvalidField("compareStart", errs.ReasonTogether, "compareStart and compareEnd go together")
 		}
 		prev = insight.Range{Start: in.CompareStart, End: in.CompareEnd}
 	}
@@ -140,7 +140,7 @@ func (a *api) analyze(w http.ResponseWriter, r *http.Request) error {
 	if len(in.AccountIDs) > 0 {
 		for _, id := range in.AccountIDs {
 			if !scope.Contains(id) {
-				return errs.Invalid("accountIds: account %d is not one you may see", id)
+				return errs.NotAllowed("accountIds", id)
 			}
 		}
 		scope = scope.Narrow(in.AccountIDs)
@@ -164,10 +164,10 @@ type anomalyJSON struct {
 // then the narrative. An anomaly of an account the caller may not see is not found.
 func (a *api) explainAnomaly(w http.ResponseWriter, r *http.Request, p auth.Principal, in analyzeInput, zh bool) error {
 	if in.AnomalyID < 0 {
-		return errs.Invalid("anomalyId must be a positive id")
+		return errs.InvalidField("anomalyId", errs.ReasonPositive, "must be a positive id")
 	}
 	if in.Start != "" || in.End != "" || in.CompareStart != "" || in.CompareEnd != "" || len(in.AccountIDs) > 0 || len(in.Filters) > 0 {
-		return errs.Invalid("anomalyId cannot be combined with start, end, compareStart, compareEnd, accountIds or filters")
+		return errs.InvalidField("anomalyId", errs.ReasonAlone, "cannot be combined with start, end, compareStart, compareEnd, accountIds or filters")
 	}
 	rec, err := a.d.Store.GetAnomaly(r.Context(), p.Scope(), in.AnomalyID)
 	if err != nil {

@@ -70,7 +70,7 @@ func (a *api) createReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if strings.TrimSpace(in.Month) == "" {
-		return errs.Invalid("month is required (YYYY-MM)")
+		return errs.Required("month")
 	}
 	objects, err := analyst.Objects(a.d)
 	if err != nil {
@@ -106,7 +106,7 @@ func (a *api) downloadReport(w http.ResponseWriter, r *http.Request) error {
 	case "md", "markdown":
 		ext = ".md"
 	default:
-		return errs.Invalid("format must be html or md")
+		return errs.UnknownValue("format", r.URL.Query().Get("format"), "html", "md")
 	}
 	rep, err := a.d.Store.GetReport(r.Context(), p.Scope(), id)
 	if err != nil {

@@ -122,7 +122,7 @@ func (in channelInput) apply(ctx context.Context, a *api, c *alert.Channel) (cle
 	}
 	if c.Type == alert.ChannelEmail {
 		if c.URL != "" {
-			return false, errs.Invalid("url: email channels have no url; they send to recipients")
+			return false, errs.InvalidField("url", errs.ReasonNotAllowed, "email channels have no url; they send to recipients")
 		}
 	} else if err := a.d.Guard().CheckURL(ctx, c.URL); err != nil {
 		return false, err
@@ -131,10 +131,10 @@ func (in channelInput) apply(ctx context.Context, a *api, c *alert.Channel) (cle
 	if in.Secret != nil {
 		secret = *in.Secret
 		if utf8.RuneCountInString(secret) > maxSecret {
-			return false, errs.Invalid("secret: longer than %d characters", maxSecret)
+			return false, errs.TooLong("secret", maxSecret)
 		}
 		if secret != "" && !signed[c.Type] {
-			return false, errs.Invalid("secret: %s channels are not signed; only dingtalk, feishu and webhook take a secret", c.Type)
+			return false, errs.InvalidField("secret", errs.ReasonNotAllowed, "%s channels are not signed; only dingtalk, feishu and webhook take a secret", c.Type)
 		}
 	}
 	// A channel changed to a type that is not signed keeps no secret.
@@ -371,14 +371,14 @@ func (in ruleInput) apply(ctx context.Context, a *api, r *alert.Rule) error {
 	if in.MinImpact != nil {
 		var m money.Micros
 		if err := json.Unmarshal(in.MinImpact, &m); err != nil {
-			return errs.Invalid("minImpact: must be a decimal amount such as \"100.00\"")
+			return errs.InvalidField("minImpact", errs.ReasonAmount, "must be a decimal amount such as \"100.00\"")
 		}
 		r.MinImpact = m
 	}
 	if in.QuietHours != nil {
 		var q *quietJSON
 		if err := json.Unmarshal(in.QuietHours, &q); err != nil {
-			return errs.Invalid("quietHours: must be null or {\"start\":\"22:00\",\"end\":\"08:00\",\"timeZone\":\"Asia/Shanghai\"}")
+			return errs.InvalidField("quietHours", errs.ReasonFormat, "must be null or {\"start\":\"22:00\",\"end\":\"08:00\",\"timeZone\":\"Asia/Shanghai\"}")
 		}
 		r.Quiet = alert.QuietHours{}
 		if q != nil {
@@ -390,12 +390,12 @@ func (in ruleInput) apply(ctx context.Context, a *api, r *alert.Rule) error {
 	}
 	for _, id := range r.ChannelIDs {
 		if id <= 0 {
-			return errs.Invalid("channelIds: %d is not a valid id", id)
+			return errs.BadID("channelIds", strconv.FormatInt(id, 10))
 		}
 	}
 	for _, id := range r.BudgetIDs {
 		if _, err := a.d.Store.GetBudget(ctx, account.Scope{All: true}, id); errs.Is(err, errs.KindNotFound) {
-			return errs.Invalid("budgetIds: budget %d does not exist", id)
+			return errs.NotAllowed("budgetIds", id)
 		} else if err != nil {
 			return err
 		}
@@ -591,7 +591,7 @@ func checkKind(k alert.Kind) error {
 			return nil
 		}
 	}
-	return errs.Invalid("kind: %q is not one of budget, anomaly, idle, sync_failure, report", errs.Clip(string(k), 40))
+	return errs.UnknownValue("kind", k, alert.Kinds...)
 }
 
 // list is the alert history, newest first. The cursor is opaque to callers: the next page
@@ -608,19 +608,19 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 	switch f.State {
 	case "", alert.StateFiring, alert.StateAcknowledged, alert.StateResolved:
 	default:
-		return errs.Invalid("state: %q is not one of firing, acknowledged, resolved", errs.Clip(string(f.State), 40))
+		return errs.UnknownValue("state", f.State, alert.StateFiring, alert.StateAcknowledged, alert.StateResolved)
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			return errs.Invalid("limit: must be a whole number from 1 to 500")
+			return errs.OutOfRange("limit", 1, 500)
 		}
 		f.Limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return errs.Invalid("cursor: %q is not a cursor this list gave", errs.Clip(v, 40))
+			return errs.BadCursor("cursor", v)
 		}
 		f.BeforeID = id
 	}
@@ -702,14 +702,14 @@ func (a *api) snooze(w http.ResponseWriter, r *http.Request) error {
 	}
 	until, err := time.Parse(time.RFC3339, in.Until)
 	if err != nil {
-		return errs.Invalid("until: must be an RFC 3339 time such as \"2026-12-24T09:00:00+08:00\"")
+		return errs.InvalidField("until", errs.ReasonFormat, "must be an RFC 3339 time such as \"2026-12-24T09:00:00+08:00\"")
 	}
 	now := a.d.Now()
 	if !until.After(now) {
-		return errs.Invalid("until: must be in the future")
+		return errs.InvalidField("until", errs.ReasonFuture, "must be in the future")
 	}
 	if until.Sub(now) > maxSnooze {
-		return errs.Invalid("until: must be at most 30 days ahead")
+		return errs.InvalidField("until", errs.ReasonWithin30Days, "must be at most 30 days ahead")
 	}
 	if err := a.d.Store.SnoozeAlert(r.Context(), id, until.UTC()); err != nil {
 		return err

@@ -37,7 +37,7 @@ func TestRuleListsCappedAndDeduplicated(t *testing.T) {
 			field  string
 		}{
 			{"200,000 repeats of one channel", map[string]any{"name": "r", "kind": "budget", "channelIds": repeat(ch.ID, 200_000)}, 201, ""},
-			{"100,000 repeats of a missing budget", map[string]any{"name": "r", "kind": "budget", "channelIds": []int64{ch.ID}, "budgetIds": repeat(98765, 100_000)}, 400, "budget 98765 does not exist"},
+			{"100,000 repeats of a missing budget", map[string]any{"name": "r", "kind": "budget", "channelIds": []int64{ch.ID}, "budgetIds": repeat(98765, 100_000)}, 400, "budgetIds: 98765 does not exist"},
 			{"1,001 budgets", map[string]any{"name": "r", "kind": "budget", "channelIds": []int64{ch.ID}, "budgetIds": distinct(1001)}, 400, "budgetIds: at most 1000"},
 			{"51 channels", map[string]any{"name": "r", "kind": "budget", "channelIds": distinct(51)}, 400, "channelIds: at most 50"},
 		}

@@ -64,7 +64,7 @@ func parseDate(name, v string) (string, error) {
 		return "", nil
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		return "", errs.Invalid("%s %q is not a date (YYYY-MM-DD)", name, errs.Clip(v, 40))
+		return "", errs.BadDate(name, v)
 	}
 	return v, nil
 }
@@ -78,14 +78,14 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 	var f store.AnomalyFilter
 	if s := q.Get("status"); s != "" {
 		if !slices.Contains(anomaly.Statuses, anomaly.Status(s)) {
-			return errs.Invalid("status %q is not one of open, acknowledged, resolved, dismissed", errs.Clip(s, 40))
+			return errs.UnknownValue("status", anomaly.Status(s), anomaly.Statuses...)
 		}
 		f.Status = anomaly.Status(s)
 	}
 	if s := q.Get("accountId"); s != "" {
 		id, ok := httpx.ParseID(s)
 		if !ok {
-			return errs.Invalid("accountId %q is not a valid id", errs.Clip(s, 40))
+			return errs.BadID("accountId", s)
 		}
 		f.AccountID = id
 	}
@@ -96,19 +96,19 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if f.Start != "" && f.End != "" && f.End < f.Start {
-		return errs.Invalid("end %s is before start %s", f.End, f.Start)
+		return errs.DateOrder(f.Start, f.End)
 	}
 	if s := q.Get("minImpact"); s != "" {
 		m, err := money.Parse(s)
 		if err != nil || m < 0 {
-			return errs.Invalid("minImpact %q is not a non-negative amount", errs.Clip(s, 40))
+			return errs.InvalidField("minImpact", errs.ReasonAmount, "%q is not a non-negative amount", errs.Clip(s, 40))
 		}
 		f.MinImpact = m
 	}
 	if s := q.Get("monitorId"); s != "" {
 		id, ok := httpx.ParseID(s)
 		if !ok {
-			return errs.Invalid("monitorId %q is not a valid id", errs.Clip(s, 40))
+			return errs.BadID("monitorId", s)
 		}
 		f.MonitorID = id
 	}
@@ -116,7 +116,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) error {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 1000 {
-			return errs.Invalid("limit %q must be between 1 and 1000", errs.Clip(s, 40))
+			return errs.OutOfRange("limit", 1, 1000)
 		}
 		f.Limit = n
 	}
@@ -174,7 +174,7 @@ func (a *api) feedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len([]rune(in.Note)) > 2000 {
-		return errs.Invalid("note is longer than 2000 characters")
+		return errs.TooLong("note", 2000)
 	}
 	if err := a.d.Store.SetFeedback(r.Context(), p.Scope(), id, v, strings.TrimSpace(in.Note), p.UserID, a.d.Now()); err != nil {
 		return err
@@ -269,11 +269,11 @@ func (a *api) createMonitor(w http.ResponseWriter, r *http.Request) error {
 	}
 	m := anomaly.Monitor{Settings: anomaly.Defaults(), Enabled: true, CreatedBy: p.UserID}
 	if in.Dimension == nil {
-		return errs.Invalid("dimension is required: one of tag, costUnit, resourceGroup, region")
+		return errs.Required("dimension")
 	}
 	m.Dim = anomaly.MonitorDim(*in.Dimension)
 	if !slices.Contains(anomaly.UserDims, m.Dim) {
-		return errs.Invalid("dimension %q is not one of tag, costUnit, resourceGroup, region", errs.Clip(*in.Dimension, 40))
+		return errs.UnknownValue("dimension", m.Dim, anomaly.UserDims...)
 	}
 	if in.Key != nil {
 		m.Key = strings.TrimSpace(*in.Key)
@@ -284,16 +284,16 @@ func (a *api) createMonitor(w http.ResponseWriter, r *http.Request) error {
 	if in.AccountID != nil && *in.AccountID != 0 {
 		m.AccountID = *in.AccountID
 		if !p.Scope().Contains(m.AccountID) {
-			return errs.Invalid("accountId %d is not an account you may see", m.AccountID)
+			return errs.NotAllowed("accountId", m.AccountID)
 		}
 		if _, err := a.d.Store.GetAccount(r.Context(), p.Scope(), m.AccountID); err != nil {
 			if errs.KindOf(err) == errs.KindNotFound {
-				return errs.Invalid("accountId %d is not an account you may see", m.AccountID)
+				return errs.NotAllowed("accountId", m.AccountID)
 			}
 			return err
 		}
 	} else if !p.Scope().All {
-		return errs.Invalid("accountId is required: a monitor across every account needs access to every account")
+		return errs.InvalidField("accountId", errs.ReasonAllAccounts, "is required: a monitor across every account needs access to every account")
 	}
 	in.apply(&m)
 	if m.Name == "" {
@@ -334,7 +334,7 @@ func (a *api) updateMonitor(w http.ResponseWriter, r *http.Request) error {
 	}
 	for name, set := range map[string]bool{"dimension": in.Dimension != nil, "accountId": in.AccountID != nil, "key": in.Key != nil, "value": in.Value != nil} {
 		if set {
-			return errs.Invalid("%s cannot change: create another monitor", name)
+			return errs.InvalidField(name, errs.ReasonImmutable, "cannot change: create another monitor")
 		}
 	}
 	in.apply(&m)
@@ -344,7 +344,7 @@ func (a *api) updateMonitor(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if utf8Len(m.Name) > anomaly.MaxMonitorName {
-			return errs.Invalid("name must be at most %d characters", anomaly.MaxMonitorName)
+			return errs.TooLong("name", anomaly.MaxMonitorName)
 		}
 	} else if err := m.Validate(); err != nil {
 		return err

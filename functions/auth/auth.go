@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,12 +71,18 @@ func (a *api) login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	if len(in.Email) > maxEmailBytes || len(in.Password) > maxPasswordBytes {
-		return errs.Invalid("email must be at most %d bytes and password at most %d bytes", maxEmailBytes, maxPasswordBytes)
+	if len(in.Email) > maxEmailBytes {
+		return errs.TooLong("email", maxEmailBytes)
+	}
+	if len(in.Password) > maxPasswordBytes {
+		return errs.TooLong("password", maxPasswordBytes)
 	}
 	email := sa.NormalizeEmail(in.Email)
-	if email == "" || in.Password == "" {
-		return errs.Invalid("email and password are required")
+	if email == "" {
+		return errs.Required("email")
+	}
+	if in.Password == "" {
+		return errs.Required("password")
 	}
 	ctx := r.Context()
 	lim, err := a.limitLogin(ctx, email, httpx.ClientIP(r, a.d.Config.TrustedProxies, a.d.Config.Mode == config.ModeFunction))
@@ -261,13 +268,13 @@ const maxGrants = 1000
 // grant never points at nothing.
 func (a *api) grants(ctx context.Context, ids []int64) ([]int64, error) {
 	if len(ids) > maxGrants {
-		return nil, errs.Invalid("accountIds: at most %d ids, got %d", maxGrants, len(ids))
+		return nil, errs.TooMany("accountIds", maxGrants)
 	}
 	out := make([]int64, 0, len(ids))
 	seen := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		if id <= 0 {
-			return nil, errs.Invalid("accountIds: %d is not an account id", id)
+			return nil, errs.BadID("accountIds", strconv.FormatInt(id, 10))
 		}
 		if !seen[id] {
 			seen[id] = true
@@ -279,7 +286,7 @@ func (a *api) grants(ctx context.Context, ids []int64) ([]int64, error) {
 		return nil, err
 	}
 	if len(missing) > 0 {
-		return nil, errs.Invalid("accountIds: account %d does not exist", missing[0])
+		return nil, errs.NotAllowed("accountIds", missing[0])
 	}
 	return out, nil
 }
@@ -352,7 +359,7 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return errs.Conflict("you cannot demote or disable yourself; ask another admin")
 	}
 	if in.Password != nil && *in.Password == "" {
-		return errs.Invalid("password must not be empty")
+		return errs.Required("password")
 	}
 	if err := (sa.UserInput{Name: in.Name, Password: in.Password, Role: in.Role}).Validate(); err != nil {
 		return err
@@ -463,10 +470,10 @@ func (a *api) createKey(w http.ResponseWriter, r *http.Request) error {
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return errs.Invalid("name is required (at most 100 characters)")
+		return errs.Required("name")
 	}
-	if p := text.Problem("name", in.Name, 100); p != "" {
-		return errs.Invalid("%s", p)
+	if err := text.Check("name", in.Name, 100); err != nil {
+		return err
 	}
 	key, prefix, hash := sa.NewAPIKey()
 	k := sa.APIKey{UserID: p.UserID, Name: in.Name, Prefix: prefix, Hash: hash, CreatedAt: a.d.Now().UTC()}

@@ -159,13 +159,13 @@ func (in input) apply(ctx context.Context, a *api, p auth.Principal, b *budget.B
 	// Amounts are decoded here, not by the JSON decoder, so a bad one is reported by its field.
 	if in.Amount != nil {
 		if err := json.Unmarshal(in.Amount, &b.Amount); err != nil {
-			return errs.Invalid("amount: must be a decimal amount such as \"1000.00\"")
+			return errs.InvalidField("amount", errs.ReasonAmount, "must be a decimal amount such as \"1000.00\"")
 		}
 	}
 	if in.MonthAmounts != nil {
 		var months []money.Micros
 		if err := json.Unmarshal(in.MonthAmounts, &months); err != nil {
-			return errs.Invalid("monthAmounts: must be a list of 12 decimal amounts, January first")
+			return errs.InvalidField("monthAmounts", errs.ReasonTwelve, "must be a list of 12 decimal amounts, January first")
 		}
 		b.MonthAmounts = months
 		if len(b.MonthAmounts) == 0 {
@@ -205,13 +205,13 @@ func (in input) apply(ctx context.Context, a *api, p auth.Principal, b *budget.B
 func scopeOf(p auth.Principal, ids []int64, b *budget.Budget) error {
 	scope := p.Scope()
 	if len(ids) > budget.MaxAccounts {
-		return errs.Invalid("accountIds: more than %d accounts", budget.MaxAccounts)
+		return errs.TooMany("accountIds", budget.MaxAccounts)
 	}
 	if len(ids) == 0 {
 		b.AllAccounts, b.AccountIDs = scope.All, nil
 		if !scope.All {
 			if len(scope.IDs) == 0 {
-				return errs.Invalid("accountIds: you are not granted any account")
+				return errs.InvalidField("accountIds", errs.ReasonNoAccount, "you are not granted any account")
 			}
 			b.AccountIDs = slices.Clone(scope.IDs)
 		}
@@ -220,7 +220,7 @@ func scopeOf(p auth.Principal, ids []int64, b *budget.Budget) error {
 	kept := make([]int64, 0, len(ids))
 	for _, id := range ids {
 		if !scope.Contains(id) {
-			return errs.Invalid("accountIds: account %d is not one you may see", id)
+			return errs.NotAllowed("accountIds", id)
 		}
 		if !slices.Contains(kept, id) { // at most MaxAccounts ids: a scan is cheap enough
 			kept = append(kept, id)

@@ -64,7 +64,7 @@ func (a *api) focus(w http.ResponseWriter, r *http.Request) error {
 		format = "csv"
 	}
 	if format != "csv" && format != "parquet" {
-		return errs.Invalid("format must be csv or parquet")
+		return errs.UnknownValue("format", format, "csv", "parquet")
 	}
 	if err := cost.CheckFocusHeader(cost.FocusColumns); err != nil {
 		return errs.Wrap(errs.KindInternal, err, "FOCUS export columns")

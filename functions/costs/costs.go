@@ -105,7 +105,7 @@ func (a *api) explore(w http.ResponseWriter, r *http.Request) error {
 	}
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
-		return errs.Invalid("format must be json, csv or xlsx")
+		return errs.UnknownValue("format", format, "json", "csv", "xlsx")
 	}
 	scope := p.Scope()
 	if format == "csv" || format == "xlsx" {
@@ -135,7 +135,7 @@ func requestScope(p auth.Principal, r *http.Request) (account.Scope, error) {
 	for _, v := range r.URL.Query()["accountId"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return account.Scope{}, errs.Invalid("accountId %q is not an account id", errs.Clip(v, 40))
+			return account.Scope{}, errs.BadID("accountId", v)
 		}
 		ids = append(ids, id)
 	}
@@ -201,7 +201,7 @@ func (a *api) resources(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > cost.MaxResources {
-			return errs.Invalid("limit must be between 1 and %d", cost.MaxResources)
+			return errs.OutOfRange("limit", 1, cost.MaxResources)
 		}
 		limit = n
 	}
@@ -231,7 +231,7 @@ func (a *api) resource(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("resourceId")
 	if id == "" || len(id) > 200 {
-		return errs.Invalid("resource id must be 1 to 200 characters")
+		return errs.OutOfRange("resourceId", 1, 200)
 	}
 	scope := p.Scope()
 	res, err := cached(r.Context(), a, "resource|"+scopeKey(scope)+"|"+strconv.Quote(id)+"|"+q.Key(), func(ctx context.Context) (cost.ResourceHistory, error) {

@@ -285,7 +285,7 @@ func TestExploreMatchesLineItems(t *testing.T) {
 
 		t.Run("bad input", func(t *testing.T) {
 			bad := []struct{ query, mention string }{
-				{"groupBy=colour", "unknown dimension"},
+				{"groupBy=colour", "is not one of"},
 				{"groupBy=product,region,account", "at most 2"},
 				{"groupBy=product,product", "twice"},
 				{"start=2025-03-10&end=2025-03-01", "before start"},
@@ -299,8 +299,8 @@ func TestExploreMatchesLineItems(t *testing.T) {
 				{"groupBy=tag." + strings.Repeat("k", 129), "longer than 128"},
 				{"groupBy=tag.a%01b", "control character"},
 				{"filter=product:like:ecs", "dimension:in:"},
-				{"filter=account:in:abc", "not an account id"},
-				{"filter=zone:in:a", "unknown dimension"},
+				{"filter=account:in:abc", "not a valid id"},
+				{"filter=zone:in:a", "is not one of"},
 				{"filter=product:in:" + strings.Repeat("x", 1001), "longer than 1000"},
 				{"format=pdf", "format"},
 			}

@@ -31,7 +31,7 @@ func (a *api) exportExplore(w http.ResponseWriter, r *http.Request, p auth.Princ
 		lay = cost.LayoutLong
 	case cost.LayoutLong, cost.LayoutWide:
 	default:
-		return errs.Invalid("layout must be long or wide")
+		return errs.UnknownValue("layout", lay, cost.LayoutLong, cost.LayoutWide)
 	}
 	l := cost.ParseLang(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
 	asked, err := requestScope(p, r)

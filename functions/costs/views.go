@@ -90,7 +90,7 @@ func (a *api) createView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Query == nil {
-		return errs.Invalid("query is required")
+		return errs.Required("query")
 	}
 	v := cost.View{OwnerID: p.UserID, OwnerEmail: p.Email}
 	in.apply(&v)

@@ -143,7 +143,7 @@ func (a *api) runs(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxRuns {
-			return errs.Invalid("limit must be between 1 and %d", maxRuns)
+			return errs.OutOfRange("limit", 1, maxRuns)
 		}
 		limit = n
 	}

@@ -104,11 +104,11 @@ func findingFilter(p auth.Principal, v url.Values, maxRows int) (store.FindingFi
 		f.Status = idle.StatusOpen
 	}
 	if !contains(idle.Statuses, f.Status) {
-		return f, errs.Invalid("status: must be one of %s", strings.Join(idle.Statuses, ", "))
+		return f, errs.UnknownValue("status", f.Status, idle.Statuses...)
 	}
 	if rule := v.Get("rule"); rule != "" {
 		if _, ok := idle.Lookup(rule); !ok {
-			return f, errs.Invalid("rule: unknown rule %q", errs.Clip(rule, 60))
+			return f, errs.UnknownValue("rule", rule)
 		}
 		f.Rule = rule
 	}
@@ -133,7 +133,7 @@ func findingFilter(p auth.Principal, v url.Values, maxRows int) (store.FindingFi
 		savings, err1 := strconv.ParseInt(s, 10, 64)
 		n, ok2 := httpx.ParseID(id)
 		if !ok || err1 != nil || !ok2 {
-			return f, errs.Invalid("cursor: %q is not a cursor this API gave", errs.Clip(c, 40))
+			return f, errs.BadCursor("cursor", c)
 		}
 		f.After = &store.FindingCursor{Savings: money.Micros(savings), ID: n}
 	}
@@ -254,7 +254,7 @@ func (a *api) export(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	format := v.Get("format")
 	if format != "csv" && format != "xlsx" {
-		return errs.Invalid("format: must be csv or xlsx")
+		return errs.UnknownValue("format", format, "csv", "xlsx")
 	}
 	f, err := findingFilter(p, v, maxExport)
 	if err != nil {
@@ -369,11 +369,11 @@ func (a *api) dismiss(w http.ResponseWriter, r *http.Request) error {
 	now := a.d.Now().UTC().Truncate(time.Microsecond)
 	d := idle.Dismissal{At: now, By: p.UserID}
 	if in.Reason == nil || strings.TrimSpace(*in.Reason) == "" {
-		return errs.Invalid("reason: is required")
+		return errs.Required("reason")
 	}
 	d.Reason = strings.TrimSpace(*in.Reason)
 	if utf8.RuneCountInString(d.Reason) > maxReason {
-		return errs.Invalid("reason: longer than %d characters", maxReason)
+		return errs.TooLong("reason", maxReason)
 	}
 	if in.Until != nil && *in.Until != "" {
 		until, err := parseUntil(*in.Until)
@@ -381,7 +381,7 @@ func (a *api) dismiss(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !until.After(now) || until.Sub(now) > maxSnooze {
-			return errs.Invalid("until: must be in the future and within a year")
+			return errs.InvalidField("until", errs.ReasonWithinYear, "must be in the future and within a year")
 		}
 		d.Until = &until
 	}
@@ -404,7 +404,7 @@ func parseUntil(s string) (time.Time, error) {
 	if t, err := time.ParseInLocation(time.DateOnly, s, shanghai); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, errs.Invalid("until: %q is not a date (YYYY-MM-DD) or an RFC 3339 time", errs.Clip(s, 40))
+	return time.Time{}, errs.BadDate("until", s)
 }
 
 func (a *api) reopen(w http.ResponseWriter, r *http.Request) error {

@@ -65,7 +65,7 @@ func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, errs.Invalid("%s: must be a whole number between %d and %d", name, lo, hi)
+		return 0, errs.OutOfRange(name, lo, hi)
 	}
 	return n, nil
 }
@@ -79,7 +79,7 @@ func accountParam(p auth.Principal, v url.Values) (int64, error) {
 	}
 	id, ok := httpx.ParseID(s)
 	if !ok {
-		return 0, errs.Invalid("accountId: %q is not a valid id", errs.Clip(s, 40))
+		return 0, errs.BadID("accountId", s)
 	}
 	if !p.Scope().Contains(id) {
 		return 0, errs.NotFound("account %d not found", id)
@@ -151,28 +151,28 @@ func resourceFilter(p auth.Principal, v url.Values) (store.ResourceFilter, error
 	}
 	if t := v.Get("type"); t != "" {
 		if !resource.Type(t).Valid() {
-			return f, errs.Invalid("type: unknown type %q (one of %s)", errs.Clip(t, 40), typeNames())
+			return f, errs.UnknownValue("type", t, typeNames())
 		}
 		f.Type = resource.Type(t)
 	}
 	f.Q, f.Region, f.Status = strings.TrimSpace(v.Get("q")), v.Get("region"), v.Get("status")
 	for name, val := range map[string]string{"q": f.Q, "region": f.Region, "status": f.Status} {
 		if utf8.RuneCountInString(val) > 200 {
-			return f, errs.Invalid("%s: longer than 200 characters", name)
+			return f, errs.TooLong(name, 200)
 		}
 	}
 	if tag := v.Get("tag"); tag != "" {
 		// key=value, or key alone for any value; keys may hold colons (cloudlens:keep).
 		k, val, _ := strings.Cut(tag, "=")
 		if k == "" || len(k) > 128 || len(val) > 256 {
-			return f, errs.Invalid("tag: must be key or key=value (key up to 128 characters)")
+			return f, errs.InvalidField("tag", errs.ReasonFormat, "must be key or key=value (key up to 128 characters)")
 		}
 		f.TagKey, f.TagValue = k, val
 	}
 	if c := v.Get("cursor"); c != "" {
 		id, ok := httpx.ParseID(c)
 		if !ok {
-			return f, errs.Invalid("cursor: %q is not a cursor this API gave", errs.Clip(c, 40))
+			return f, errs.BadCursor("cursor", c)
 		}
 		f.Cursor = id
 	}

@@ -106,7 +106,7 @@ func (a *api) patchRule(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("rule")
 	rule, ok := idle.Lookup(id)
 	if !ok {
-		return errs.Invalid("rule: unknown rule %q", errs.Clip(id, 60))
+		return errs.UnknownValue("rule", id)
 	}
 	var in patchInput
 	if err := httpx.Decode(r, &in); err != nil {
@@ -116,11 +116,11 @@ func (a *api) patchRule(w http.ResponseWriter, r *http.Request) error {
 	if in.AccountID != nil && *in.AccountID != 0 {
 		acc = *in.AccountID
 		if acc < 0 {
-			return errs.Invalid("accountId: must be a positive id")
+			return errs.BadID("accountId", strconv.FormatInt(acc, 10))
 		}
 		if _, err := a.d.Store.GetAccount(r.Context(), p.Scope(), acc); err != nil {
 			if errs.Is(err, errs.KindNotFound) {
-				return errs.Invalid("accountId: account %d does not exist", acc)
+				return errs.NotAllowed("accountId", acc)
 			}
 			return err
 		}
@@ -150,7 +150,7 @@ func (a *api) patchRule(w http.ResponseWriter, r *http.Request) error {
 		}
 		var v float64
 		if err := json.Unmarshal(*raw, &v); err != nil {
-			return errs.Invalid("params.%s: must be a number", errs.Clip(name, 60))
+			return errs.InvalidField("params."+errs.Clip(name, 60), errs.ReasonNumber, "must be a number")
 		}
 		o.Params[name] = v
 	}

@@ -78,45 +78,42 @@ var (
 // whether a new AccessKey secret comes with the request (it is write-only, so an
 // update may keep the stored one).
 func (a Account) Validate(secretGiven bool) error {
-	var p []string
+	var p errs.Problems
 	if n := strings.TrimSpace(a.Name); n == "" {
-		p = append(p, "name is required (at most 100 characters)")
-	} else if problem := text.Problem("name", n, 100); problem != "" {
-		p = append(p, problem)
+		p.Add(errs.Required("name"))
+	} else {
+		p.Add(text.Check("name", n, 100))
 	}
 	if !uidPattern.MatchString(a.UID) {
-		p = append(p, "accountId must be the numeric Alibaba Cloud account id")
+		p.Add(errs.InvalidField("accountId", errs.ReasonFormat, "must be the numeric Alibaba Cloud account id"))
 	}
 	if a.Site != SiteChina && a.Site != SiteInternational {
-		p = append(p, "site must be china or international")
+		p.Add(errs.UnknownValue("site", a.Site, SiteChina, SiteInternational))
 	}
 	switch a.AuthType {
 	case AuthAccessKey, AuthRAMRole:
 		if !akPattern.MatchString(a.AccessKeyID) {
-			p = append(p, "accessKeyId must be 8-64 letters and digits")
+			p.Add(errs.InvalidField("accessKeyId", errs.ReasonFormat, "must be 8-64 letters and digits"))
 		}
 		if !secretGiven && !a.HasSecret() {
-			p = append(p, "accessKeySecret is required")
+			p.Add(errs.Required("accessKeySecret"))
 		}
 		if a.AuthType == AuthRAMRole && !arnPattern.MatchString(a.RoleARN) {
-			p = append(p, "roleArn must look like acs:ram::<account id>:role/<name>")
+			p.Add(errs.InvalidField("roleArn", errs.ReasonFormat, "must look like acs:ram::<account id>:role/<name>"))
 		}
 	default:
-		p = append(p, "authType must be access_key or ram_role")
+		p.Add(errs.UnknownValue("authType", a.AuthType, AuthAccessKey, AuthRAMRole))
 	}
 	if len(a.Regions) > 50 {
-		p = append(p, "at most 50 regions")
+		p.Add(errs.TooMany("regions", 50))
 	}
 	for _, r := range a.Regions {
 		if !regionPattern.MatchString(r) {
-			p = append(p, "region "+quote(r)+" is not a region id such as cn-hangzhou")
+			p.Add(errs.InvalidField("regions", errs.ReasonFormat, "%s is not a region id such as cn-hangzhou", quote(r)))
 			break
 		}
 	}
-	if len(p) > 0 {
-		return errs.Invalid("%s", strings.Join(p, "; "))
-	}
-	return nil
+	return p.Err()
 }
 
 func quote(s string) string {

@@ -294,40 +294,41 @@ const MaxRecipients = 50
 // Validate checks a channel's own fields. The URL's scheme and address are checked by the
 // notify package, which knows whether CloudLens runs locally.
 func (c Channel) Validate() error {
-	var p []string
+	var p errs.Problems
 	if !slices.Contains(ChannelTypes, c.Type) {
-		p = append(p, fmt.Sprintf("type %q is not one of dingtalk, feishu, wecom, slack, email, webhook", c.Type))
+		p.Add(errs.UnknownValue("type", c.Type, ChannelTypes...))
 	}
-	if n := utf8.RuneCountInString(strings.TrimSpace(c.Name)); n == 0 || n > 100 {
-		p = append(p, "name must be 1 to 100 characters")
+	if n := utf8.RuneCountInString(strings.TrimSpace(c.Name)); n == 0 {
+		p.Add(errs.Required("name"))
+	} else if n > 100 {
+		p.Add(errs.TooLong("name", 100))
 	}
 	if c.Language != LanguageZh && c.Language != LanguageEn {
-		p = append(p, fmt.Sprintf("language %q is not zh or en", c.Language))
+		p.Add(errs.UnknownValue("language", c.Language, LanguageZh, LanguageEn))
 	}
 	if c.Type == ChannelEmail {
-		if len(c.Recipients) == 0 || len(c.Recipients) > MaxRecipients {
-			p = append(p, fmt.Sprintf("recipients must list 1 to %d e-mail addresses", MaxRecipients))
+		if len(c.Recipients) == 0 {
+			p.Add(errs.Required("recipients"))
+		} else if len(c.Recipients) > MaxRecipients {
+			p.Add(errs.TooMany("recipients", MaxRecipients))
 		}
 		for _, r := range c.Recipients {
 			if a, err := mail.ParseAddress(r); err != nil || a.Address != r {
-				p = append(p, fmt.Sprintf("recipients: %q is not a plain e-mail address", r))
+				p.Add(errs.InvalidField("recipients", errs.ReasonFormat, "%q is not a plain e-mail address", errs.Clip(r, 60)))
 			}
 		}
 	} else {
 		if c.URL == "" {
-			p = append(p, "url is required")
+			p.Add(errs.Required("url"))
 		}
 		if len(c.Recipients) > 0 {
-			p = append(p, "recipients are only for email channels")
+			p.Add(errs.InvalidField("recipients", errs.ReasonNotAllowed, "only email channels have recipients"))
 		}
 	}
 	if utf8.RuneCountInString(c.URL) > MaxURL {
-		p = append(p, fmt.Sprintf("url is longer than %d characters", MaxURL))
+		p.Add(errs.TooLong("url", MaxURL))
 	}
-	if len(p) > 0 {
-		return errs.Invalid("channel: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return p.Err()
 }
 
 // Rule routes alerts of one kind to channels.
@@ -354,38 +355,35 @@ const (
 
 // Validate checks a rule as a caller would create or update it.
 func (r Rule) Validate() error {
-	var p []string
-	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 || n > 100 {
-		p = append(p, "name must be 1 to 100 characters")
+	var p errs.Problems
+	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 {
+		p.Add(errs.Required("name"))
+	} else if n > 100 {
+		p.Add(errs.TooLong("name", 100))
 	}
 	if !slices.Contains(Kinds, r.Kind) {
-		p = append(p, fmt.Sprintf("kind %q is not one of budget, anomaly, idle, sync_failure, report", r.Kind))
+		p.Add(errs.UnknownValue("kind", r.Kind, Kinds...))
 	}
 	if len(r.ChannelIDs) == 0 {
-		p = append(p, "channelIds must name at least one channel")
+		p.Add(errs.Required("channelIds"))
 	}
 	if len(r.ChannelIDs) > MaxRuleChannels {
-		p = append(p, fmt.Sprintf("channelIds: at most %d channels, got %d", MaxRuleChannels, len(r.ChannelIDs)))
+		p.Add(errs.TooMany("channelIds", MaxRuleChannels))
 	}
 	if len(r.BudgetIDs) > MaxRuleBudgets {
-		p = append(p, fmt.Sprintf("budgetIds: at most %d budgets, got %d", MaxRuleBudgets, len(r.BudgetIDs)))
+		p.Add(errs.TooMany("budgetIds", MaxRuleBudgets))
 	}
 	if len(r.BudgetIDs) > 0 && r.Kind != KindBudget {
-		p = append(p, "budgetIds are only for budget rules")
+		p.Add(errs.InvalidField("budgetIds", errs.ReasonNotAllowed, "only budget rules name budgets"))
 	}
 	if r.MinSeverity != "" && r.MinSeverity.Rank() == 0 {
-		p = append(p, fmt.Sprintf("minSeverity %q is not one of info, warning, critical", r.MinSeverity))
+		p.Add(errs.UnknownValue("minSeverity", r.MinSeverity, SeverityInfo, SeverityWarning, SeverityCritical))
 	}
 	if r.MinImpact < 0 {
-		p = append(p, "minImpact must not be negative")
+		p.Add(errs.InvalidField("minImpact", errs.ReasonNegative, "must not be negative"))
 	}
-	if err := r.Quiet.Validate(); err != nil {
-		p = append(p, err.Error())
-	}
-	if len(p) > 0 {
-		return errs.Invalid("rule: %s", strings.Join(p, "; "))
-	}
-	return nil
+	p.Add(r.Quiet.Validate())
+	return p.Err()
 }
 
 // Matches reports whether the rule wants alert a.
@@ -448,10 +446,10 @@ func (q QuietHours) Validate() error {
 		return nil
 	}
 	if !clock.MatchString(q.Start) || !clock.MatchString(q.End) || q.Start == q.End {
-		return errs.Invalid("quietHours must give start and end as different HH:MM times")
+		return errs.InvalidField("quietHours", errs.ReasonPair, "must give start and end as different HH:MM times")
 	}
 	if _, err := q.location(); err != nil {
-		return errs.Invalid("quietHours timeZone %q is not a known time zone", q.TimeZone)
+		return errs.UnknownValue("quietHours.timeZone", q.TimeZone)
 	}
 	return nil
 }

@@ -68,13 +68,13 @@ func Defaults() Settings {
 // Validate checks settings as a user gives them for a monitor, naming the bad field.
 func (s Settings) Validate() error {
 	if s.Sensitivity < MinSensitivity || s.Sensitivity > MaxSensitivity {
-		return errs.Invalid("sensitivity must be between %d and %d", MinSensitivity, MaxSensitivity)
+		return errs.OutOfRange("sensitivity", MinSensitivity, MaxSensitivity)
 	}
 	if s.MinImpact < 0 {
-		return errs.Invalid("minImpact must not be negative")
+		return errs.InvalidField("minImpact", errs.ReasonNegative, "must not be negative")
 	}
 	if s.MinImpactPercent < 0 || s.MinImpactPercent > 1000 || math.IsNaN(s.MinImpactPercent) {
-		return errs.Invalid("minImpactPercent must be between 0 and 1000")
+		return errs.OutOfRange("minImpactPercent", 0, 1000)
 	}
 	return nil
 }

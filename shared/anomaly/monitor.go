@@ -66,26 +66,30 @@ const (
 
 // Validate checks a monitor a person creates or edits, naming the bad field.
 func (m Monitor) Validate() error {
-	if n := utf8.RuneCountInString(strings.TrimSpace(m.Name)); n == 0 || n > MaxMonitorName {
-		return errs.Invalid("name must be 1 to %d characters", MaxMonitorName)
+	if err := errs.Length("name", utf8.RuneCountInString(strings.TrimSpace(m.Name)), MaxMonitorName); err != nil {
+		return err
 	}
 	if !slices.Contains(UserDims, m.Dim) && !m.Dim.BuiltIn() {
-		return errs.Invalid("dimension %q is not one of tag, costUnit, resourceGroup, region", m.Dim)
+		return errs.UnknownValue("dimension", m.Dim, UserDims...)
 	}
-	if m.Dim == MonTag && (m.Key == "" || utf8.RuneCountInString(m.Key) > MaxMonitorKey) {
-		return errs.Invalid("key (the tag key) must be 1 to %d characters", MaxMonitorKey)
+	if m.Dim == MonTag {
+		if err := errs.Length("key", utf8.RuneCountInString(m.Key), MaxMonitorKey); err != nil {
+			return err
+		}
 	}
 	if m.Dim != MonTag && m.Key != "" {
-		return errs.Invalid("key is only for tag monitors")
+		return errs.InvalidField("key", errs.ReasonNotAllowed, "is only for tag monitors")
 	}
-	if m.Value == "" && m.Dim != MonAccount || utf8.RuneCountInString(m.Value) > MaxMonitorVal {
-		return errs.Invalid("value must be 1 to %d characters", MaxMonitorVal)
+	if m.Dim != MonAccount || m.Value != "" {
+		if err := errs.Length("value", utf8.RuneCountInString(m.Value), MaxMonitorVal); err != nil {
+			return err
+		}
 	}
 	if m.AccountID < 0 {
-		return errs.Invalid("accountId must not be negative")
+		return errs.BadID("accountId", strconv.FormatInt(m.AccountID, 10))
 	}
 	if m.Settings.MinImpact > MaxImpactUnits*1_000_000 {
-		return errs.Invalid("minImpact is too large")
+		return errs.OutOfRange("minImpact", 0, MaxImpactUnits)
 	}
 	return m.Settings.Validate()
 }
@@ -171,7 +175,7 @@ var Verdicts = []Verdict{Confirmed, Expected, NotAnomaly}
 func ParseVerdict(s string) (Verdict, error) {
 	v := Verdict(s)
 	if !slices.Contains(Verdicts, v) {
-		return "", errs.Invalid("verdict %q is not one of confirmed, expected, not_anomaly", s)
+		return "", errs.UnknownValue("verdict", v, Verdicts...)
 	}
 	return v, nil
 }

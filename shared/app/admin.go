@@ -52,8 +52,8 @@ func EnsureAdmin(ctx context.Context, d *Deps) (AdminLogin, error) {
 		return login, nil
 	}
 	if email != "" {
-		if p := auth.EmailProblem(email); p != "" {
-			return AdminLogin{}, fmt.Errorf("app: CLOUDLENS_ADMIN_EMAIL: %s", p)
+		if err := auth.EmailProblem(email); err != nil {
+			return AdminLogin{}, fmt.Errorf("app: CLOUDLENS_ADMIN_EMAIL: %s", errs.Message(err))
 		}
 	}
 	generated := false

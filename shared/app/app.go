@@ -230,13 +230,13 @@ func (d *Deps) API(routes http.Handler) http.Handler {
 }
 
 // Authed requires an authenticated caller for h and holds the caller to the request rate of
-// the route's class (httpx.RateLimit, counted in Redis).
+// the route's class (httpx.RateLimit, counted in Redis in the session lookup's round trip).
 func (d *Deps) Authed(h http.Handler) http.Handler {
 	var c httpx.Counter
 	if d.Cache != nil {
 		c = requestCounter{d.Cache}
 	}
-	return httpx.Authenticate(d.Log, d.Auth)(httpx.RateLimit(d.Log, c, d.Rates())(h))
+	return httpx.AuthenticateLimited(d.Log, d.Auth, c, d.Rates())(h)
 }
 
 // Rates are the configured per-caller request rates.

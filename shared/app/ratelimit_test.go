@@ -1,11 +1,16 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cloudlens/cloudlens/shared/app"
@@ -109,4 +114,98 @@ func TestRateLimitPerCallerAndClass(t *testing.T) {
 			t.Errorf("with Redis down: %v, want 200 200 200 429", got)
 		}
 	})
+}
+
+// roundTrips counts the commands and pipelines a Redis client sends.
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
+
+// TestRateLimitSharesTheSessionRoundTrip: a signed-in request costs one Redis round trip for the
+// session check and its rate-limit count together; an API key's request, which has no session,
+// one for its count. The limit still holds.
+func TestRateLimitSharesTheSessionRoundTrip(t *testing.T) {
+	s := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr(), Protocol: 2, DisableIdentity: true})
+	t.Cleanup(func() { _ = rdb.Close() })
+	d := apptest.Deps(t, storetest.SQLite(t))
+	d.Cache = cache.New(rdb, nil)
+	d.Auth.Sessions = d.Cache
+	d.Config.RateAPI = 3
+	c := apptest.Serve(t, limitedRoutes(d))
+	u, token := apptest.User(t, d, "dave@example.com", auth.RoleViewer)
+	key, prefix, hash := auth.NewAPIKey()
+	if err := d.Store.CreateAPIKey(t.Context(), &auth.APIKey{UserID: u.ID, Name: "script", Prefix: prefix, Hash: hash, CreatedAt: time.Now(), LastUsedAt: ptr(time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	var trips roundTrips
+	rdb.AddHook(&trips)
+	for _, tc := range []struct {
+		name       string
+		credential string
+		wantTrips  int64
+	}{
+		{"access token", token, 1},
+		{"API key", key, 1},
+	} {
+		var statuses []int
+		for i := range 4 {
+			before := trips.n.Load()
+			statuses = append(statuses, c.Do(http.MethodGet, "/api/v1/costs/explore", tc.credential, nil).Status)
+			// The first request also opens the connection and loads the script (EVALSHA, then
+			// EVAL on NOSCRIPT): steady state is what every later request pays.
+			if got := trips.n.Load() - before; i > 0 && got != tc.wantTrips {
+				t.Errorf("%s, request %d: %d Redis round trips, want %d", tc.name, i+1, got, tc.wantTrips)
+			}
+		}
+		if want := []int{200, 200, 200, 429}; !slices.Equal(statuses, want) {
+			t.Errorf("%s: statuses %v, want %v", tc.name, statuses, want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// reserveCounter counts with the cache as app.Deps does, for building the chain that counted
+// apart from the session lookup.
+type reserveCounter struct{ c *cache.Cache }
+
+func (r reserveCounter) Count(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	res, err := r.c.Reserve(ctx, key, limit, window)
+	return res.OK, res.RetryAfter, err
+}
+
+// BenchmarkAuthedRequest: the edge of a signed-in request (token, user, session and rate
+// limit) with the count in its own round trip after the session lookup, as issue 17 built it,
+// and in the lookup's round trip (d.Authed). With CLOUDLENS_TEST_REDIS_ADDR the Redis is real.
+func BenchmarkAuthedRequest(b *testing.B) {
+	d := apptest.Deps(b, storetest.SQLite(b))
+	d.Config.RateAPI = 1 << 30
+	_, token := apptest.User(b, d, "bench@example.com", auth.RoleViewer)
+	ok := d.Handle(func(w http.ResponseWriter, r *http.Request) error { return httpx.OK(w, nil) })
+	for _, bc := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"count apart", httpx.Authenticate(d.Log, d.Auth)(httpx.RateLimit(d.Log, reserveCounter{d.Cache}, d.Rates())(ok))},
+		{"count with session", d.Authed(ok)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/costs/explore", nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				w := httptest.NewRecorder()
+				bc.h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
 }

@@ -177,7 +177,8 @@ type Sessions interface {
 // Authenticator turns a credential (access token or API key) into a Principal. The user is
 // read on every request so that a disabled user, a role change or a new account grant takes
 // effect at once rather than when the token expires; for access tokens the session is looked
-// up too (one Redis GET), so logout and refresh-token reuse end it at once.
+// up too (one Redis round trip, which also takes the request's rate-limit count when asked:
+// Quota), so logout and refresh-token reuse end it at once.
 //
 // When the session store cannot be reached, an access token whose signature, expiry, user and
 // session epoch check out is accepted, and the outage is logged: the API keeps serving through
@@ -249,7 +250,7 @@ func (a *Authenticator) checkSession(ctx context.Context, u User, access Access)
 	if a.Sessions == nil {
 		return errors.New("auth: authenticator has no session store; access tokens cannot be checked")
 	}
-	s, err := a.Sessions.Session(ctx, access.SessionID)
+	s, err := a.session(ctx, u, access)
 	switch {
 	case errs.Is(err, errs.KindNotFound):
 		return errs.Unauthorized("session ended: sign in again")
@@ -266,6 +267,21 @@ func (a *Authenticator) checkSession(ctx context.Context, u User, access Access)
 		return errs.Unauthorized("session ended: sign in again")
 	}
 	return nil
+}
+
+// session looks the access token's session up, taking the request's quota (QuotaFrom) in the
+// same round trip when the store can.
+func (a *Authenticator) session(ctx context.Context, u User, access Access) (Session, error) {
+	q := QuotaFrom(ctx)
+	sc, ok := a.Sessions.(SessionCounter)
+	if q == nil || !ok {
+		return a.Sessions.Session(ctx, access.SessionID)
+	}
+	s, allowed, wait, err := sc.CountedSession(ctx, access.SessionID, u.ID, u.SessionEpoch, q.Key(u.ID), q.Limit, q.Window)
+	if err == nil && s.UserID == u.ID && s.Epoch == u.SessionEpoch {
+		q.Counted, q.OK, q.RetryAfter = true, allowed, wait
+	}
+	return s, err
 }
 
 // PrincipalOf is the principal a user acts as.

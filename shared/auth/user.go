@@ -3,7 +3,6 @@
 package auth
 
 import (
-	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -107,23 +106,26 @@ var (
 	domain    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
-// EmailProblem returns what is wrong with an e-mail address as typed, or "". The address is
-// normalised first (NormalizeEmail), as it will be stored.
-func EmailProblem(email string) string {
+// EmailProblem returns what is wrong with an e-mail address as typed (a coded validation
+// error), or nil. The address is normalised first (NormalizeEmail), as it will be stored.
+func EmailProblem(email string) error {
 	e := NormalizeEmail(email)
-	if e == "" || len(e) > MaxEmailBytes {
-		return fmt.Sprintf("email must be an address of at most %d bytes", MaxEmailBytes)
+	if e == "" {
+		return errs.Required("email")
 	}
-	if p := text.Problem("email", e, MaxEmailBytes); p != "" {
-		return p
+	if len(e) > MaxEmailBytes {
+		return errs.TooLong("email", MaxEmailBytes)
+	}
+	if err := text.Check("email", e, MaxEmailBytes); err != nil {
+		return err
 	}
 	at := strings.LastIndexByte(e, '@')
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Name != "" || a.Address != e || at < 1 || at > 64 ||
 		!localPart.MatchString(e[:at]) || !domain.MatchString(e[at+1:]) {
-		return "email must be a plain address such as name@example.com"
+		return errs.InvalidField("email", errs.ReasonFormat, "must be a plain address such as name@example.com")
 	}
-	return ""
+	return nil
 }
 
 // UserInput is what a person types to create or edit a user; nil fields are not being set.
@@ -136,35 +138,26 @@ type UserInput struct {
 
 // Validate checks every given field and reports all problems at once.
 func (in UserInput) Validate() error {
-	var problems []string
+	var problems errs.Problems
 	if in.Email != nil {
-		if p := EmailProblem(*in.Email); p != "" {
-			problems = append(problems, p)
-		}
+		problems.Add(EmailProblem(*in.Email))
 	}
 	if in.Name != nil {
-		if p := text.Problem("name", strings.TrimSpace(*in.Name), MaxName); p != "" {
-			problems = append(problems, p)
-		}
+		problems.Add(text.Check("name", strings.TrimSpace(*in.Name), MaxName))
 	}
 	if in.Password != nil {
 		pw := *in.Password
 		switch {
 		case utf8.RuneCountInString(pw) < MinPassword:
-			problems = append(problems, fmt.Sprintf("password must be at least %d characters", MinPassword))
+			problems.Add(errs.InvalidField("password", errs.ReasonTooShort, "must be at least %d characters", MinPassword))
 		case len(pw) > MaxPasswordBytes:
-			problems = append(problems, fmt.Sprintf("password must be at most %d bytes", MaxPasswordBytes))
+			problems.Add(errs.TooLong("password", MaxPasswordBytes))
 		default:
-			if p := text.Problem("password", pw, MaxPasswordBytes); p != "" {
-				problems = append(problems, p)
-			}
+			problems.Add(text.Check("password", pw, MaxPasswordBytes))
 		}
 	}
 	if in.Role != nil && !in.Role.Valid() {
-		problems = append(problems, "role must be admin, editor or viewer")
+		problems.Add(errs.UnknownValue("role", *in.Role, RoleAdmin, RoleEditor, RoleViewer))
 	}
-	if len(problems) > 0 {
-		return errs.Invalid("%s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problems.Err()
 }

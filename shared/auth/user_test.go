@@ -37,8 +37,8 @@ func TestEmailProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if p := EmailProblem(tt.in); (p == "") != tt.ok {
-				t.Fatalf("EmailProblem(%q) = %q, want ok=%v", tt.in, p, tt.ok)
+			if err := EmailProblem(tt.in); (err == nil) != tt.ok {
+				t.Fatalf("EmailProblem(%q) = %v, want ok=%v", tt.in, err, tt.ok)
 			}
 		})
 	}
@@ -54,14 +54,14 @@ func TestUserInputValidate(t *testing.T) {
 	}{
 		{"complete", UserInput{Email: str("a@example.com"), Name: str("Ann"), Password: str("0123456789"), Role: role(RoleViewer)}, ""},
 		{"nothing changes", UserInput{}, ""},
-		{"NUL in name", UserInput{Name: str("Ann\x00")}, "name must not contain control characters"},
-		{"newline in name", UserInput{Name: str("Ann\nadmin")}, "name must not contain control characters"},
-		{"NUL in password", UserInput{Password: str("0123456789\x00")}, "password must not contain control characters"},
+		{"NUL in name", UserInput{Name: str("Ann\x00")}, "name: must not contain control characters"},
+		{"newline in name", UserInput{Name: str("Ann\nadmin")}, "name: must not contain control characters"},
+		{"NUL in password", UserInput{Password: str("0123456789\x00")}, "password: must not contain control characters"},
 		{"short password", UserInput{Password: str("short")}, "at least 10"},
-		{"long password", UserInput{Password: str(strings.Repeat("x", 73))}, "at most 72 bytes"},
+		{"long password", UserInput{Password: str(strings.Repeat("x", 73))}, "password: longer than 72"},
 		{"bad e-mail", UserInput{Email: str("' or '1'='1@x")}, "plain address"},
-		{"bad role", UserInput{Role: role("root")}, "role must be"},
-		{"long name", UserInput{Name: str(strings.Repeat("n", 101))}, "at most 100"},
+		{"bad role", UserInput{Role: role("root")}, `role: "root" is not one of admin, editor, viewer`},
+		{"long name", UserInput{Name: str(strings.Repeat("n", 101))}, "name: longer than 100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

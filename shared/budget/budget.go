@@ -7,16 +7,16 @@ package budget
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
 
 	"github.com/cloudlens/cloudlens/shared/cost"
 	"github.com/cloudlens/cloudlens/shared/errs"
 	"github.com/cloudlens/cloudlens/shared/money"
+	"github.com/cloudlens/cloudlens/shared/text"
 )
 
 // Period is how long one budget period lasts; periods follow the calendar in the billing time
@@ -110,50 +110,50 @@ func (b *Budget) Validate() error {
 		return err
 	}
 	if !slices.Contains([]Period{Month, Quarter, Year}, b.Period) {
-		return errs.Invalid("period: %q is not one of month, quarter, year", errs.Clip(string(b.Period), 40))
+		return errs.UnknownValue("period", b.Period, Month, Quarter, Year)
 	}
 	if b.Amount <= 0 {
-		return errs.Invalid("amount: must be greater than zero")
+		return errs.InvalidField("amount", errs.ReasonPositive, "must be greater than zero")
 	}
 	if b.Amount > MaxAmount {
-		return errs.Invalid("amount: must not exceed %s", MaxAmount)
+		return errs.OutOfRange("amount", "0.01", MaxAmount)
 	}
 	if !slices.Contains(Currencies, b.Currency) {
-		return errs.Invalid("currency: %q is not one of %s", errs.Clip(b.Currency, 40), strings.Join(Currencies, ", "))
+		return errs.UnknownValue("currency", b.Currency, Currencies...)
 	}
 	if n := len(b.MonthAmounts); n != 0 && n != 12 {
-		return errs.Invalid("monthAmounts: needs 12 amounts, January first (got %d)", n)
+		return errs.InvalidField("monthAmounts", errs.ReasonTwelve, "needs 12 amounts, January first (got %d)", n)
 	}
-	for i, m := range b.MonthAmounts {
+	for _, m := range b.MonthAmounts {
 		if m < 0 || m > MaxAmount {
-			return errs.Invalid("monthAmounts: the amount of month %d is negative or too large", i+1)
+			return errs.OutOfRange("monthAmounts", 0, MaxAmount)
 		}
 	}
 	if len(b.AccountIDs) > MaxAccounts {
-		return errs.Invalid("accountIds: more than %d accounts", MaxAccounts)
+		return errs.TooMany("accountIds", MaxAccounts)
 	}
 	for _, id := range b.AccountIDs {
 		if id <= 0 {
-			return errs.Invalid("accountIds: %d is not an account id", id)
+			return errs.BadID("accountIds", strconv.FormatInt(id, 10))
 		}
 	}
 	if len(b.Filters) > MaxFilters {
-		return errs.Invalid("filters: more than %d filters", MaxFilters)
+		return errs.TooMany("filters", MaxFilters)
 	}
 	for _, f := range b.Filters {
 		if _, err := cost.ParseFilter(f); err != nil {
-			return errs.Invalid("filters: %s", errs.Message(err))
+			return errs.Prefix("filters", err)
 		}
 	}
 	if len(b.Thresholds) > MaxThresholds {
-		return errs.Invalid("thresholds: more than %d thresholds", MaxThresholds)
+		return errs.TooMany("thresholds", MaxThresholds)
 	}
 	for _, t := range b.Thresholds {
 		if t.Percent < MinPercent || t.Percent > MaxPercent {
-			return errs.Invalid("thresholds: percent %d is outside %d–%d", t.Percent, MinPercent, MaxPercent)
+			return errs.OutOfRange("thresholds", MinPercent, MaxPercent)
 		}
 		if t.Basis != Actual && t.Basis != Forecast {
-			return errs.Invalid("thresholds: basis %q is not actual or forecast", errs.Clip(string(t.Basis), 40))
+			return errs.UnknownValue("thresholds", t.Basis, Actual, Forecast)
 		}
 	}
 	return nil
@@ -193,20 +193,9 @@ func (b *Budget) Query(start, end time.Time) (cost.Query, error) {
 
 func checkText(field, s string, max int) error {
 	if strings.TrimSpace(s) == "" {
-		return errs.Invalid("%s: is required", field)
+		return errs.Required(field)
 	}
-	if !utf8.ValidString(s) {
-		return errs.Invalid("%s: is not valid UTF-8", field)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return errs.Invalid("%s: is longer than %d characters", field, max)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return errs.Invalid("%s: contains a control character", field)
-		}
-	}
-	return nil
+	return text.Check(field, s, max)
 }
 
 // Window returns the first and last day of the period of p that contains day.

@@ -13,24 +13,30 @@ import (
 	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-// allowScript keeps a sliding-window log: one sorted-set member per allowed call, scored by the
-// Redis server's clock in milliseconds so that every function instance counts against one clock.
-// Refused calls are not recorded, so a client hammering a limit is let in again as soon as its
-// oldest allowed call leaves the window. Scores stay in milliseconds because Lua prints larger
-// integers in exponent form and would lose precision.
-var allowScript = redis.NewScript(`
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now - window)
-if redis.call("ZCARD", KEYS[1]) < limit then
-  redis.call("ZADD", KEYS[1], now, ARGV[3])
-  redis.call("PEXPIRE", KEYS[1], window)
-  return {1, 0}
+// slidingWindow is the Lua of a sliding-window log: one sorted-set member per allowed call,
+// scored by the Redis server's clock in milliseconds so that every function instance counts
+// against one clock. Refused calls are not recorded, so a client hammering a limit is let in
+// again as soon as its oldest allowed call leaves the window. Scores stay in milliseconds
+// because Lua prints larger integers in exponent form and would lose precision. count returns
+// {1, 0} when the call fits, {0, milliseconds until a slot frees} when it does not.
+const slidingWindow = `
+local function count(key, window, limit, member)
+  local t = redis.call("TIME")
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call("ZREMRANGEBYSCORE", key, "-inf", now - window)
+  if redis.call("ZCARD", key) < limit then
+    redis.call("ZADD", key, now, member)
+    redis.call("PEXPIRE", key, window)
+    return {1, 0}
+  end
+  local oldest = redis.call("ZRANGE", key, 0, 0, "WITHSCORES")
+  return {0, tonumber(oldest[2]) + window - now}
 end
-local oldest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
-return {0, tonumber(oldest[2]) + window - now}`)
+`
+
+// allowScript counts one call under KEYS[1]: ARGV = window ms, limit, member.
+var allowScript = redis.NewScript(slidingWindow + `
+return count(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])`)
 
 // Allow reports whether one more call under key fits in limit calls per sliding window, and when
 // refused, how long until a slot frees. When Redis fails it returns ok=true with an
@@ -43,12 +49,12 @@ func (c *Cache) Allow(ctx context.Context, key string, limit int, window time.Du
 	if window < time.Millisecond {
 		return false, 0, errs.Invalid("cache: rate window must be at least 1ms, got %s", window)
 	}
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return true, 0, fmt.Errorf("cache: allow %q: member: %w", key, err)
+	member, err := randomMember()
+	if err != nil {
+		return true, 0, err
 	}
 	res, err := allowScript.Run(ctx, c.rdb, []string{c.prefix + "cl:r:" + key},
-		window.Milliseconds(), limit, hex.EncodeToString(b[:])).Int64Slice()
+		window.Milliseconds(), limit, member).Int64Slice()
 	if err != nil {
 		return true, 0, c.fail(ctx, err, "allow %q", key)
 	}
@@ -80,11 +86,11 @@ func (c *Cache) Reserve(ctx context.Context, key string, limit int, window time.
 	if limit < 1 || window < time.Millisecond {
 		return Reservation{}, errs.Invalid("cache: reserve needs limit >= 1 and window >= 1ms, got %d per %s", limit, window)
 	}
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return Reservation{}, fmt.Errorf("cache: reserve: member: %w", err)
+	member, err := randomMember()
+	if err != nil {
+		return Reservation{}, err
 	}
-	res := Reservation{key: c.prefix + "cl:r:" + key, member: hex.EncodeToString(b[:])}
+	res := Reservation{key: c.prefix + "cl:r:" + key, member: member}
 	reply, err := allowScript.Run(ctx, c.rdb, []string{res.key}, window.Milliseconds(), limit, res.member).Int64Slice()
 	if err == nil && len(reply) == 2 {
 		res.OK = reply[0] == 1
@@ -118,6 +124,15 @@ func (c *Cache) Cancel(ctx context.Context, r Reservation) error {
 		return c.fail(ctx, err, "cancel reservation")
 	}
 	return nil
+}
+
+// randomMember names one counted call, so that Cancel can take exactly that one back.
+func randomMember() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("cache: rate limit member: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
 }
 
 func (c *Cache) fallback() *localLimiter {

@@ -61,6 +61,46 @@ func (c *Cache) Session(ctx context.Context, id string) (auth.Session, error) {
 	return parseSession(id, v...)
 }
 
+// countedSessionScript reads session KEYS[1] and, when it is live and belongs to user ARGV[4] at
+// epoch ARGV[5], counts one request under KEYS[2] (window ARGV[1] ms, limit ARGV[2], member
+// ARGV[3]): {0} for no session, {1, uid, ep} for someone else's, {1, uid, ep, ok, wait} counted.
+var countedSessionScript = redis.NewScript(slidingWindow + `
+local v = redis.call("HMGET", KEYS[1], "uid", "ep")
+if not v[1] then return {0} end
+if v[1] ~= ARGV[4] or v[2] ~= ARGV[5] then return {1, v[1], v[2]} end
+local r = count(KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])
+return {1, v[1], v[2], r[1], r[2]}`)
+
+// CountedSession is Session and, when the session is live and is userID's at epoch, one request
+// counted under key as Reserve counts it, in one round trip (auth.SessionCounter). It does not
+// fall back to counting in process: on error nothing was counted, and the caller counts apart.
+func (c *Cache) CountedSession(ctx context.Context, id string, userID, epoch int64, key string, limit int, window time.Duration) (auth.Session, bool, time.Duration, error) {
+	if limit < 1 || window < time.Millisecond {
+		return auth.Session{}, false, 0, errs.Invalid("cache: counted session needs limit >= 1 and window >= 1ms, got %d per %s", limit, window)
+	}
+	member, err := randomMember()
+	if err != nil {
+		return auth.Session{}, false, 0, err
+	}
+	res, err := countedSessionScript.Run(ctx, c.rdb, []string{c.sessionKey(id), c.prefix + "cl:r:" + key},
+		window.Milliseconds(), limit, member, strconv.FormatInt(userID, 10), strconv.FormatInt(epoch, 10)).Slice()
+	if err != nil {
+		return auth.Session{}, false, 0, c.fail(ctx, err, "get session and count request")
+	}
+	if state, _ := res[0].(int64); state == 0 || len(res) < 3 {
+		return auth.Session{}, false, 0, errs.NotFound("cache: session ended or expired")
+	}
+	s, err := parseSession(id, res[1], res[2])
+	if err != nil || len(res) != 5 {
+		return s, false, 0, err
+	}
+	if ok, _ := res[3].(int64); ok == 1 {
+		return s, true, 0, nil
+	}
+	wait, _ := res[4].(int64)
+	return s, false, time.Duration(max(wait, 1)) * time.Millisecond, nil
+}
+
 // RotateSession exchanges the refresh token hashing to oldHash for one hashing to newHash and
 // returns the session it belongs to, alive for ttl more. An unknown or expired token, or an
 // ended session, is errs.KindNotFound; a token that was already exchanged ends the session and

@@ -115,3 +115,78 @@ func TestReserveCountsOnlyWhatIsKept(t *testing.T) {
 		})
 	}
 }
+
+// TestCountedSession: the session lookup takes the request's rate-limit count in the same
+// script, on the same counter as Reserve, and only for a live session of the given user and
+// epoch; anything else counts nothing.
+func TestCountedSession(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range cachetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			c := b.Cache
+			s := auth.Session{ID: auth.NewSessionID(), UserID: 7, Epoch: 3}
+			if err := c.StartSession(ctx, s, "h1", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			// free says whether key still has its one slot: nothing was counted under it.
+			free := func(key string) bool {
+				r, err := c.Reserve(ctx, key, 1, time.Minute)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r.OK
+			}
+			cases := []struct {
+				name          string
+				id            string
+				user, epoch   int64
+				wantErr       errs.Kind
+				wantUser      int64
+				wantCountedOK bool
+			}{
+				{"live session of the user", s.ID, 7, 3, "", 7, true},
+				{"unknown session", "no-such-session", 7, 3, errs.KindNotFound, 0, false},
+				{"another user's session", s.ID, 8, 3, "", 7, false},
+				{"an older epoch", s.ID, 7, 2, "", 7, false},
+			}
+			for _, tc := range cases {
+				key := "req:api:" + tc.name
+				got, ok, _, err := c.CountedSession(ctx, tc.id, tc.user, tc.epoch, key, 1, time.Minute)
+				if tc.wantErr != "" {
+					if !errs.Is(err, tc.wantErr) {
+						t.Errorf("%s: err %v, want %s", tc.name, err, tc.wantErr)
+					}
+				} else if err != nil || got.UserID != tc.wantUser || got.ID != tc.id {
+					t.Errorf("%s: %+v, %v", tc.name, got, err)
+				}
+				if ok != tc.wantCountedOK {
+					t.Errorf("%s: ok %v, want %v", tc.name, ok, tc.wantCountedOK)
+				}
+				if counted := !free(key); counted != tc.wantCountedOK {
+					t.Errorf("%s: counted %v, want %v", tc.name, counted, tc.wantCountedOK)
+				}
+			}
+
+			// One budget with Reserve: 2 counted with the session + 1 reserved fill a limit of 3
+			// (a short window: a real Redis is waited on).
+			const window = 1500 * time.Millisecond
+			for i := range 2 {
+				if _, ok, _, err := c.CountedSession(ctx, s.ID, 7, 3, "req:api:u7", 3, window); err != nil || !ok {
+					t.Fatalf("call %d: ok %v, %v", i+1, ok, err)
+				}
+			}
+			if r, err := c.Reserve(ctx, "req:api:u7", 3, window); err != nil || !r.OK {
+				t.Fatalf("third call: %+v, %v", r, err)
+			}
+			_, ok, wait, err := c.CountedSession(ctx, s.ID, 7, 3, "req:api:u7", 3, window)
+			if err != nil || ok || wait <= 0 || wait > window {
+				t.Fatalf("fourth call: ok %v, wait %s, %v; want refused within the window", ok, wait, err)
+			}
+			// The window slides: after it, the session's calls count again.
+			b.Advance(window + time.Millisecond)
+			if _, ok, _, err := c.CountedSession(ctx, s.ID, 7, 3, "req:api:u7", 3, window); err != nil || !ok {
+				t.Fatalf("after the window: ok %v, %v", ok, err)
+			}
+		})
+	}
+}

@@ -57,11 +57,11 @@ func CheckQuestion(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return "", errs.Invalid("content: the message is empty")
+		return "", errs.Required("content")
 	case !utf8.ValidString(s):
-		return "", errs.Invalid("content: the message is not valid UTF-8")
+		return "", errs.InvalidField("content", errs.ReasonUTF8, "the message is not valid UTF-8")
 	case utf8.RuneCountInString(s) > MaxMessageRunes:
-		return "", errs.Invalid("content: the message is longer than %d characters", MaxMessageRunes)
+		return "", errs.TooLong("content", MaxMessageRunes)
 	}
 	return s, nil
 }

@@ -27,9 +27,9 @@ func TestParseQuery(t *testing.T) {
 		{"start=2024-02-01&end=2025-02-01", "", "", false, "367 days"},
 		{"start=2024-02-02&end=2025-02-01", "2024-02-02", "2025-02-01", true, ""},
 		{"start=2025-02-02&end=2025-02-01", "", "", false, "before start"},
-		{"groupBy=cost", "", "", false, "unknown dimension"},
+		{"groupBy=cost", "", "", false, `groupBy: "cost" is not one of`},
 		{"top=abc", "", "", false, "not a number"},
-		{"accountId=0", "", "", false, "not an account id"},
+		{"accountId=0", "", "", false, "not a valid id"},
 	}
 	for _, tt := range tests {
 		v, _ := url.ParseQuery(tt.query)

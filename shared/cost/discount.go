@@ -26,7 +26,7 @@ func ParseDiscountGroup(by string) (string, error) {
 		return DimProduct, nil
 	}
 	if !slices.Contains(discountGroups, by) {
-		return "", errs.Invalid("discounts can be grouped by product, region, subscriptionType or month, not %q", errs.Clip(by, 60))
+		return "", errs.UnknownValue("by", by, discountGroups...)
 	}
 	return by, nil
 }

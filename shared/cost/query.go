@@ -68,9 +68,12 @@ const (
 )
 
 // ParseDim reads a dimension name: one of the fixed dimensions or tag.<key>.
-func ParseDim(s string) (Dim, error) {
+func ParseDim(s string) (Dim, error) { return parseDim("dimension", s) }
+
+// parseDim is ParseDim with errors naming field, the parameter the name came in.
+func parseDim(field, s string) (Dim, error) {
 	if k, ok := strings.CutPrefix(s, DimTag+"."); ok {
-		if err := checkTagKey(k); err != nil {
+		if err := checkTagKey(field, k); err != nil {
 			return Dim{}, err
 		}
 		return Dim{Kind: DimTag, TagKey: k}, nil
@@ -78,21 +81,21 @@ func ParseDim(s string) (Dim, error) {
 	if slices.Contains(allDims, s) {
 		return Dim{Kind: s}, nil
 	}
-	return Dim{}, errs.Invalid("unknown dimension %q (known: %s, tag.<key>)", errs.Clip(s, 60), strings.Join(allDims, ", "))
+	return Dim{}, errs.UnknownValue(field, s, append(slices.Clone(allDims), "tag.<key>")...)
 }
 
-func checkTagKey(k string) error {
+func checkTagKey(field, k string) error {
 	switch {
 	case k == "":
-		return errs.Invalid("tag dimension needs a key: tag.<key>")
+		return errs.InvalidField(field, errs.ReasonFormat, "a tag dimension needs a key: tag.<key>")
 	case !utf8.ValidString(k):
-		return errs.Invalid("tag key is not valid UTF-8")
+		return errs.InvalidField(field, errs.ReasonUTF8, "the tag key is not valid UTF-8")
 	case utf8.RuneCountInString(k) > maxTagKey:
-		return errs.Invalid("tag key is longer than %d characters", maxTagKey)
+		return errs.TooLong(field, maxTagKey)
 	}
 	for _, r := range k {
 		if unicode.IsControl(r) {
-			return errs.Invalid("tag key %q holds a control character", errs.Clip(k, 60))
+			return errs.InvalidField(field, errs.ReasonControl, "tag key %q holds a control character", errs.Clip(k, 60))
 		}
 	}
 	return nil
@@ -115,9 +118,9 @@ func ParseFilter(s string) (Filter, error) {
 	} else if i := strings.LastIndex(s, ":in:"); i >= 0 {
 		dim, vals = s[:i], s[i+len(":in:"):]
 	} else {
-		return f, errs.Invalid("filter %q must be dimension:in:v1,v2 or dimension:notin:v1,v2", errs.Clip(s, 60))
+		return f, errs.InvalidField("filter", errs.ReasonFormat, "%q must be dimension:in:v1,v2 or dimension:notin:v1,v2", errs.Clip(s, 60))
 	}
-	d, err := ParseDim(dim)
+	d, err := parseDim("filter", dim)
 	if err != nil {
 		return f, err
 	}
@@ -131,12 +134,12 @@ func ParseFilter(s string) (Filter, error) {
 		}
 	}
 	if len(f.Values) > MaxFilterVals {
-		return f, errs.Invalid("filter on %s has more than %d values", d, MaxFilterVals)
+		return f, errs.TooMany("filter", MaxFilterVals)
 	}
 	if d.Kind == DimAccount {
 		for _, v := range f.Values {
 			if id, err := strconv.ParseInt(v, 10, 64); err != nil || id <= 0 {
-				return f, errs.Invalid("account filter value %q is not an account id", errs.Clip(v, 60))
+				return f, errs.BadID("filter", v)
 			}
 		}
 	}
@@ -145,10 +148,10 @@ func ParseFilter(s string) (Filter, error) {
 
 func checkValue(v string) error {
 	if !utf8.ValidString(v) {
-		return errs.Invalid("filter value is not valid UTF-8")
+		return errs.InvalidField("filter", errs.ReasonUTF8, "a value is not valid UTF-8")
 	}
 	if len(v) > MaxValueLength {
-		return errs.Invalid("filter value is longer than %d bytes", MaxValueLength)
+		return errs.TooLong("filter", MaxValueLength)
 	}
 	return nil
 }
@@ -225,39 +228,40 @@ func (q *Query) Validate() error {
 		return err
 	}
 	if end.Before(start) {
-		return errs.Invalid("end %s is before start %s", q.End, q.Start)
+		return errs.DateOrder(q.Start, q.End)
 	}
 	if days := int(end.Sub(start).Hours()/24) + 1; days > MaxRangeDays {
-		return errs.Invalid("the range covers %d days; at most %d are allowed", days, MaxRangeDays)
+		return &errs.Error{Kind: errs.KindInvalid, Message: fmt.Sprintf("the range covers %d days; at most %d are allowed", days, MaxRangeDays),
+			Code: errs.CodeRangeTooLong, Params: map[string]string{"days": strconv.Itoa(days), "max": strconv.Itoa(MaxRangeDays)}}
 	}
 	switch q.Granularity {
 	case "":
 		q.Granularity = Day
 	case Day, Week, Month:
 	default:
-		return errs.Invalid("unknown granularity %q (day, week, month)", errs.Clip(string(q.Granularity), 60))
+		return errs.UnknownValue("granularity", q.Granularity, Day, Week, Month)
 	}
 	switch q.Metric {
 	case "":
 		q.Metric = Billed
 	case Billed, List, Effective, Discount:
 	default:
-		return errs.Invalid("unknown metric %q (billed, list, effective, discount)", errs.Clip(string(q.Metric), 60))
+		return errs.UnknownValue("metric", q.Metric, Billed, List, Effective, Discount)
 	}
 	if len(q.GroupBy) > MaxGroupBy {
-		return errs.Invalid("groupBy takes at most %d dimensions", MaxGroupBy)
+		return errs.TooMany("groupBy", MaxGroupBy)
 	}
 	if len(q.GroupBy) == 2 && q.GroupBy[0] == q.GroupBy[1] {
-		return errs.Invalid("groupBy names %s twice", q.GroupBy[0])
+		return errs.InvalidField("groupBy", errs.ReasonTwice, "names %s twice", q.GroupBy[0])
 	}
 	if q.Top == 0 {
 		q.Top = DefaultTop
 	}
 	if q.Top < 1 || q.Top > MaxTop {
-		return errs.Invalid("top must be between 1 and %d", MaxTop)
+		return errs.OutOfRange("top", 1, MaxTop)
 	}
 	if len(q.Filters) > MaxFilters {
-		return errs.Invalid("at most %d filters are allowed", MaxFilters)
+		return errs.TooMany("filter", MaxFilters)
 	}
 	return nil
 }
@@ -265,7 +269,7 @@ func (q *Query) Validate() error {
 func parseDate(name, s string) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, billing.Shanghai)
 	if err != nil {
-		return time.Time{}, errs.Invalid("%s %q is not a date (YYYY-MM-DD)", name, errs.Clip(s, 60))
+		return time.Time{}, errs.BadDate(name, s)
 	}
 	return t, nil
 }
@@ -299,7 +303,7 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	}
 	if g := v.Get("groupBy"); g != "" {
 		for _, s := range strings.Split(g, ",") {
-			d, err := ParseDim(strings.TrimSpace(s))
+			d, err := parseDim("groupBy", strings.TrimSpace(s))
 			if err != nil {
 				return q, err
 			}
@@ -309,10 +313,10 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	if t := v.Get("top"); t != "" {
 		n, err := strconv.Atoi(t)
 		if err != nil {
-			return q, errs.Invalid("top %q is not a number", errs.Clip(t, 60))
+			return q, errs.InvalidField("top", errs.ReasonNumber, "%q is not a number", errs.Clip(t, 60))
 		}
 		if n == 0 {
-			return q, errs.Invalid("top must be between 1 and %d", MaxTop)
+			return q, errs.OutOfRange("top", 1, MaxTop)
 		}
 		q.Top = n
 	}

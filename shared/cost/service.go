@@ -424,7 +424,7 @@ type Resources struct {
 // slice q, largest first.
 func (s Service) DrillDown(ctx context.Context, scope account.Scope, q Query, limit int) (Resources, error) {
 	if limit < 1 || limit > MaxResources {
-		return Resources{}, errs.Invalid("limit must be between 1 and %d", MaxResources)
+		return Resources{}, errs.OutOfRange("limit", 1, MaxResources)
 	}
 	items, err := s.Store.TopResources(ctx, scope, q, limit)
 	if err != nil {

@@ -80,9 +80,9 @@ func TestParseDiscountGroup(t *testing.T) {
 		{DimRegion, DimRegion, ""},
 		{DimSubscriptionType, DimSubscriptionType, ""},
 		{ByMonth, ByMonth, ""},
-		{DimAccount, "", "not \"account\""},
-		{DimChargeCategory, "", "not \"chargeCategory\""},
-		{"tag.env", "", "not \"tag.env\""},
+		{DimAccount, "", "\"account\" is not one of"},
+		{DimChargeCategory, "", "\"chargeCategory\" is not one of"},
+		{"tag.env", "", "\"tag.env\" is not one of"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.by, func(t *testing.T) {

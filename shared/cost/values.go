@@ -62,7 +62,7 @@ func ParseValuesQuery(dimension string, v url.Values, now time.Time) (ValuesQuer
 	} else {
 		d, err := ParseDim(dimension)
 		if err != nil {
-			return vq, errs.Invalid("dimension: %s", errs.Message(err))
+			return vq, err
 		}
 		vq.Dim = d
 	}
@@ -73,14 +73,14 @@ func ParseValuesQuery(dimension string, v url.Values, now time.Time) (ValuesQuer
 	}
 	vq.Start, vq.End = q.Start, q.End
 	vq.Search = strings.TrimSpace(v.Get("q"))
-	if p := text.Problem("q", vq.Search, MaxValueSearch); p != "" {
-		return vq, errs.Invalid("%s", p)
+	if err := text.Check("q", vq.Search, MaxValueSearch); err != nil {
+		return vq, err
 	}
 	vq.Limit = DefaultValues
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > MaxValues {
-			return vq, errs.Invalid("limit must be a number between 1 and %d", MaxValues)
+			return vq, errs.OutOfRange("limit", 1, MaxValues)
 		}
 		vq.Limit = n
 	}
@@ -100,7 +100,7 @@ func encodeCursor(offset int) string {
 }
 
 func decodeCursor(c string) (int, error) {
-	bad := errs.Invalid("cursor %q is not a cursor of this list", errs.Clip(c, 40))
+	bad := errs.BadCursor("cursor", c)
 	if len(c) > 40 {
 		return 0, bad
 	}

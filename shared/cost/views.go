@@ -34,23 +34,24 @@ const (
 // (seen at now), so a saved view always reopens.
 func (v View) Check(now time.Time) error {
 	if v.Name == "" {
-		return errs.Invalid("name is required")
+		return errs.Required("name")
 	}
-	if p := text.Problem("name", v.Name, MaxViewName); p != "" {
-		return errs.Invalid("%s", p)
+	if err := text.Check("name", v.Name, MaxViewName); err != nil {
+		return err
 	}
 	if len(v.Query) > MaxViewQuery {
-		return errs.Invalid("query must be at most %d bytes", MaxViewQuery)
+		return errs.TooLong("query", MaxViewQuery)
 	}
-	if p := text.Problem("query", v.Query, MaxViewQuery); p != "" {
-		return errs.Invalid("%s", p)
+	if err := text.Check("query", v.Query, MaxViewQuery); err != nil {
+		return err
 	}
 	vals, err := url.ParseQuery(v.Query)
 	if err != nil {
-		return errs.Invalid("query is not a URL query string")
+		return errs.InvalidField("query", errs.ReasonFormat, "is not a URL query string")
 	}
 	if _, err := ParseQuery(vals, now); err != nil {
-		return errs.Invalid("query: %s", errs.Message(err))
+		// The query's own problem, coded, names the explorer parameter at fault.
+		return errs.Prefix("query", err)
 	}
 	return nil
 }

@@ -8,9 +8,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -147,7 +149,7 @@ func Items[T any](items []T) List[T] {
 // the limit set by the BodyLimit middleware are all errs.KindInvalid with a message that says which.
 func Decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return errs.Invalid("Content-Type must be application/json")
+		return errs.BadBody(errs.ReasonContentType, "Content-Type must be application/json")
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
@@ -155,7 +157,7 @@ func Decode(r *http.Request, v any) error {
 		return decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return errs.Invalid("request body must hold a single JSON object")
+		return errs.BadBody(errs.ReasonJSON, "request body must hold a single JSON object")
 	}
 	return nil
 }
@@ -166,19 +168,40 @@ func decodeError(err error) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, io.EOF):
-		return errs.Invalid("request body is empty")
+		return errs.BadBody(errs.ReasonEmpty, "request body is empty")
 	case errors.As(err, &tooBig):
-		return errs.Invalid("request body is larger than %d bytes", tooBig.Limit)
+		return tooLarge(tooBig.Limit)
 	case errors.As(err, &syn):
-		return errs.Invalid("malformed JSON at byte %d", syn.Offset)
+		return errs.BadBody(errs.ReasonJSON, "malformed JSON at byte %d", syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errs.Invalid("malformed JSON: unexpected end of body")
+		return errs.BadBody(errs.ReasonJSON, "malformed JSON: unexpected end of body")
 	case errors.As(err, &typ):
-		return errs.Invalid("field %q must be %s", typ.Field, typ.Type.String())
+		return errs.BadType(typ.Field, jsonType(typ.Type.Kind()))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errs.Invalid("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return errs.UnknownField(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 	}
-	return errs.Invalid("malformed JSON: %s", err.Error())
+	return errs.BadBody(errs.ReasonJSON, "malformed JSON: %s", err.Error())
+}
+
+// tooLarge is the answer to a body over the BodyLimit of n bytes.
+func tooLarge(n int64) error {
+	return &errs.Error{Kind: errs.KindInvalid, Message: fmt.Sprintf("request body is larger than %d bytes", n),
+		Code: errs.CodeBadBody, Params: map[string]string{"reason": errs.ReasonTooLarge, "max": strconv.FormatInt(n, 10)}}
+}
+
+// jsonType names a Go kind the way a JSON client knows it.
+func jsonType(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct, reflect.Pointer, reflect.Interface:
+		return "object"
+	}
+	return "number"
 }
 
 // PathID parses the {name} path value as a positive int64 id in its canonical spelling.
@@ -186,7 +209,7 @@ func PathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
 	id, ok := ParseID(v)
 	if !ok {
-		return 0, errs.Invalid("%s %q is not a valid id", name, errs.Clip(v, 40))
+		return 0, errs.BadID(name, v)
 	}
 	return id, nil
 }

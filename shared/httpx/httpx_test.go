@@ -28,7 +28,7 @@ func TestDecode(t *testing.T) {
 		{"malformed", "application/json", `{"name":`, 1024, "malformed JSON"},
 		{"syntax", "application/json", `{"name" "a"}`, 1024, "malformed JSON at byte"},
 		{"unknown field", "application/json", `{"name":"a","admin":true}`, 1024, `unknown field "admin"`},
-		{"wrong type", "application/json", `{"n":"x"}`, 1024, `field "n" must be int`},
+		{"wrong type", "application/json", `{"n":"x"}`, 1024, `n: must be number`},
 		{"trailing data", "application/json", `{"name":"a"}{"name":"b"}`, 1024, "single JSON object"},
 		{"oversize", "application/json", `{"name":"` + strings.Repeat("a", 100) + `"}`, 32, "larger than 32 bytes"},
 	}

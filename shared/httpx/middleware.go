@@ -250,7 +250,7 @@ func BodyLimit(log *slog.Logger, n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > n {
-				Error(log, w, r, errs.Invalid("request body is larger than %d bytes", n))
+				Error(log, w, r, tooLarge(n))
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)

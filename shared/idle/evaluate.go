@@ -63,7 +63,7 @@ type Override struct {
 func (o Override) Validate() error {
 	r, ok := Lookup(o.Rule)
 	if !ok {
-		return errs.Invalid("rule: unknown rule %q", errs.Clip(o.Rule, 60))
+		return errs.UnknownValue("rule", o.Rule)
 	}
 	names := make([]string, 0, len(o.Params))
 	for n := range o.Params {
@@ -74,10 +74,10 @@ func (o Override) Validate() error {
 		v := o.Params[n]
 		p, ok := r.Param(n)
 		if !ok {
-			return errs.Invalid("params.%s: rule %s has no such parameter", errs.Clip(n, 60), r.ID)
+			return errs.InvalidField("params."+errs.Clip(n, 60), errs.ReasonNoSuch, "rule %s has no such parameter", r.ID)
 		}
 		if math.IsNaN(v) || v < p.Min || v > p.Max {
-			return errs.Invalid("params.%s: must be between %g and %g %s", n, p.Min, p.Max, p.Unit)
+			return errs.OutOfRange("params."+n, p.Min, p.Max)
 		}
 	}
 	return nil
@@ -217,7 +217,7 @@ func RuleIDs() []string {
 // ValidType reports whether t is a known resource type; the error names the field.
 func ValidType(field, t string) error {
 	if !slices.Contains(Types, t) {
-		return errs.Invalid("%s: unknown type %q (one of %s)", field, errs.Clip(t, 40), strings.Join(Types, ", "))
+		return errs.UnknownValue(field, t, Types...)
 	}
 	return nil
 }

@@ -81,14 +81,14 @@ func DefaultRanges(now time.Time) (cur, prev Range) {
 func PreviousOf(r Range) (Range, error) {
 	s, err := time.ParseInLocation(time.DateOnly, r.Start, billing.Shanghai)
 	if err != nil {
-		return Range{}, errs.Invalid("start %q is not a date (YYYY-MM-DD)", errs.Clip(r.Start, 40))
+		return Range{}, errs.BadDate("start", r.Start)
 	}
 	e, err := time.ParseInLocation(time.DateOnly, r.End, billing.Shanghai)
 	if err != nil {
-		return Range{}, errs.Invalid("end %q is not a date (YYYY-MM-DD)", errs.Clip(r.End, 40))
+		return Range{}, errs.BadDate("end", r.End)
 	}
 	if e.Before(s) {
-		return Range{}, errs.Invalid("end %s is before start %s", r.End, r.Start)
+		return Range{}, errs.DateOrder(r.Start, r.End)
 	}
 	// A whole calendar month compares with the whole month before.
 	if s.Day() == 1 && e.AddDate(0, 0, 1).Day() == 1 && e.Sub(s) < 32*24*time.Hour {

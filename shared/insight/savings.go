@@ -88,7 +88,7 @@ func (s Subscriptions) Savings(ctx context.Context, scope account.Scope, now tim
 		d = DefaultSubscriptionDiscount
 	}
 	if d < 0.05 || d > 0.8 {
-		return nil, errs.Invalid("subscriptionDiscount must be between 0.05 and 0.8")
+		return nil, errs.OutOfRange("subscriptionDiscount", 0.05, 0.8)
 	}
 	w := WindowOf(now)
 	f, err := cost.ParseFilter(cost.DimSubscriptionType + ":in:PayAsYouGo")

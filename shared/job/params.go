@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/billing"
@@ -40,14 +39,12 @@ func ParseParams(e Entry, in map[string]json.RawMessage, now time.Time) (string,
 	for _, name := range names {
 		i := slices.IndexFunc(e.Params, func(p Param) bool { return p.Name == name })
 		if i < 0 {
-			if len(e.Params) == 0 {
-				return "", errs.Invalid("%s: %s takes no parameters", errs.Clip(name, 40), e.Name)
-			}
-			return "", errs.Invalid("%s: %s takes only %s", errs.Clip(name, 40), e.Name, paramNames(e.Params))
+			// The English message says what the job takes; the code names the field.
+			return "", errs.UnknownField(name)
 		}
 		var v string
 		if err := json.Unmarshal(in[name], &v); err != nil {
-			return "", errs.Invalid("%s must be a string", name)
+			return "", errs.BadType(name, "string")
 		}
 		if err := e.Params[i].check(v, now); err != nil {
 			return "", err
@@ -58,24 +55,16 @@ func ParseParams(e Entry, in map[string]json.RawMessage, now time.Time) (string,
 	return string(b), err
 }
 
-func paramNames(ps []Param) string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = p.Name
-	}
-	return strings.Join(names, ", ")
-}
-
 func (p Param) check(v string, now time.Time) error {
 	switch p.Kind {
 	case ParamMonth:
 		m, err := time.ParseInLocation("2006-01", v, billing.Shanghai)
 		if err != nil {
-			return errs.Invalid("%s %q is not a month (YYYY-MM)", p.Name, errs.Clip(v, 20))
+			return errs.InvalidField(p.Name, errs.ReasonMonth, "%q is not a month (YYYY-MM)", errs.Clip(v, 20))
 		}
 		n := now.In(billing.Shanghai)
 		if m.After(time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, billing.Shanghai)) {
-			return errs.Invalid("%s %s has not begun", p.Name, v)
+			return errs.InvalidField(p.Name, errs.ReasonNotBilled, "%s has not begun", v)
 		}
 	}
 	return nil

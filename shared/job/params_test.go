@@ -3,7 +3,6 @@ package job
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,17 +18,17 @@ func TestParseParams(t *testing.T) {
 		e       Entry
 		body    string
 		want    string
-		invalid string // what the 400 must name
+		invalid string // the 400's message code and field, "code field"
 	}{
 		{month, `{}`, "", ""},
 		{month, `{"month":"2025-02"}`, `{"month":"2025-02"}`, ""},
 		{month, `{"month":"2025-03"}`, `{"month":"2025-03"}`, ""}, // the current month, up to yesterday
-		{month, `{"month":"2025-04"}`, "", "month 2025-04 has not begun"},
-		{month, `{"month":"2025-13"}`, "", "month"},
-		{month, `{"month":"25-01"}`, "", "month"},
-		{month, `{"month":202501}`, "", "month must be a string"},
-		{month, `{"month":"2025-01","force":"1"}`, "", "force: reportgen takes only month"},
-		{none, `{"month":"2025-01"}`, "", "month: budgetcheck takes no parameters"},
+		{month, `{"month":"2025-04"}`, "", "invalid_field month"},
+		{month, `{"month":"2025-13"}`, "", "invalid_field month"},
+		{month, `{"month":"25-01"}`, "", "invalid_field month"},
+		{month, `{"month":202501}`, "", "bad_type month"},
+		{month, `{"month":"2025-01","force":"1"}`, "", "unknown_field force"},
+		{none, `{"month":"2025-01"}`, "", "unknown_field month"},
 		{none, `{}`, "", ""},
 	}
 	for _, tt := range tests {
@@ -40,8 +39,9 @@ func TestParseParams(t *testing.T) {
 			}
 			got, err := ParseParams(tt.e, in, now)
 			if tt.invalid != "" {
-				if !errs.Is(err, errs.KindInvalid) || !strings.Contains(errs.Message(err), tt.invalid) {
-					t.Fatalf("error %v, want one naming %q", err, tt.invalid)
+				code, params := errs.CodeOf(err)
+				if !errs.Is(err, errs.KindInvalid) || code+" "+params["field"] != tt.invalid {
+					t.Fatalf("error %v (%s %v), want %q", err, code, params, tt.invalid)
 				}
 				return
 			}

@@ -80,18 +80,16 @@ func (g Guard) CheckAddr(ip netip.Addr) error {
 func (g Guard) ParseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return nil, errs.Invalid("url: %q is not an absolute URL", raw)
+		return nil, errs.InvalidField("url", errs.ReasonURL, "%q is not an absolute URL", errs.Clip(raw, 100))
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && g.Local:
-	case u.Scheme == "http":
-		return nil, errs.Invalid("url: must use https")
 	default:
-		return nil, errs.Invalid("url: must use https")
+		return nil, errs.InvalidField("url", errs.ReasonHTTPS, "must use https")
 	}
 	if u.User != nil {
-		return nil, errs.Invalid("url: must not carry a user name or password")
+		return nil, errs.InvalidField("url", errs.ReasonURLUser, "must not carry a user name or password")
 	}
 	return u, nil
 }
@@ -104,7 +102,7 @@ func (g Guard) CheckURL(ctx context.Context, raw string) error {
 		return err
 	}
 	if _, err := g.addrs(ctx, u.Hostname()); err != nil {
-		return errs.Wrap(errs.KindInvalid, err, "url: %s", err.Error())
+		return errs.InvalidField("url", errs.ReasonAddress, "%s", err.Error())
 	}
 	return nil
 }

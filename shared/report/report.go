@@ -94,7 +94,7 @@ const maxLines = 15
 func ParseMonth(month string, now time.Time) (start, end time.Time, err error) {
 	m, err := time.ParseInLocation("2006-01", month, billing.Shanghai)
 	if err != nil {
-		return start, end, errs.Invalid("month %q is not a month (YYYY-MM)", errs.Clip(month, 20))
+		return start, end, errs.InvalidField("month", errs.ReasonMonth, "%q is not a month (YYYY-MM)", errs.Clip(month, 20))
 	}
 	y := cost.Yesterday(now)
 	end = m.AddDate(0, 1, -1)
@@ -102,7 +102,7 @@ func ParseMonth(month string, now time.Time) (start, end time.Time, err error) {
 		end = y
 	}
 	if end.Before(m) {
-		return start, end, errs.Invalid("month %s has no billed day yet", month)
+		return start, end, errs.InvalidField("month", errs.ReasonNotBilled, "%s has no billed day yet", month)
 	}
 	return m, end, nil
 }

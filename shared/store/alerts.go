@@ -191,7 +191,7 @@ func (s *Store) setRuleChannels(ctx context.Context, tx *sql.Tx, id int64, chann
 			return err
 		}
 		if n != len(ids) {
-			return errs.Invalid("channelIds: a channel does not exist")
+			return errs.InvalidField("channelIds", errs.ReasonNoSuch, "a channel does not exist")
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM alert_rule_channels WHERE rule_id = ?", id); err != nil {

@@ -59,7 +59,7 @@ func (s *Store) CostRows(ctx context.Context, scope account.Scope, q cost.Query)
 		r.Period, r.Cost = dayText(r.Period), money.Micros(sum)
 		out = append(out, r)
 		if len(out) > MaxCostRows {
-			return nil, errs.Invalid("the query has more than %d groups; narrow the range, coarsen the granularity or add filters", MaxCostRows)
+			return nil, errs.TooManyRows(MaxCostRows, "the query has more than %d groups; narrow the range, coarsen the granularity or add filters", MaxCostRows)
 		}
 	}
 	if err := rows.Err(); err != nil {

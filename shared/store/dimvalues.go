@@ -53,7 +53,7 @@ func (s *Store) DimensionValues(ctx context.Context, scope account.Scope, q cost
 		v.Cost = money.Micros(sum)
 		out = append(out, v)
 		if len(out) > MaxCostRows {
-			return nil, errs.Invalid("the dimension has more than %d values in the range; narrow the range", MaxCostRows)
+			return nil, errs.TooManyRows(MaxCostRows, "the dimension has more than %d values in the range; narrow the range", MaxCostRows)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -65,6 +65,10 @@ func Translate(err error) error {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		if k, ok := mysqlKinds[me.Number]; ok {
+			if k.kind == errs.KindInvalid {
+				// The one 400 a driver error gives; the store does not know which field it was.
+				return errs.Coded(k.kind, errs.CodeValueTooLong, nil, err, "%s", k.msg)
+			}
 			return errs.Wrap(k.kind, err, "%s", k.msg)
 		}
 		return err

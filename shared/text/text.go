@@ -5,26 +5,27 @@
 package text
 
 import (
-	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cloudlens/cloudlens/shared/errs"
 )
 
-// Problem returns what is wrong with the value s of field (at most max characters), or ""
-// when nothing is.
-func Problem(field, s string, max int) string {
+// Check returns what is wrong with the value s of field (at most max characters) as a coded
+// validation error (errs.TooLong, errs.InvalidField), or nil when nothing is.
+func Check(field, s string, max int) error {
 	if !utf8.ValidString(s) {
-		return field + " must be valid UTF-8"
+		return errs.InvalidField(field, errs.ReasonUTF8, "must be valid UTF-8")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Sprintf("%s must be at most %d characters", field, max)
+		return errs.TooLong(field, max)
 	}
 	for _, r := range s {
 		if Forbidden(r) {
-			return fmt.Sprintf("%s must not contain control characters (found U+%04X)", field, r)
+			return errs.InvalidField(field, errs.ReasonControl, "must not contain control characters (found U+%04X)", r)
 		}
 	}
-	return ""
+	return nil
 }
 
 // Forbidden reports whether r may not appear in typed text: the C0 and C1 control characters

@@ -3,47 +3,41 @@
 import { useEffect, useMemo, useState } from "react";
 import { inputClass } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
-import { useDimensionValues } from "@/lib/queries";
+import { useDimensionValuePages } from "@/lib/queries";
 import { Money } from "@/components/ui";
 import type { Range } from "./labels";
+import { mergeValuePages } from "./valuePages.mjs";
 
 // Picks values of a dimension from the ones with costs in the range, by name: a search box
 // (matching names and codes) over a list, largest cost first, paged with "more". The codes stay
-// visible in each option's tooltip.
+// visible in each option's tooltip. "More" appends the page after the last one loaded (by its
+// cursor) and is gone at the end of the list.
 export function ValuePicker({
   dimension,
   range,
   selected,
   onChange,
   testId = "value-picker",
+  pageSize = 20,
 }: {
   dimension: string;
   range: Range;
   selected: string[];
   onChange: (values: string[]) => void;
   testId?: string;
+  pageSize?: number;
 }) {
   const { t } = useI18n();
   const [search, setSearch] = useState("");
   const [typed, setTyped] = useState("");
-  const [limit, setLimit] = useState(20);
   // The search is sent once typing pauses, not per key.
   useEffect(() => {
     const id = setTimeout(() => setSearch(typed.trim()), 250);
     return () => clearTimeout(id);
   }, [typed]);
-  useEffect(() => setLimit(20), [dimension, search]);
-  const values = useDimensionValues(dimension, { start: range.start, end: range.end, q: search || undefined, limit });
+  const values = useDimensionValuePages(dimension, { start: range.start, end: range.end, q: search || undefined, limit: pageSize });
   // One option per value: a value billed in two currencies has a cost in each.
-  const items = useMemo(() => {
-    const byValue = new Map<string, { value: string; label: string; costs: { cost: string; currency: string }[] }>();
-    for (const it of values.data?.items ?? []) {
-      const e = byValue.get(it.value) ?? { value: it.value, label: it.label, costs: [] };
-      e.costs.push({ cost: it.cost, currency: it.currency });
-      byValue.set(it.value, e);
-    }
-    return [...byValue.values()];
-  }, [values.data]);
+  const items = useMemo(() => mergeValuePages(values.data?.pages ?? []), [values.data]);
   const toggle = (v: string) => onChange(selected.includes(v) ? selected.filter((s) => s !== v) : [...selected, v]);
 
   return (
@@ -60,6 +54,7 @@ export function ValuePicker({
         className="mt-1 max-h-56 overflow-y-auto rounded-md border border-slate-200 bg-white"
         data-testid={`${testId}-list`}
         data-loaded={values.data && !values.isPlaceholderData ? `${dimension}|${search}` : ""}
+        data-pages={values.isPlaceholderData ? 0 : (values.data?.pages.length ?? 0)}
       >
         {values.isLoading && <div className="p-2 text-sm text-slate-500">{t("common.loading")}</div>}
         {values.data && items.length === 0 && <div className="p-2 text-sm text-slate-500">{t("exp.noValues")}</div>}
@@ -83,12 +78,13 @@ export function ValuePicker({
             </label>
           );
         })}
-        {values.data?.nextCursor && (
+        {values.hasNextPage && !values.isPlaceholderData && (
           <button
             type="button"
-            className="w-full p-1 text-xs text-sky-700 hover:underline"
+            className="w-full p-1 text-xs text-sky-700 hover:underline disabled:text-slate-400"
             data-testid={`${testId}-more`}
-            onClick={() => setLimit((l) => Math.min(200, l + 40))}
+            disabled={values.isFetchingNextPage}
+            onClick={() => void values.fetchNextPage()}
           >
             {t("exp.moreValues")}
           </button>
