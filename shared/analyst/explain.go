@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/money"
 	"github.com/cloudlens/cloudlens/shared/report"
 )
@@ -16,8 +17,8 @@ const ExplainContributors = 5
 // the contributors that explain it best (report.TopContributors, the same the monthly report
 // lists), unchanged from the anomaly API.
 type AnomalyExplanation struct {
-	Anomaly      report.Anomaly       `json:"anomaly"`
-	Contributors []report.Contributor `json:"contributors"`
+	Anomaly      report.Anomaly        `json:"anomaly"`
+	Contributors []apijson.Contributor `json:"contributors"`
 }
 
 // ExplainAnomaly picks what explains r; accountName names its account ("" for none).

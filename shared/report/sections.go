@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudlens/cloudlens/shared/account"
 	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/billing"
 	"github.com/cloudlens/cloudlens/shared/idle"
 	"github.com/cloudlens/cloudlens/shared/money"
@@ -55,18 +56,7 @@ func AnomalyOf(r anomaly.Record, accountName string, zh bool) Anomaly {
 // explain it best (TopContributors of the anomaly API's detail).
 type AnomalyLine struct {
 	Anomaly
-	Top []Contributor `json:"topContributors"`
-}
-
-// Contributor is one of an anomaly's contributors as the anomaly API shows it.
-type Contributor struct {
-	Dimension string       `json:"dimension"`
-	Key       string       `json:"key"`
-	Label     string       `json:"label"`
-	Expected  money.Micros `json:"expected"`
-	Actual    money.Micros `json:"actual"`
-	Delta     money.Micros `json:"delta"`
-	Share     float64      `json:"share"`
+	Top []apijson.Contributor `json:"topContributors"`
 }
 
 // AnomalyTotal counts the month's anomalies of one currency. Their impacts are not added up:
@@ -116,12 +106,12 @@ const (
 // which is how detection orders them), leaving out the keys that gather the rest and the
 // dimensions with a single key (a product monitor's one product explains nothing); the largest
 // changes first, at most n. They are the anomaly API's contributors, unchanged.
-func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []Contributor {
+func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []apijson.Contributor {
 	keys := map[string]int{}
 	for _, c := range cs {
 		keys[c.Dimension]++
 	}
-	out := []Contributor{}
+	out := []apijson.Contributor{}
 	seen := map[string]bool{}
 	for _, c := range cs {
 		if seen[c.Dimension] || keys[c.Dimension] < 2 || c.Key == anomaly.OtherKey {
@@ -131,10 +121,10 @@ func TopContributors(cs []anomaly.Contributor, impact money.Micros, n int) []Con
 		if c.Delta == 0 || (c.Delta > 0) != (impact > 0) {
 			continue
 		}
-		out = append(out, Contributor(c))
+		out = append(out, apijson.NewContributor(c))
 	}
 	dimOrder := func(d string) int { return slices.Index(anomaly.ContributorDims, d) }
-	slices.SortStableFunc(out, func(a, b Contributor) int {
+	slices.SortStableFunc(out, func(a, b apijson.Contributor) int {
 		if c := cmp.Compare(abs(b.Delta), abs(a.Delta)); c != 0 {
 			return c
 		}
@@ -278,7 +268,7 @@ func DimName(dim string, zh bool) string {
 }
 
 // ContributorText is one contributor in a sentence: "resource web-1 (i-abc) +400.00 CNY (92.0%)".
-func ContributorText(c Contributor, currency string, zh bool) string {
+func ContributorText(c apijson.Contributor, currency string, zh bool) string {
 	label := c.Label
 	if label == "" {
 		label = c.Key

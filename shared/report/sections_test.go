@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cloudlens/cloudlens/shared/anomaly"
+	"github.com/cloudlens/cloudlens/shared/apijson"
 	"github.com/cloudlens/cloudlens/shared/money"
 )
 
@@ -54,7 +55,7 @@ func TestSectionsEscapeBillText(t *testing.T) {
 	d := Data{Month: "2025-02", Start: "2025-02-01", End: "2025-02-28", GeneratedAt: time.Date(2025, 3, 3, 5, 0, 0, 0, time.UTC),
 		AnomalyCount: 1, AnomalyTotals: []AnomalyTotal{{Currency: "CNY", Count: 1}},
 		Anomalies: []AnomalyLine{{Anomaly: Anomaly{ID: 7, StartDate: "2025-02-03", EndDate: "2025-02-03", Kind: "spike", Scope: evil, Impact: 5_000_000, Currency: "CNY"},
-			Top: []Contributor{{Dimension: "resource", Key: "i-1", Label: evil, Delta: 5_000_000, Share: 1}}}},
+			Top: []apijson.Contributor{{Dimension: "resource", Key: "i-1", Label: evil, Delta: 5_000_000, Share: 1}}}},
 		FindingTotals:  []FindingTotal{{Currency: "CNY", MonthlySavings: 9_000_000, Count: 1}},
 		FindingsByRule: []FindingTotal{{Rule: "ecs_idle", RuleTitle: "Idle ECS", Currency: "CNY", MonthlySavings: 9_000_000, Count: 1}},
 		Findings:       []FindingLine{{ID: 3, Rule: "ecs_idle", RuleTitle: "Idle ECS", ResourceID: "i-1", Name: evil, MonthlySavings: 9_000_000, Currency: "CNY"}},
