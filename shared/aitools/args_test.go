@@ -26,7 +26,7 @@ func TestArgumentsAreCheckedBeforeAnyRead(t *testing.T) {
 		{"list_anomalies", `{"minImpact":true}`, `minImpact must be an amount`},
 		{"list_anomalies", `{"status":"open","extra":1}`, `unknown argument "extra"`},
 		{"anomaly_detail", `{"id":-4}`, "id is required"},
-		{"idle_findings", `{"type":"vm"}`, `type: unknown type "vm"`},
+		{"idle_findings", `{"type":"vm"}`, `type: "vm" is not one of ecs, disk`},
 		{"idle_findings", `{"accountIds":"1"}`, "argument accountIds must be a list"},
 		{"find_resources", `{"q":"` + strings.Repeat("x", 201) + `"}`, "q is longer than 200 characters"},
 		{"find_resources", `{"tag":"` + strings.Repeat("k", 129) + `=v"}`, "tag must be key or key=value"},
