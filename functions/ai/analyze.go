@@ -208,9 +208,10 @@ type optimizeJSON struct {
 // maxSavings is how many savings the answer lists.
 const maxSavings = 50
 
-// sources are the savings sources, the idle rules' findings first: measured from each
-// resource's metrics and priced from its bills or DescribePrice, they win over a break-even
-// estimated from the bills alone for the same resource (insight.Collect).
+// sources are the savings sources. insight.Collect keeps the larger of two proposals for one
+// resource; the idle rules' findings go first so that they win a tie over a break-even
+// estimated from the bills alone, being measured from the resource's metrics and priced from
+// its bills or DescribePrice.
 func (a *api) sources() []insight.Source {
 	return []insight.Source{insight.Findings{Store: a.d.Store}, insight.Subscriptions{Cost: costService(a)}}
 }
