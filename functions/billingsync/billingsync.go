@@ -63,11 +63,33 @@ func syncAll(d *app.Deps, trigger string) job.Func {
 		if ctx.Err() == nil {
 			d.Chain(ctx, "budgetcheck")
 			d.Chain(ctx, "anomalydetect")
+			reprice(ctx, d)
 		}
 		if err != nil {
 			return "", err
 		}
 		return "every account synced", nil
+	}
+}
+
+// reprice evaluates the idle rules again over the new bills: a finding is worth its resource's
+// billed cost, so findings made before an account's bills arrived (its first resource sync can
+// finish first) or before a correction would otherwise keep a stale figure until the next
+// resource sync. It reads only stored data, no Alibaba API; a failure is logged, and the bills
+// stay synced.
+func reprice(ctx context.Context, d *app.Deps, accountIDs ...int64) {
+	if len(accountIDs) == 0 {
+		accs, err := d.Store.ListAccounts(ctx, account.AllAccounts)
+		if err != nil {
+			d.Log.WarnContext(ctx, "idle findings not repriced", "error", err.Error())
+			return
+		}
+		for _, a := range accs {
+			accountIDs = append(accountIDs, a.ID)
+		}
+	}
+	if err := d.EvaluateIdle(ctx, accountIDs); err != nil {
+		d.Log.WarnContext(ctx, "idle findings not repriced", "error", err.Error())
 	}
 }
 

@@ -40,6 +40,7 @@ func New(d *app.Deps) http.Handler {
 		// New bills: budgets are checked against them now, not at the next hourly timer.
 		d.Chain(r.Context(), "budgetcheck")
 		d.Chain(r.Context(), "anomalydetect")
+		reprice(r.Context(), d, in.AccountID)
 		return httpx.OK(w, map[string]any{"syncId": in.SyncID, "status": "succeeded"})
 	}))
 	return d.API(mux)

@@ -1,25 +1,8 @@
 package resourcesync
 
-import (
-	"context"
-
-	"github.com/cloudlens/cloudlens/shared/app"
-	"github.com/cloudlens/cloudlens/shared/savings"
-)
+import "github.com/cloudlens/cloudlens/shared/app"
 
 // evaluateIdle is the idle-rule evaluation a run ends with, called with the accounts whose
-// inventory the run refreshed: shared/savings reads those accounts' inventories, metric
-// summaries, prices and bills, keeps the findings and raises one idle digest for the new
-// ones, which the alert dispatcher is then started to deliver.
-func evaluateIdle(d *app.Deps) Evaluator {
-	r := savings.Runner{Store: d.Store, Log: d.Log, Now: d.Now, PublicURL: d.Config.PublicURL}
-	return func(ctx context.Context, accountIDs []int64) error {
-		res, err := r.Run(ctx, accountIDs)
-		d.Log.InfoContext(ctx, "idle rules evaluated", "accounts", res.Accounts, "resources", res.Resources,
-			"findings", res.Findings, "new", res.New, "took_ms", res.Took.Milliseconds())
-		if len(res.Raised) > 0 {
-			d.Chain(ctx, "alertdispatch")
-		}
-		return err
-	}
-}
+// inventory the run refreshed (app.Deps.EvaluateIdle: findings kept, one digest of the new
+// ones raised and the alert dispatcher started to deliver it).
+func evaluateIdle(d *app.Deps) Evaluator { return d.EvaluateIdle }

@@ -136,6 +136,11 @@ func (r Runner) Subjects(ctx context.Context, accountID int64, e *idle.Evaluator
 	if err != nil {
 		return nil, err
 	}
+	if len(rs) == 0 {
+		// No inventory read yet (billingsync evaluates every account it synced): nothing to
+		// describe, and no need to read the account's bills.
+		return nil, nil
+	}
 	days, err := r.Store.MetricDays(ctx, store.MetricFilter{AccountID: accountID,
 		From: asOf.AddDate(0, 0, -(e.Lookback(accountID) - 1)), To: asOf})
 	if err != nil {
